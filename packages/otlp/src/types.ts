@@ -1,0 +1,89 @@
+/**
+ * Plain records decoded from OTLP (protobuf or JSON). No I/O, no ClickHouse knowledge.
+ *
+ * Contract shared by both decoders:
+ * - ids are lowercase hex (`traceId` 32 chars, `spanId` 16 chars, `parentSpanId` '' when absent).
+ *   The decoder does NOT validate them; `validateSpanIds` does (see validate.ts), so the
+ *   pipeline can reject a bad span and keep the rest (`partial_success`).
+ * - timestamps are unix nanoseconds as `bigint` (JS numbers cannot hold ns precision).
+ * - attribute values keep their OTLP type: string, boolean, number (double), bigint (int64),
+ *   Uint8Array (bytes), arrays and key/value lists (plain objects).
+ */
+export type AttrValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | Uint8Array
+  | null
+  | AttrValue[]
+  | { [key: string]: AttrValue };
+
+export type Attributes = Record<string, AttrValue>;
+
+export const SpanKind = {
+  UNSPECIFIED: 0,
+  INTERNAL: 1,
+  SERVER: 2,
+  CLIENT: 3,
+  PRODUCER: 4,
+  CONSUMER: 5,
+} as const;
+
+export const StatusCode = { UNSET: 0, OK: 1, ERROR: 2 } as const;
+
+export interface OtlpEvent {
+  timeUnixNano: bigint;
+  name: string;
+  attributes: Attributes;
+}
+
+export interface OtlpLink {
+  traceId: string;
+  spanId: string;
+  traceState: string;
+  attributes: Attributes;
+}
+
+export interface OtlpSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  traceState: string;
+  name: string;
+  kind: number;
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+  attributes: Attributes;
+  events: OtlpEvent[];
+  links: OtlpLink[];
+  status: { code: number; message: string };
+}
+
+export interface OtlpScope {
+  name: string;
+  version: string;
+  attributes: Attributes;
+}
+
+export interface OtlpScopeSpans {
+  scope: OtlpScope;
+  schemaUrl: string;
+  spans: OtlpSpan[];
+}
+
+export interface OtlpResourceSpans {
+  resource: Attributes;
+  schemaUrl: string;
+  scopeSpans: OtlpScopeSpans[];
+}
+
+/** A decoded ExportTraceServiceRequest. */
+export interface TraceRequest {
+  resourceSpans: OtlpResourceSpans[];
+}
+
+/** Thrown for a body that cannot be decoded at all: the receiver answers 400 with `message`. */
+export class OtlpDecodeError extends Error {
+  override readonly name = 'OtlpDecodeError';
+}
