@@ -1,0 +1,89 @@
+import { loadBundledModel, periodAt, type BundledModel } from './bundled.ts';
+import { compileOverrides, matchingOverrides, overrideAt, type CompiledOverride } from './overrides.ts';
+import { computeCost, describeRates, unpricedResult } from './rates.ts';
+import type { CostResult, PriceLookup, PriceOverride, TokenUsage } from './types.ts';
+
+/** Everything time-independent about one (provider, model): resolved once, then cached. */
+interface CatalogEntry {
+  readonly overrides: readonly CompiledOverride[];
+  readonly bundled: BundledModel | undefined;
+}
+
+/** Bound on distinct (provider, model) keys kept; garbage model names cannot grow memory
+ *  without limit. On overflow the cache is simply cleared (misses are only slower). */
+const MAX_CACHE_ENTRIES = 20_000;
+
+/**
+ * Price catalog: user overrides first, then the bundled @pydantic/genai-prices data.
+ * cost() is on the ingest hot path: after the first lookup of a (provider, model) it is a
+ * Map hit plus bigint arithmetic.
+ */
+export class PriceCatalog {
+  #overrides: CompiledOverride[] = [];
+  /** provider → model → entry; nested maps avoid building a key string per call. */
+  readonly #cache = new Map<string, Map<string, CatalogEntry>>();
+  #cacheSize = 0;
+
+  /** Throws if any override is invalid (see validateOverride). */
+  constructor(overrides: PriceOverride[] = []) {
+    this.setOverrides(overrides);
+  }
+
+  /** Replaces all overrides (atomically: on error the previous ones stay). */
+  setOverrides(overrides: PriceOverride[]): void {
+    this.#overrides = compileOverrides(overrides);
+    this.#clearCache();
+  }
+
+  /** provider and model as normalized by @plumb/semconv; timeMs = span start (epoch ms). */
+  cost(provider: string, model: string, timeMs: number, usage: TokenUsage): CostResult {
+    const entry = this.#entry(provider, model);
+    const override = overrideAt(entry.overrides, timeMs);
+    if (override) return computeCost(override.rates, usage, override.priceId);
+    if (entry.bundled) {
+      const period = periodAt(entry.bundled, timeMs);
+      return computeCost(period.rates, usage, period.priceId);
+    }
+    return unpricedResult();
+  }
+
+  /** The price (per 1M tokens, decimal strings) cost() would use, for display. For tiered
+   *  prices this is the base (lowest) tier. */
+  lookup(provider: string, model: string, timeMs: number): PriceLookup | null {
+    const entry = this.#entry(provider, model);
+    const override = overrideAt(entry.overrides, timeMs);
+    if (override) return describeRates(override.rates, override.priceId, 'override');
+    if (entry.bundled) {
+      const period = periodAt(entry.bundled, timeMs);
+      return describeRates(period.rates, period.priceId, 'genai-prices');
+    }
+    return null;
+  }
+
+  #entry(provider: string, model: string): CatalogEntry {
+    let byModel = this.#cache.get(provider);
+    let entry = byModel?.get(model);
+    if (entry === undefined) {
+      entry = {
+        overrides: matchingOverrides(this.#overrides, provider, model),
+        bundled: loadBundledModel(provider, model),
+      };
+      if (this.#cacheSize >= MAX_CACHE_ENTRIES) {
+        this.#clearCache();
+        byModel = undefined;
+      }
+      if (byModel === undefined) {
+        byModel = new Map();
+        this.#cache.set(provider, byModel);
+      }
+      byModel.set(model, entry);
+      this.#cacheSize++;
+    }
+    return entry;
+  }
+
+  #clearCache(): void {
+    this.#cache.clear();
+    this.#cacheSize = 0;
+  }
+}

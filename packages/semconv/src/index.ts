@@ -1,0 +1,4 @@
+export type { Category, NormalizedSpan, SemconvOptions } from './types.ts';
+export { DEFAULT_MAX_TEXT_LENGTH, DEFAULT_SEMCONV_OPTIONS } from './types.ts';
+export { normalizeSpan } from './normalize.ts';
+export { normalizeProvider } from './provider.ts';

@@ -1,0 +1,11 @@
+export * from './config.ts';
+export * from './sql.ts';
+export * from './store.ts';
+export { loadMigrations, renderForCluster, splitStatements, type Migration } from './migrations.ts';
+export * from './spans.ts';
+export * from './keys.ts';
+export * from './prices.ts';
+export * from './corrections.ts';
+export * from './semantic/index.ts';
+export * from './queries/index.ts';
+export { buildFixture, insertFixture, insertSpanRows, baseSpan, fixtureTraceId, FIXTURE_START, TENANTS, type Fixture, type FixtureOptions } from './queries/fixtures.ts';

@@ -1,0 +1,54 @@
+import { sql } from './sql.ts';
+import type { Store } from './store.ts';
+
+/** Mirrors @plumb/pricing's PriceOverride (the store does not depend on pricing). */
+export interface StoredPriceOverride {
+  id: string;
+  provider: string;
+  modelPattern: string;
+  effectiveFrom: number;
+  inputPerMTok: string;
+  outputPerMTok: string;
+  cacheReadPerMTok?: string;
+  cacheWritePerMTok?: string;
+  reasoningPerMTok?: string;
+}
+
+const DECIMAL = /^\d{1,9}(\.\d{1,12})?$/;
+
+export async function listPriceOverrides(store: Store, projectId: string): Promise<StoredPriceOverride[]> {
+  const rows = await store.query<Record<string, string | number>>(
+    sql`SELECT id, provider, model_pattern, toUnixTimestamp64Milli(effective_from) AS effective_from,
+               input_per_mtok, output_per_mtok, cache_read_per_mtok, cache_write_per_mtok, reasoning_per_mtok
+        FROM price_overrides FINAL WHERE project_id = ${projectId} AND NOT deleted ORDER BY effective_from`,
+  );
+  return rows.map((r) => {
+    const o: StoredPriceOverride = {
+      id: String(r.id),
+      provider: String(r.provider),
+      modelPattern: String(r.model_pattern),
+      effectiveFrom: Number(r.effective_from),
+      inputPerMTok: String(r.input_per_mtok),
+      outputPerMTok: String(r.output_per_mtok),
+    };
+    if (r.cache_read_per_mtok) o.cacheReadPerMTok = String(r.cache_read_per_mtok);
+    if (r.cache_write_per_mtok) o.cacheWritePerMTok = String(r.cache_write_per_mtok);
+    if (r.reasoning_per_mtok) o.reasoningPerMTok = String(r.reasoning_per_mtok);
+    return o;
+  });
+}
+
+export async function upsertPriceOverride(store: Store, projectId: string, o: StoredPriceOverride): Promise<void> {
+  for (const [field, value] of Object.entries(o)) {
+    if (field.endsWith('PerMTok') && value !== undefined && !DECIMAL.test(String(value))) {
+      throw new Error(`${field}: expected a decimal USD price per 1M tokens, got ${JSON.stringify(value)}`);
+    }
+  }
+  if (!o.modelPattern) throw new Error('modelPattern: required');
+  await store.command(
+    sql`INSERT INTO price_overrides (project_id, id, provider, model_pattern, effective_from, input_per_mtok, output_per_mtok,
+          cache_read_per_mtok, cache_write_per_mtok, reasoning_per_mtok, _version)
+        VALUES (${projectId}, ${o.id}, ${o.provider}, ${o.modelPattern}, ${new Date(o.effectiveFrom)}, ${o.inputPerMTok}, ${o.outputPerMTok},
+          ${o.cacheReadPerMTok ?? ''}, ${o.cacheWritePerMTok ?? ''}, ${o.reasoningPerMTok ?? ''}, ${Date.now()})`,
+  );
+}

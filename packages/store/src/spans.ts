@@ -1,0 +1,110 @@
+/**
+ * The span row as stored (one wide row per span) and its serializer for JSONCompactEachRow.
+ * Column order here is the insert column list; keep it in step with clickhouse/migrations.
+ */
+export interface SpanEvent {
+  timeUnixNano: bigint;
+  name: string;
+  attributes: Record<string, string>;
+}
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  attributes: Record<string, string>;
+}
+
+export type StatusCode = 'unset' | 'ok' | 'error';
+export type PricingStatus = 'none' | 'priced' | 'unpriced';
+
+export interface SpanRow {
+  projectId: string;
+  traceId: string;
+  spanId: string;
+  parentSpanId: string;
+  traceState: string;
+  name: string;
+  kind: number;
+  service: string;
+  serviceVersion: string;
+  environment: string;
+  scopeName: string;
+  startTimeUnixNano: bigint;
+  endTimeUnixNano: bigint;
+  statusCode: StatusCode;
+  statusMessage: string;
+  errorType: string;
+  operation: string;
+  category: string;
+  provider: string;
+  requestModel: string;
+  responseModel: string;
+  agentName: string;
+  agentId: string;
+  toolName: string;
+  sessionId: string;
+  userId: string;
+  tenant: string;
+  requestType: string;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens: number;
+  cacheWriteTokens: number;
+  reasoningTokens: number;
+  usageCounted: boolean;
+  ttftMs: number | null;
+  /** Decimal string with up to 12 fractional digits (exact). */
+  costUsd: string;
+  pricingStatus: PricingStatus;
+  priceId: string;
+  inputText: string;
+  outputText: string;
+  attributes: Record<string, string>;
+  resourceAttributes: Record<string, string>;
+  events: SpanEvent[];
+  links: SpanLink[];
+  contextResolved: boolean;
+  version: number;
+}
+
+export const SPAN_COLUMNS = [
+  'project_id', 'trace_id', 'span_id', 'parent_span_id', 'trace_state', 'name', 'kind', 'service',
+  'service_version', 'environment', 'scope_name', 'start_time', 'end_time', 'duration_ns', 'status_code',
+  'status_message', 'error_type', 'operation', 'category', 'provider', 'request_model', 'response_model',
+  'agent_name', 'agent_id', 'tool_name', 'session_id', 'user_id', 'tenant', 'request_type', 'input_tokens',
+  'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'usage_counted', 'ttft_ms',
+  'cost_usd', 'pricing_status', 'price_id', 'input_text', 'output_text', 'attributes', 'resource_attributes',
+  'events', 'links', 'context_resolved', '_version',
+] as const;
+
+const NS_PER_S = 1_000_000_000n;
+
+/** Unix nanoseconds → "seconds.nanoseconds", which DateTime64(9) parses exactly. */
+export function nanosToDateTime64(ns: bigint): string {
+  const s = ns / NS_PER_S;
+  const frac = (ns % NS_PER_S).toString().padStart(9, '0');
+  return `${s}.${frac}`;
+}
+
+/** Version that orders rows of one span: context-resolved rows first, then newest ingest. */
+export function rowVersion(contextResolved: boolean, ingestMs: number): number {
+  return (contextResolved ? 2 ** 42 : 0) + ingestMs;
+}
+
+/** One JSONCompactEachRow line (with trailing newline). */
+export function serializeSpanRow(r: SpanRow): string {
+  const duration = r.endTimeUnixNano > r.startTimeUnixNano ? r.endTimeUnixNano - r.startTimeUnixNano : 0n;
+  return (
+    JSON.stringify([
+      r.projectId, r.traceId, r.spanId, r.parentSpanId, r.traceState, r.name, r.kind, r.service,
+      r.serviceVersion, r.environment, r.scopeName, nanosToDateTime64(r.startTimeUnixNano),
+      nanosToDateTime64(r.endTimeUnixNano), duration.toString(), r.statusCode, r.statusMessage, r.errorType,
+      r.operation, r.category, r.provider, r.requestModel, r.responseModel, r.agentName, r.agentId, r.toolName,
+      r.sessionId, r.userId, r.tenant, r.requestType, r.inputTokens, r.outputTokens, r.cacheReadTokens,
+      r.cacheWriteTokens, r.reasoningTokens, r.usageCounted, r.ttftMs, r.costUsd, r.pricingStatus, r.priceId,
+      r.inputText, r.outputText, r.attributes, r.resourceAttributes,
+      r.events.map((e) => [nanosToDateTime64(e.timeUnixNano), e.name, e.attributes]),
+      r.links.map((l) => [l.traceId, l.spanId, l.attributes]),
+      r.contextResolved, r.version,
+    ]) + '\n'
+  );
+}

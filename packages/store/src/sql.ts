@@ -1,0 +1,111 @@
+/**
+ * The `sql` tag: every interpolated value becomes a ClickHouse query parameter (`{p0:Type}`),
+ * never text in the query. Fragments compose (`sql` inside `sql`), identifiers go through
+ * `ident()` (validated), and a value whose ClickHouse type cannot be inferred is wrapped with
+ * `param(value, 'Type')`.
+ */
+export interface SqlQuery {
+  readonly query: string;
+  readonly params: Record<string, unknown>;
+}
+
+class Fragment {
+  constructor(
+    readonly strings: readonly string[],
+    readonly values: readonly unknown[],
+  ) {}
+}
+class Typed {
+  constructor(
+    readonly value: unknown,
+    readonly type: string,
+  ) {}
+}
+class Identifier {
+  constructor(readonly name: string) {}
+}
+class Raw {
+  constructor(readonly text: string) {}
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)?$/;
+const TYPE = /^[A-Za-z][A-Za-z0-9_]*(\([A-Za-z0-9_, ()']*\))?$/;
+
+export function sql(strings: TemplateStringsArray, ...values: unknown[]): Fragment {
+  return new Fragment(strings, values);
+}
+export type SqlFragment = Fragment;
+
+export function param(value: unknown, type: string): Typed {
+  if (!TYPE.test(type)) throw new Error(`invalid ClickHouse type: ${type}`);
+  return new Typed(value, type);
+}
+
+export function ident(name: string): Identifier {
+  if (!IDENT.test(name)) throw new Error(`invalid identifier: ${JSON.stringify(name)}`);
+  return new Identifier(name);
+}
+
+/** Trusted SQL text chosen by code from a closed set (e.g. a semantic-layer expression). */
+export function unsafeRaw(text: string): Raw {
+  return new Raw(text);
+}
+
+/** Joins fragments with a separator fragment (default ', '). */
+export function join(parts: readonly Fragment[], separator = ', '): Fragment {
+  if (parts.length === 0) return sql``;
+  const strings: string[] = [''];
+  const values: unknown[] = [];
+  parts.forEach((part, i) => {
+    if (i > 0) strings[strings.length - 1] += separator;
+    values.push(part);
+    strings.push('');
+  });
+  return new Fragment(strings, values);
+}
+
+export function inferType(value: unknown): string {
+  if (typeof value === 'string') return 'String';
+  if (typeof value === 'boolean') return 'Bool';
+  if (typeof value === 'bigint') return 'Int64';
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`cannot bind non-finite number ${value}`);
+    return Number.isInteger(value) ? 'Int64' : 'Float64';
+  }
+  if (value instanceof Date) return 'DateTime64(3)';
+  if (Array.isArray(value)) {
+    const first = value.find((v) => v !== null && v !== undefined);
+    return `Array(${first === undefined ? 'String' : inferType(first)})`;
+  }
+  throw new Error(`cannot infer a ClickHouse type for ${typeof value}; wrap it with param(value, type)`);
+}
+
+function encodeValue(value: unknown): unknown {
+  if (value instanceof Date) return (value.getTime() / 1000).toFixed(3);
+  if (typeof value === 'bigint') return value.toString();
+  if (Array.isArray(value)) return value.map(encodeValue);
+  return value;
+}
+
+/** Renders a fragment into query text plus parameters for `@clickhouse/client`. */
+export function render(fragment: Fragment): SqlQuery {
+  const params: Record<string, unknown> = {};
+  let counter = 0;
+  const walk = (f: Fragment): string => {
+    let out = f.strings[0] ?? '';
+    f.values.forEach((v, i) => {
+      if (v instanceof Fragment) out += walk(v);
+      else if (v instanceof Identifier) out += v.name;
+      else if (v instanceof Raw) out += v.text;
+      else {
+        const name = `p${counter++}`;
+        const type = v instanceof Typed ? v.type : inferType(v);
+        params[name] = encodeValue(v instanceof Typed ? v.value : v);
+        out += `{${name}:${type}}`;
+      }
+      out += f.strings[i + 1] ?? '';
+    });
+    return out;
+  };
+  return { query: walk(fragment), params };
+}
