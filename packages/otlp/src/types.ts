@@ -6,8 +6,11 @@
  *   The decoder does NOT validate them; `validateSpanIds` does (see validate.ts), so the
  *   pipeline can reject a bad span and keep the rest (`partial_success`).
  * - timestamps are unix nanoseconds as `bigint` (JS numbers cannot hold ns precision).
- * - attribute values keep their OTLP type: string, boolean, number (double), bigint (int64),
- *   Uint8Array (bytes), arrays and key/value lists (plain objects).
+ * - attribute values keep their OTLP type: string, boolean, number (double), int64,
+ *   Uint8Array (bytes, a copy), arrays and key/value lists (plain objects); an empty AnyValue
+ *   is null. int values are number when safe, bigint otherwise (|v| > 2^53 - 1), so a
+ *   consumer must accept both; `attrToString` gives the canonical string form.
+ * - fields absent from the input read as proto defaults ('' / 0 / 0n / {} / []).
  */
 export type AttrValue =
   | string

@@ -33,9 +33,12 @@ export async function correctTraceContext(
       true AS context_resolved,
       ${param(version, 'UInt64')} AS _version
     )
-    FROM spans FINAL
-    WHERE project_id = ${projectId} AND trace_id = ${traceId}
-      AND start_time >= ${param(nanosToDateTime64(fromNs), 'DateTime64(9)')}
-      AND start_time <= ${param(nanosToDateTime64(toNs), 'DateTime64(9)')}
-      AND NOT context_resolved`);
+    FROM (
+      -- A subquery, because REPLACE's aliases would shadow these columns in a WHERE beside them.
+      SELECT * FROM spans FINAL
+      WHERE project_id = ${projectId} AND trace_id = ${traceId}
+        AND start_time >= ${param(nanosToDateTime64(fromNs), 'DateTime64(9)')}
+        AND start_time <= ${param(nanosToDateTime64(toNs), 'DateTime64(9)')}
+        AND NOT context_resolved
+    )`);
 }

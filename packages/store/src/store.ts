@@ -36,13 +36,22 @@ export class Store {
     await this.client.command({ query, query_params: params });
   }
 
-  /** Inserts pre-serialized rows (one per line) in one INSERT. */
+  /**
+   * Inserts pre-serialized rows (one per line) in one INSERT. `client.insert` would re-encode
+   * JSON formats row by row, so the body goes through `exec` as is (HTTP body on a server,
+   * appended to the statement on chDB).
+   */
   async insertRaw(table: string, columns: readonly string[], body: Buffer | string, format: RawFormat = 'JSONCompactEachRow'): Promise<void> {
-    await this.client.insert({
-      table,
-      columns: columns as [string, ...string[]],
-      values: Readable.from([body]),
-      format,
+    for (const c of [table, ...columns]) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(c)) throw new Error(`invalid identifier ${JSON.stringify(c)}`);
+    const result = await this.client.exec({
+      query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT ${format}`,
+      values: Readable.from([typeof body === 'string' ? Buffer.from(body) : body]),
+    });
+    result.stream.resume();
+    await new Promise<void>((resolve, reject) => {
+      result.stream.once('end', resolve);
+      result.stream.once('error', reject);
+      result.stream.once('close', resolve);
     });
   }
 

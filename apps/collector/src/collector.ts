@@ -1,0 +1,213 @@
+import { decodeTraceRequestJson, decodeTraceRequestProtobuf, OtlpDecodeError, type TraceRequest } from '@plumb/otlp';
+import { PriceCatalog } from '@plumb/pricing';
+import { DEFAULT_SEMCONV_OPTIONS, type SemconvOptions } from '@plumb/semconv';
+import { bootstrapProjects, countApiKeys, KeyVerifier, listPriceOverrides, type Store } from '@plumb/store';
+import type { CollectorConfig } from './config.ts';
+import { PermanentError, RetryableError } from './errors.ts';
+import { CollectorMetrics } from './metrics.ts';
+import { ContextStage } from './pipeline/context.ts';
+import { convertRequest, type ConvertOptions } from './pipeline/convert.ts';
+import { RecentSpans } from './pipeline/dedupe.ts';
+import type { QueuedRow } from './pipeline/types.ts';
+import { Writer } from './pipeline/writer.ts';
+import { Wal, type WalFormat } from './wal.ts';
+
+export interface ExportResult {
+  rejectedSpans: number;
+  errorMessage: string;
+}
+
+const PRICE_REFRESH_MS = 60_000;
+
+/**
+ * The trace pipeline: decode → convert (validate, normalize, price) → dedupe → admit → WAL →
+ * context → writer. `exportTraces` resolves once the spans are durable (in the WAL), which is
+ * when the receiver may answer 200.
+ */
+export class Collector {
+  readonly metrics = new CollectorMetrics();
+  readonly writer: Writer;
+  private readonly context: ContextStage;
+  private readonly recent = new RecentSpans();
+  private readonly verifier: KeyVerifier;
+  private readonly convertOptions: ConvertOptions;
+  private readonly catalogs = new Map<string, { catalog: PriceCatalog; loadedAt: number }>();
+  private ticker: NodeJS.Timeout | null = null;
+  private anyKey = true;
+  private anyKeyCheckedAt = 0;
+
+  private constructor(
+    readonly store: Store,
+    readonly config: CollectorConfig,
+    private readonly wal: Wal,
+    private readonly log: (msg: string) => void,
+  ) {
+    const semconv: SemconvOptions = {
+      tenantKeys: config.tenantKeys ?? DEFAULT_SEMCONV_OPTIONS.tenantKeys,
+      requestTypeKeys: config.requestTypeKeys ?? DEFAULT_SEMCONV_OPTIONS.requestTypeKeys,
+    };
+    this.convertOptions = { semconv, maxAttributeLength: config.maxAttributeLength, maxTextLength: config.maxTextLength };
+    this.writer = new Writer(store, { maxRows: config.batchMaxRows, maxDelayMs: config.batchMaxDelayMs }, wal, this.metrics, log);
+    this.context = new ContextStage(
+      { holdMs: config.contextHoldMs, maxTraces: 200_000, maxHeldRows: 200_000 },
+      (rows) => this.writer.enqueue(rows),
+      (c) => this.writer.correct(c),
+    );
+    this.verifier = new KeyVerifier(store);
+  }
+
+  /** Opens the WAL, replays what a previous run acknowledged but did not insert, starts timers. */
+  static async start(store: Store, config: CollectorConfig, log: (msg: string) => void = console.error): Promise<Collector> {
+    const boot = await bootstrapProjects(store, config.ingestKey);
+    const wal = await Wal.open(config.walDir, { fsync: config.walFsync });
+    const c = new Collector(store, config, wal, log);
+    c.anyKey = boot.anyKey;
+    c.anyKeyCheckedAt = Date.now();
+    await c.replay();
+    c.ticker = setInterval(() => {
+      c.context.tick(Date.now());
+      c.metrics.heldRows.set(c.context.held);
+      void wal.tick();
+    }, 250);
+    c.ticker.unref();
+    return c;
+  }
+
+  private async replay(): Promise<void> {
+    let spans = 0;
+    for (const segment of this.wal.replaySegments) {
+      for (const record of this.wal.readSegment(segment)) {
+        try {
+          const req = this.decode(record.body, record.format);
+          const { rows } = convertRequest(req, record.projectId, await this.catalog(record.projectId), this.convertOptions, Date.now());
+          this.wal.retain(segment, rows.length);
+          this.recent.mark(rows);
+          this.context.push(rows.map((row) => ({ row, segment })), Date.now());
+          spans += rows.length;
+        } catch (err) {
+          this.log(`plumb collector: skipping unreadable WAL record in segment ${segment}: ${(err as Error).message}`);
+        }
+      }
+      this.wal.endReplay(segment);
+    }
+    if (spans > 0) {
+      this.context.drain();
+      await this.writer.flush();
+      this.log(`plumb collector: replayed ${spans} spans from the write-ahead log`);
+    }
+  }
+
+  /** Whether requests without a key are allowed (only when no key exists at all). */
+  async openIngest(): Promise<boolean> {
+    if (this.anyKey) return false;
+    if (Date.now() - this.anyKeyCheckedAt > 30_000) {
+      this.anyKeyCheckedAt = Date.now();
+      this.anyKey = (await countApiKeys(this.store)) > 0;
+    }
+    return !this.anyKey;
+  }
+
+  /** Resolves a bearer key to its project; throws 401/403. */
+  async authenticate(key: string): Promise<string> {
+    const verified = await this.verifier.verify(key);
+    if (!verified) throw new PermanentError(401, 'invalid API key');
+    if (!verified.scopes.includes('ingest')) throw new PermanentError(403, 'this API key has no ingest scope');
+    return verified.projectId;
+  }
+
+  private decode(body: Buffer, format: WalFormat): TraceRequest {
+    try {
+      return format === 'protobuf' ? decodeTraceRequestProtobuf(body) : decodeTraceRequestJson(body);
+    } catch (err) {
+      if (err instanceof OtlpDecodeError) throw new PermanentError(400, err.message);
+      throw err;
+    }
+  }
+
+  private async catalog(projectId: string): Promise<PriceCatalog> {
+    const hit = this.catalogs.get(projectId);
+    const now = Date.now();
+    if (hit && now - hit.loadedAt < PRICE_REFRESH_MS) return hit.catalog;
+    const overrides = await listPriceOverrides(this.store, projectId).catch(() => null);
+    if (hit) {
+      if (overrides) hit.catalog.setOverrides(overrides);
+      hit.loadedAt = now;
+      return hit.catalog;
+    }
+    const catalog = new PriceCatalog(overrides ?? []);
+    this.catalogs.set(projectId, { catalog, loadedAt: now });
+    return catalog;
+  }
+
+  async exportTraces(body: Buffer, format: WalFormat, projectId: string): Promise<ExportResult> {
+    const req = this.decode(body, format);
+    const now = Date.now();
+    const converted = convertRequest(req, projectId, await this.catalog(projectId), this.convertOptions, now);
+    const { received, rejected, firstRejection } = converted;
+    this.metrics.spansReceived.inc({}, received);
+    if (received > this.config.maxSpansPerRequest) {
+      throw new PermanentError(413, `request carries ${received} spans; the limit is ${this.config.maxSpansPerRequest}`);
+    }
+    for (const [reason, n] of rejected) this.metrics.spansRejected.inc({ reason: reasonLabel(reason) }, n);
+
+    const { fresh, duplicates } = this.recent.filter(converted.rows);
+    if (duplicates) this.metrics.spansDuplicate.inc({}, duplicates);
+
+    if (fresh.length > 0) {
+      if (this.writer.unhealthy) throw new RetryableError(503, 'the store is not accepting writes; retry later', 5);
+      if (this.writer.backlogBytes + body.length * 2 > this.config.maxInflightBytes) {
+        this.metrics.spansRejected.inc({ reason: 'overload' }, fresh.length);
+        throw new RetryableError(429, 'collector queue is full; retry later', 1);
+      }
+      const t0 = performance.now();
+      let segment: number;
+      try {
+        segment = await this.wal.append({ format, projectId, body }, fresh.length);
+      } catch (err) {
+        throw new RetryableError(503, `could not persist the batch: ${(err as Error).message}`, 1);
+      }
+      this.metrics.walSyncSeconds.observe((performance.now() - t0) / 1000);
+      this.recent.mark(fresh);
+      this.metrics.spansAccepted.inc({}, fresh.length);
+      const queued: QueuedRow[] = fresh.map((row) => ({ row, segment }));
+      this.context.push(queued, Date.now());
+      this.metrics.heldRows.set(this.context.held);
+    }
+    const rejectedSpans = received - converted.rows.length;
+    return {
+      rejectedSpans,
+      errorMessage: rejectedSpans > 0 ? `${rejectedSpans} span(s) rejected; first: ${firstRejection}` : '',
+    };
+  }
+
+  /** Health of the write path, for /readyz. */
+  async ready(): Promise<{ ok: boolean; reason: string }> {
+    if (this.writer.unhealthy) return { ok: false, reason: 'inserts are failing' };
+    try {
+      await this.store.client.ping();
+      return { ok: true, reason: '' };
+    } catch (err) {
+      return { ok: false, reason: `store unreachable: ${(err as Error).message}` };
+    }
+  }
+
+  /** Writes everything accepted so far (tests, shutdown). */
+  async flush(): Promise<void> {
+    this.context.drain();
+    await this.writer.flush();
+  }
+
+  async stop(): Promise<void> {
+    if (this.ticker) clearInterval(this.ticker);
+    await this.flush();
+    await this.writer.close();
+    await this.wal.close();
+  }
+}
+
+function reasonLabel(reason: string): string {
+  if (reason.includes('trace')) return 'invalid_trace_id';
+  if (reason.includes('parent')) return 'invalid_parent_span_id';
+  if (reason.includes('span')) return 'invalid_span_id';
+  return 'invalid';
+}

@@ -1,0 +1,6 @@
+export { Collector, type ExportResult } from './collector.ts';
+export { collectorConfigFromEnv, type CollectorConfig } from './config.ts';
+export { createCollectorServer, listen, isLoopback } from './http/server.ts';
+export { PermanentError, RetryableError } from './errors.ts';
+export { Wal, encodeRecord, decodeSegment } from './wal.ts';
+export { convertRequest, type ConvertOptions } from './pipeline/convert.ts';

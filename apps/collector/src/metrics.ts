@@ -1,0 +1,83 @@
+/** Prometheus text exposition for the collector's own health, with no dependency. */
+type Labels = Record<string, string>;
+
+class Series {
+  private values = new Map<string, { labels: Labels; value: number }>();
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly type: 'counter' | 'gauge',
+  ) {}
+  inc(labels: Labels = {}, by = 1): void {
+    const key = JSON.stringify(labels);
+    const cur = this.values.get(key);
+    if (cur) cur.value += by;
+    else this.values.set(key, { labels, value: by });
+  }
+  set(value: number, labels: Labels = {}): void {
+    this.values.set(JSON.stringify(labels), { labels, value });
+  }
+  get(labels: Labels = {}): number {
+    return this.values.get(JSON.stringify(labels))?.value ?? 0;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} ${this.type}`];
+    for (const { labels, value } of this.values.values()) {
+      const l = Object.entries(labels).map(([k, v]) => `${k}="${v.replace(/["\\\n]/g, '_')}"`);
+      lines.push(`${this.name}${l.length ? `{${l.join(',')}}` : ''} ${value}`);
+    }
+    return lines.join('\n');
+  }
+}
+
+class Histogram {
+  private counts: number[];
+  private sum = 0;
+  private count = 0;
+  constructor(
+    readonly name: string,
+    readonly help: string,
+    readonly buckets: number[],
+  ) {
+    this.counts = buckets.map(() => 0);
+  }
+  observe(v: number): void {
+    this.sum += v;
+    this.count++;
+    for (let i = 0; i < this.buckets.length; i++) if (v <= this.buckets[i]!) this.counts[i]!++;
+  }
+  render(): string {
+    const lines = [`# HELP ${this.name} ${this.help}`, `# TYPE ${this.name} histogram`];
+    this.buckets.forEach((b, i) => lines.push(`${this.name}_bucket{le="${b}"} ${this.counts[i]}`));
+    lines.push(`${this.name}_bucket{le="+Inf"} ${this.count}`, `${this.name}_sum ${this.sum}`, `${this.name}_count ${this.count}`);
+    return lines.join('\n');
+  }
+}
+
+export class CollectorMetrics {
+  readonly requests = new Series('plumb_collector_requests_total', 'OTLP export requests by outcome.', 'counter');
+  readonly spansReceived = new Series('plumb_collector_spans_received_total', 'Spans decoded from requests.', 'counter');
+  readonly spansAccepted = new Series('plumb_collector_spans_accepted_total', 'Spans accepted (durable in the WAL).', 'counter');
+  readonly spansRejected = new Series('plumb_collector_spans_rejected_total', 'Spans rejected, by reason.', 'counter');
+  readonly spansDuplicate = new Series('plumb_collector_spans_duplicate_total', 'Re-delivered spans dropped by the collector dedupe.', 'counter');
+  readonly spansWritten = new Series('plumb_collector_spans_written_total', 'Span rows inserted into ClickHouse.', 'counter');
+  readonly insertErrors = new Series('plumb_collector_insert_errors_total', 'Failed inserts (retried).', 'counter');
+  readonly contextCorrections = new Series('plumb_collector_context_corrections_total', 'Traces whose rows were rewritten when their context arrived late.', 'counter');
+  readonly queueRows = new Series('plumb_collector_queue_rows', 'Rows waiting to be inserted (including held rows).', 'gauge');
+  readonly heldRows = new Series('plumb_collector_held_rows', 'Rows held waiting for their trace context.', 'gauge');
+  readonly inflightBytes = new Series('plumb_collector_inflight_bytes', 'Bytes of accepted data not yet inserted.', 'gauge');
+  readonly insertSeconds = new Histogram('plumb_collector_insert_duration_seconds', 'Insert latency.', [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
+  readonly walSyncSeconds = new Histogram('plumb_collector_wal_sync_duration_seconds', 'WAL append+fsync latency.', [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]);
+
+  render(): string {
+    return (
+      [
+        this.requests, this.spansReceived, this.spansAccepted, this.spansRejected, this.spansDuplicate, this.spansWritten,
+        this.insertErrors, this.contextCorrections, this.queueRows, this.heldRows, this.inflightBytes, this.insertSeconds,
+        this.walSyncSeconds,
+      ]
+        .map((s) => s.render())
+        .join('\n') + '\n'
+    );
+  }
+}

@@ -1,0 +1,136 @@
+import { attrToString, validateSpanIds, type Attributes, type TraceRequest } from '@plumb/otlp';
+import type { PriceCatalog } from '@plumb/pricing';
+import { normalizeSpan, type SemconvOptions } from '@plumb/semconv';
+import type { SpanRow, StatusCode } from '@plumb/store';
+
+export interface ConvertOptions {
+  semconv: SemconvOptions;
+  maxAttributeLength: number;
+  maxTextLength: number;
+}
+
+export interface ConvertResult {
+  rows: SpanRow[];
+  received: number;
+  /** Rejected spans by reason (reported in `partial_success` and metrics). */
+  rejected: Map<string, number>;
+  firstRejection: string;
+  truncatedAttributes: number;
+}
+
+const STATUS: StatusCode[] = ['unset', 'ok', 'error'];
+
+function flatten(attrs: Attributes, max: number, counter: { truncated: number }): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key in attrs) {
+    let v = attrToString(attrs[key]!);
+    if (v.length > max) {
+      v = v.slice(0, max);
+      counter.truncated++;
+    }
+    out[key] = v;
+  }
+  return out;
+}
+
+/**
+ * Decoded OTLP → stored span rows: validate ids, normalize conventions, price the usage.
+ * Trace-level context (tenant, request type) is filled later by the context stage.
+ */
+export function convertRequest(
+  req: TraceRequest,
+  projectId: string,
+  prices: PriceCatalog,
+  opts: ConvertOptions,
+  ingestMs: number,
+): ConvertResult {
+  const rows: SpanRow[] = [];
+  const rejected = new Map<string, number>();
+  let firstRejection = '';
+  let received = 0;
+  const counter = { truncated: 0 };
+  for (const rs of req.resourceSpans) {
+    const resourceAttributes = flatten(rs.resource, opts.maxAttributeLength, counter);
+    for (const ss of rs.scopeSpans) {
+      for (const span of ss.spans) {
+        received++;
+        const invalid = validateSpanIds(span);
+        if (invalid) {
+          rejected.set(invalid, (rejected.get(invalid) ?? 0) + 1);
+          if (!firstRejection) firstRejection = `span ${received - 1} (${span.name}): ${invalid}`;
+          continue;
+        }
+        const n = normalizeSpan(rs.resource, ss.scope, span, opts.semconv, opts.maxTextLength);
+        const hasUsage = n.inputTokens + n.outputTokens > 0;
+        const startMs = Number(span.startTimeUnixNano / 1_000_000n);
+        let costUsd = '0';
+        let pricingStatus: SpanRow['pricingStatus'] = 'none';
+        let priceId = '';
+        if (n.usageCounted && hasUsage) {
+          const model = n.responseModel || n.requestModel;
+          const cost = prices.cost(n.provider, model, startMs, n);
+          if (cost.priced) {
+            costUsd = cost.costUsd;
+            pricingStatus = 'priced';
+            priceId = cost.priceId;
+          } else {
+            pricingStatus = 'unpriced';
+          }
+        }
+        rows.push({
+          projectId,
+          traceId: span.traceId,
+          spanId: span.spanId,
+          parentSpanId: span.parentSpanId,
+          traceState: span.traceState,
+          name: span.name,
+          kind: span.kind,
+          service: n.serviceName,
+          serviceVersion: n.serviceVersion,
+          environment: n.environment,
+          scopeName: ss.scope.name,
+          startTimeUnixNano: span.startTimeUnixNano,
+          endTimeUnixNano: span.endTimeUnixNano,
+          statusCode: STATUS[span.status.code] ?? 'unset',
+          statusMessage: span.status.message,
+          errorType: n.errorType,
+          operation: n.operation,
+          category: n.category,
+          provider: n.provider,
+          requestModel: n.requestModel,
+          responseModel: n.responseModel,
+          agentName: n.agentName,
+          agentId: n.agentId,
+          toolName: n.toolName,
+          sessionId: n.sessionId,
+          userId: n.userId,
+          tenant: n.tenant,
+          requestType: n.requestType || (span.parentSpanId === '' ? n.workflowName : ''),
+          inputTokens: n.inputTokens,
+          outputTokens: n.outputTokens,
+          cacheReadTokens: n.cacheReadTokens,
+          cacheWriteTokens: n.cacheWriteTokens,
+          reasoningTokens: n.reasoningTokens,
+          usageCounted: n.usageCounted,
+          ttftMs: n.ttftMs,
+          costUsd,
+          pricingStatus,
+          priceId,
+          inputText: n.inputText,
+          outputText: n.outputText,
+          attributes: flatten(span.attributes, opts.maxAttributeLength, counter),
+          resourceAttributes,
+          events: span.events.map((e) => ({
+            timeUnixNano: e.timeUnixNano,
+            name: e.name,
+            attributes: flatten(e.attributes, opts.maxAttributeLength, counter),
+          })),
+          links: span.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: flatten(l.attributes, opts.maxAttributeLength, counter) })),
+          contextResolved: false,
+          version: ingestMs,
+        });
+      }
+    }
+  }
+  return { rows, received, rejected, firstRejection, truncatedAttributes: counter.truncated };
+}

@@ -1,0 +1,68 @@
+import { Agent, request } from 'node:http';
+import { buildTemplate, stamp } from './template.ts';
+
+/**
+ * The load generator for `plumb bench ingest`, run as a child process so the collector's
+ * process is measured alone: `exporters` concurrent senders post 512-span protobuf batches
+ * for `durationMs`, honouring 429/503 Retry-After like an OTLP exporter would.
+ */
+interface Params {
+  url: string;
+  exporters: number;
+  durationMs: number;
+  seqBase: number;
+}
+
+function post(agent: Agent, url: URL, body: Buffer): Promise<{ status: number; retryAfter: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      { agent, method: 'POST', hostname: url.hostname, port: url.port, path: url.pathname, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function run(p: Params) {
+  const template = buildTemplate(512);
+  const url = new URL(`${p.url}/v1/traces`);
+  const agent = new Agent({ keepAlive: true, maxSockets: p.exporters });
+  const latencies: number[] = [];
+  const statuses: Record<string, number> = {};
+  let accepted = 0;
+  let seq = p.seqBase;
+  const end = Date.now() + p.durationMs;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: p.exporters }, async () => {
+      while (Date.now() < end) {
+        const body = stamp(template, seq++);
+        const s = performance.now();
+        const r = await post(agent, url, body);
+        latencies.push(performance.now() - s);
+        statuses[r.status] = (statuses[r.status] ?? 0) + 1;
+        if (r.status === 200) accepted += template.spans;
+        else if (r.status === 429 || r.status === 503) await new Promise((res) => setTimeout(res, r.retryAfter * 1000));
+      }
+    }),
+  );
+  const elapsedMs = performance.now() - t0;
+  latencies.sort((a, b) => a - b);
+  const q = (x: number) => latencies[Math.min(latencies.length - 1, Math.floor(x * latencies.length))] ?? 0;
+  agent.destroy();
+  return { accepted, elapsedMs, requests: latencies.length, p50: q(0.5), p99: q(0.99), max: latencies.at(-1) ?? 0, statuses, spansPerRequest: template.spans };
+}
+
+process.once('message', (p: Params) => {
+  run(p).then(
+    (r) => process.send!(r, () => process.exit(0)),
+    (err) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
+});

@@ -1,0 +1,94 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { backfill } from '@plumb/demo';
+import { DEFAULT_PROJECT_ID, getTrace, listTraces, overview, queryMetrics, sql, Store, type ListTracesQuery } from '@plumb/store';
+
+export interface QueryBenchOptions {
+  spans: number;
+  days: number;
+  runs: number;
+}
+
+const DAY = 86_400_000;
+
+function p95(samples: number[]): number {
+  const s = [...samples].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.ceil(0.95 * s.length) - 1)] ?? 0;
+}
+
+async function time(runs: number, fn: () => Promise<unknown>): Promise<{ p50: number; p95: number }> {
+  await fn(); // warm-up
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    await fn();
+    samples.push(performance.now() - t0);
+  }
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { p50: sorted[Math.floor(sorted.length / 2)]!, p95: p95(samples) };
+}
+
+/**
+ * `plumb bench query`: the dashboard's queries against `spans` spans of history (kept between
+ * runs in ./data/bench-query-<N>, so only the first run pays for the backfill). Each query runs
+ * `runs` times; the targets are overview/explorer p95 < 500 ms and trace-by-id p95 < 100 ms.
+ */
+export async function benchQuery(o: QueryBenchOptions): Promise<void> {
+  const dir = resolve(process.env.PLUMB_BENCH_DIR ?? `./data/bench-query-${o.spans}`);
+  const fresh = !existsSync(join(dir, 'ready'));
+  mkdirSync(dir, { recursive: true });
+  const store = await Store.open({ target: { kind: 'embedded', path: join(dir, 'ch') }, cluster: '', retentionDays: 3650 });
+  await store.migrate();
+  if (fresh) {
+    console.log(`bench query: backfilling ${o.spans.toLocaleString()} spans over ${o.days} days (first run only)…`);
+    await store.command(sql`TRUNCATE TABLE spans`);
+    await store.command(sql`TRUNCATE TABLE trace_index`);
+    let last = 0;
+    const r = await backfill(store, {
+      days: o.days,
+      spans: o.spans,
+      seed: 7,
+      onProgress: (p) => {
+        if (p.elapsedMs - last < 10_000) return;
+        last = p.elapsedMs;
+        console.log(`  ${p.spans.toLocaleString()} spans (${Math.round(p.spansPerSec).toLocaleString()}/s)`);
+      },
+    });
+    console.log(`  backfilled ${r.spans.toLocaleString()} spans in ${(r.elapsedMs / 1000).toFixed(0)} s (${Math.round(r.spansPerSec).toLocaleString()}/s)`);
+    await store.command(sql`OPTIMIZE TABLE trace_index FINAL`);
+    const { writeFileSync } = await import('node:fs');
+    writeFileSync(join(dir, 'ready'), String(Date.now()));
+  }
+  const [{ n, lo, hi } = { n: 0, lo: 0, hi: 0 }] = await store.query<{ n: number; lo: number; hi: number }>(
+    sql`SELECT count() AS n, toUnixTimestamp64Milli(min(start_time)) AS lo, toUnixTimestamp64Milli(max(start_time)) AS hi FROM spans`,
+  );
+  const to = hi + 1;
+  const windows = { '24h': to - DAY, '7d': to - 7 * DAY, '30d': Math.max(lo, to - 30 * DAY) };
+  console.log(`bench query: ${n.toLocaleString()} spans in the store; ${o.runs} runs each (p50 / p95 ms)`);
+
+  const base: ListTracesQuery = { projectId: DEFAULT_PROJECT_ID, from: windows['24h'], to, limit: 50 };
+  const tenant = (await store.query<{ t: string }>(sql`SELECT tenant AS t FROM spans WHERE tenant != '' LIMIT 1`))[0]?.t ?? 'acme';
+  const cases: [string, () => Promise<unknown>, number][] = [];
+  for (const [w, from] of Object.entries(windows)) cases.push([`overview ${w}`, () => overview(store, DEFAULT_PROJECT_ID, from, to), 500]);
+  cases.push(
+    ['metrics p95 by model 7d', () => queryMetrics(store, { projectId: DEFAULT_PROJECT_ID, measures: ['p95_latency_ms', 'cost_usd'], groupBy: ['model'], from: windows['7d'], to, filters: {} }), 500],
+    ['explorer 24h', () => listTraces(store, base), 500],
+    ['explorer 24h tenant', () => listTraces(store, { ...base, tenant: [tenant] }), 500],
+    ['explorer 24h errors by duration', () => listTraces(store, { ...base, status: 'error', sort: 'durationMs', order: 'desc' }), 500],
+    ['explorer 7d min cost', () => listTraces(store, { ...base, from: windows['7d'], minCostUsd: 0.05, sort: 'costUsd', order: 'desc' }), 500],
+    ['explorer 24h text', () => listTraces(store, { ...base, text: 'web_search' }), 500],
+  );
+  const ids = await store.query<{ id: string }>(sql`SELECT trace_id AS id FROM spans WHERE parent_span_id = '' ORDER BY cityHash64(trace_id) LIMIT ${o.runs + 1}`);
+  let i = 0;
+  cases.push(['trace by id', () => getTrace(store, DEFAULT_PROJECT_ID, ids[i++ % ids.length]!.id), 100]);
+
+  let failures = 0;
+  for (const [name, fn, target] of cases) {
+    const r = await time(o.runs, fn);
+    const ok = r.p95 < target;
+    if (!ok) failures++;
+    console.log(`  ${name.padEnd(34)} ${r.p50.toFixed(0).padStart(6)} ${r.p95.toFixed(0).padStart(6)}   target < ${target}  ${ok ? 'ok' : 'MISSED'}`);
+  }
+  console.log(failures ? `bench query: ${failures} target(s) missed` : 'bench query: all targets met');
+  await store.close();
+}

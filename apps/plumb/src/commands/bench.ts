@@ -1,0 +1,24 @@
+import { parseArgs } from 'node:util';
+
+export async function bench(argv: string[]): Promise<void> {
+  const [which, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      duration: { type: 'string', default: '20' },
+      exporters: { type: 'string', default: '8' },
+      spans: { type: 'string', default: '10000000' },
+      days: { type: 'string', default: '30' },
+      runs: { type: 'string', default: '20' },
+    },
+  });
+  if (which === 'ingest') {
+    const { benchIngest } = await import('../bench/ingest.ts');
+    await benchIngest({ durationSec: Number(values.duration), exporters: Number(values.exporters) });
+  } else if (which === 'query') {
+    const { benchQuery } = await import('../bench/query.ts');
+    await benchQuery({ spans: Number(values.spans), days: Number(values.days), runs: Number(values.runs) });
+  } else {
+    throw new Error('usage: plumb bench ingest [--duration S] [--exporters N] | plumb bench query [--spans N] [--days D] [--runs R]');
+  }
+}

@@ -1,0 +1,67 @@
+import { parseArgs } from 'node:util';
+import { backfill, runWorkload, type OtlpProtocol } from '@plumb/demo';
+import { openStore } from './migrate.ts';
+
+export async function demo(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      endpoint: { type: 'string', default: process.env.PLUMB_DEMO_ENDPOINT ?? `http://127.0.0.1:${process.env.PLUMB_COLLECTOR_PORT ?? 4318}` },
+      key: { type: 'string', default: process.env.PLUMB_INGEST_KEY },
+      rate: { type: 'string', default: '5' },
+      duration: { type: 'string', default: '60' },
+      protocol: { type: 'string', default: 'http/protobuf' },
+      seed: { type: 'string', default: String(Date.now() % 1_000_000) },
+      backfill: { type: 'boolean', default: false },
+      days: { type: 'string', default: '30' },
+      spans: { type: 'string', default: '1000000' },
+    },
+  });
+  if (values.backfill) {
+    const store = await openStore();
+    try {
+      await store.migrate();
+      let last = 0;
+      const r = await backfill(store, {
+        days: Number(values.days),
+        spans: Number(values.spans),
+        seed: Number(values.seed),
+        onProgress: (p) => {
+          if (p.elapsedMs - last < 2000) return;
+          last = p.elapsedMs;
+          console.log(`  ${p.spans.toLocaleString()} spans (${Math.round(p.spansPerSec).toLocaleString()}/s)`);
+        },
+      });
+      console.log(`backfilled ${r.spans.toLocaleString()} spans in ${r.traces.toLocaleString()} traces over ${values.days} days in ${(r.elapsedMs / 1000).toFixed(1)} s; cost $${r.costUsd}`);
+    } finally {
+      await store.close();
+    }
+    return;
+  }
+  const protocol = values.protocol as OtlpProtocol;
+  if (protocol !== 'http/json' && protocol !== 'http/protobuf') throw new Error('--protocol must be http/json or http/protobuf');
+  const duration = values.duration === 'forever' ? Number.POSITIVE_INFINITY : Number(values.duration);
+  console.log(`demo: ${values.rate} traces/s for ${Number.isFinite(duration) ? `${duration}s` : 'ever'} → ${values.endpoint} (${protocol})`);
+  const abort = new AbortController();
+  process.once('SIGINT', () => abort.abort());
+  let last = 0;
+  const r = await runWorkload({
+    endpoint: values.endpoint!,
+    headers: values.key ? { Authorization: `Bearer ${values.key}` } : undefined,
+    tracesPerSecond: Number(values.rate),
+    durationSec: duration,
+    seed: Number(values.seed),
+    protocol,
+    signal: abort.signal,
+    onProgress: (p) => {
+      if (p.elapsedMs - last < 5000) return;
+      last = p.elapsedMs;
+      console.log(`  ${p.traces} traces, ${p.spans} spans`);
+    },
+  });
+  console.log(`demo: sent ${r.traces} traces (${r.exportedSpans}/${r.spans} spans delivered)`);
+  if (r.failed) {
+    console.error(`demo: ${r.failedSpans} spans were not delivered — is Plumb running (npm start)?`);
+    process.exitCode = 1;
+  }
+}

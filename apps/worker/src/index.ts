@@ -1,0 +1,1 @@
+export { startWorker, type Worker, type WorkerOptions, type Job } from './worker.ts';

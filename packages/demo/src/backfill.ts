@@ -1,0 +1,157 @@
+/**
+ * Writes scenario traces straight into the store (no collector), spread over the last N days
+ * with a daily and weekly traffic pattern. Rows are generated in time order, so each ~50k-row
+ * INSERT touches one or two daily partitions; generation of the next chunk overlaps the insert
+ * of the previous one (chDB and the HTTP client both insert off the JS thread).
+ */
+import { Readable } from 'node:stream';
+import { PriceCatalog, picoToUsd } from '@plumb/pricing';
+import { SPAN_COLUMNS, type Store } from '@plumb/store';
+import { Rng } from './rng.ts';
+import { SpanRowWriter, type AttributeMode } from './rows.ts';
+import { Scenario } from './scenario.ts';
+
+export interface BackfillProgress {
+  traces: number;
+  spans: number;
+  elapsedMs: number;
+  spansPerSec: number;
+}
+
+export interface BackfillOptions {
+  projectId?: string;
+  days?: number;
+  /** Target span count; the last trace is written whole, so the result may exceed it slightly. */
+  spans?: number;
+  seed?: number;
+  /** End of the window (epoch ms); default Date.now() minus five minutes. */
+  endMs?: number;
+  chunkRows?: number;
+  catalog?: PriceCatalog;
+  /** Attribute map content (see AttributeMode); default 'lean'. */
+  attributes?: AttributeMode;
+  onProgress?: (p: BackfillProgress) => void;
+}
+
+export interface BackfillResult {
+  traces: number;
+  spans: number;
+  /** Exact sum of cost_usd written, in picodollars and as a 12-decimal USD string. */
+  costPico: bigint;
+  costUsd: string;
+  pricedSpans: number;
+  unpricedSpans: number;
+  fromMs: number;
+  toMs: number;
+  elapsedMs: number;
+  spansPerSec: number;
+  /** Time spent waiting for the previous INSERT with the next chunk ready (insert-bound share). */
+  insertWaitMs: number;
+}
+
+const HOUR_MS = 3_600_000;
+/** The window starts this much after "N days ago", so a store with N-day retention (a TTL on
+ *  start_time) keeps every row for a while after the backfill. */
+const RETENTION_MARGIN_MS = HOUR_MS;
+/** Longer than any scenario trace, so traces started in the window also end in it. */
+const TAIL_MS = 5 * 60_000;
+
+/** Relative traffic at an instant: business-hours peak (UTC), quieter weekends, slow growth. */
+export function trafficWeight(ms: number, fromMs: number, toMs: number): number {
+  const d = new Date(ms);
+  const hour = d.getUTCHours() + d.getUTCMinutes() / 60;
+  const daily = 0.2 + Math.exp(-((hour - 14) ** 2) / (2 * 3.5 ** 2));
+  const dow = d.getUTCDay();
+  const weekly = dow === 0 ? 0.35 : dow === 6 ? 0.45 : 1;
+  const growth = 0.8 + (0.4 * (ms - fromMs)) / Math.max(1, toMs - fromMs);
+  return daily * weekly * growth;
+}
+
+/**
+ * Pre-serialized JSONCompactEachRow rows → one INSERT, sent as a raw byte body.
+ * Stopgap: `Store.insertRaw` hands the body to `client.insert`, which JSON-encodes every chunk of
+ * an object-mode stream again (and rejects a byte stream for JSON formats), so inserts of
+ * pre-serialized rows fail. `client.exec` with `values` sends the bytes untouched, on chDB and
+ * on a server. serializeSpanRow writes the named tuples of `events` / `links` as JSON arrays,
+ * which ClickHouse only reads with input_format_json_named_tuples_as_objects = 0. The store's
+ * session-wide date_time_input_format = 'best_effort' halves the parse rate; the times here are
+ * plain "seconds.nanoseconds", which 'basic' parses exactly.
+ * TODO: use `store.insertRaw` once it does all of this itself.
+ */
+const INSERT_SPANS =
+  `INSERT INTO spans (${SPAN_COLUMNS.join(', ')}) ` +
+  `SETTINGS input_format_json_named_tuples_as_objects = 0, date_time_input_format = 'basic' FORMAT JSONCompactEachRow`;
+
+async function insertRows(store: Store, body: Buffer): Promise<void> {
+  const result = await store.client.exec({
+    query: INSERT_SPANS,
+    values: Readable.from([body]),
+  });
+  result.stream.resume();
+  await new Promise<void>((resolve, reject) => result.stream.once('end', resolve).once('error', reject));
+}
+
+export async function backfill(store: Store, o: BackfillOptions = {}): Promise<BackfillResult> {
+  const projectId = o.projectId ?? 'default';
+  const days = o.days ?? 30;
+  const target = o.spans ?? 10_000_000;
+  const seed = o.seed ?? 1;
+  const chunkRows = o.chunkRows ?? 50_000;
+  if (!(days > 0) || !(target > 0)) throw new Error('days and spans must be > 0');
+  const toMs = Math.floor(o.endMs ?? Date.now() - TAIL_MS);
+  const fromMs = toMs - Math.round(days * 24 * HOUR_MS) + RETENTION_MARGIN_MS;
+
+  // Hourly buckets; bucket b gets spans up to round(target * cumulativeWeight / totalWeight).
+  const buckets: { start: number; len: number; weight: number }[] = [];
+  const noise = new Rng(seed ^ 0x5bd1e995);
+  for (let start = fromMs; start < toMs; start += HOUR_MS) {
+    const len = Math.min(HOUR_MS, toMs - start);
+    buckets.push({ start, len, weight: trafficWeight(start + len / 2, fromMs, toMs) * (len / HOUR_MS) * noise.uniform(0.85, 1.15) });
+  }
+  const totalWeight = buckets.reduce((n, b) => n + b.weight, 0);
+
+  const scenario = new Scenario(seed);
+  const placement = new Rng(seed ^ 0x9e3779b9);
+  const writer = new SpanRowWriter(projectId, o.catalog ?? new PriceCatalog(), Date.now(), o.attributes ?? 'lean');
+  const started = performance.now();
+  let traces = 0;
+  let lines: string[] = [];
+  let pending: Promise<void> | null = null;
+  let insertWaitMs = 0;
+  const flush = async (): Promise<void> => {
+    const body = lines.length > 0 ? Buffer.from(lines.join(''), 'utf8') : null;
+    lines = [];
+    const waitStart = performance.now();
+    if (pending) await pending;
+    insertWaitMs += performance.now() - waitStart;
+    pending = body ? insertRows(store, body) : null;
+    // Awaited at the next flush; the no-op handler keeps a failure meanwhile from being "unhandled".
+    pending?.catch(() => undefined);
+    const elapsedMs = performance.now() - started;
+    o.onProgress?.({ traces, spans: writer.totals.spans, elapsedMs, spansPerSec: (writer.totals.spans / elapsedMs) * 1000 });
+  };
+
+  let cumulative = 0;
+  for (const b of buckets) {
+    cumulative += b.weight;
+    const bucketTarget = Math.round((target * cumulative) / totalWeight);
+    while (writer.totals.spans < bucketTarget) {
+      const t = scenario.next();
+      const startMs = Math.min(b.start + Math.floor(placement.next() * b.len), toMs - Math.ceil(t.durationMs));
+      writer.write(t, startMs, lines);
+      traces++;
+      if (lines.length >= chunkRows) await flush();
+    }
+  }
+  await flush();
+  const waitStart = performance.now();
+  if (pending) await pending;
+  insertWaitMs += performance.now() - waitStart;
+
+  const elapsedMs = performance.now() - started;
+  const { spans, costPico, pricedSpans, unpricedSpans } = writer.totals;
+  return {
+    traces, spans, costPico, costUsd: picoToUsd(costPico), pricedSpans, unpricedSpans,
+    fromMs, toMs, elapsedMs, spansPerSec: (spans / elapsedMs) * 1000, insertWaitMs,
+  };
+}

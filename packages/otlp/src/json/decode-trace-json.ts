@@ -1,0 +1,190 @@
+import { newAttributes } from '../attributes.ts';
+import { decodeUtf8 } from '../utf8.ts';
+import type {
+  OtlpEvent,
+  OtlpLink,
+  OtlpResourceSpans,
+  OtlpScopeSpans,
+  OtlpSpan,
+  TraceRequest,
+} from '../types.ts';
+import {
+  asArray,
+  asEnum,
+  asId,
+  asNanos,
+  asObject,
+  asString,
+  enter,
+  fail,
+  field,
+  leave,
+  readAttributes,
+  resetPath,
+  type JsonObject,
+} from './values.ts';
+
+const SPAN_KIND_NAMES: Record<string, number> = {
+  UNSPECIFIED: 0,
+  INTERNAL: 1,
+  SERVER: 2,
+  CLIENT: 3,
+  PRODUCER: 4,
+  CONSUMER: 5,
+};
+const STATUS_CODE_NAMES: Record<string, number> = { UNSET: 0, OK: 1, ERROR: 2 };
+
+
+/**
+ * Decodes an OTLP/HTTP JSON trace export body (lowerCamelCase names; snake_case accepted).
+ * Unknown fields are ignored, as the spec requires.
+ * @throws OtlpDecodeError when the body is not JSON or a field has the wrong shape; the
+ *   message starts with the field's path, e.g. `resourceSpans[0].scopeSpans[1].spans[3].name`.
+ */
+export function decodeTraceRequestJson(body: string | Uint8Array): TraceRequest {
+  const text = typeof body === 'string' ? body : decodeBody(body);
+  resetPath();
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (err) {
+    fail(null, `invalid JSON: ${(err as Error).message}`);
+  }
+  if (root === null || typeof root !== 'object' || Array.isArray(root)) fail(null, 'expected a JSON object');
+  const req = root as JsonObject;
+  const list = asArray(field(req, 'resourceSpans', 'resource_spans'), 'resourceSpans');
+  const resourceSpans: OtlpResourceSpans[] = new Array<OtlpResourceSpans>(list.length);
+  enter('resourceSpans');
+  for (let i = 0; i < list.length; i++) {
+    const o = asObject(list[i], i) ?? {};
+    enter(i);
+    resourceSpans[i] = readResourceSpans(o);
+    leave();
+  }
+  leave();
+  return { resourceSpans };
+}
+
+/** UTF-8 body without a leading byte-order mark. */
+function decodeBody(bytes: Uint8Array): string {
+  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
+  return decodeUtf8(bytes, bom ? 3 : 0, bytes.length);
+}
+
+function readResourceSpans(o: JsonObject): OtlpResourceSpans {
+  const out: OtlpResourceSpans = {
+    resource: newAttributes(),
+    schemaUrl: asString(field(o, 'schemaUrl', 'schema_url'), 'schemaUrl'),
+    scopeSpans: [],
+  };
+  const resource = asObject(o.resource, 'resource');
+  if (resource !== undefined) {
+    enter('resource');
+    readAttributes(resource.attributes, 'attributes', out.resource);
+    leave();
+  }
+  const list = asArray(field(o, 'scopeSpans', 'scope_spans'), 'scopeSpans');
+  enter('scopeSpans');
+  for (let i = 0; i < list.length; i++) {
+    const ss = asObject(list[i], i) ?? {};
+    enter(i);
+    out.scopeSpans.push(readScopeSpans(ss));
+    leave();
+  }
+  leave();
+  return out;
+}
+
+function readScopeSpans(o: JsonObject): OtlpScopeSpans {
+  const out: OtlpScopeSpans = {
+    scope: { name: '', version: '', attributes: newAttributes() },
+    schemaUrl: asString(field(o, 'schemaUrl', 'schema_url'), 'schemaUrl'),
+    spans: [],
+  };
+  const scope = asObject(o.scope, 'scope');
+  if (scope !== undefined) {
+    enter('scope');
+    out.scope.name = asString(scope.name, 'name');
+    out.scope.version = asString(scope.version, 'version');
+    readAttributes(scope.attributes, 'attributes', out.scope.attributes);
+    leave();
+  }
+  const list = asArray(o.spans, 'spans');
+  enter('spans');
+  for (let i = 0; i < list.length; i++) {
+    const s = asObject(list[i], i) ?? {};
+    enter(i);
+    out.spans.push(readSpan(s));
+    leave();
+  }
+  leave();
+  return out;
+}
+
+function readSpan(o: JsonObject): OtlpSpan {
+  const span: OtlpSpan = {
+    traceId: asId(field(o, 'traceId', 'trace_id'), 'traceId', 16),
+    spanId: asId(field(o, 'spanId', 'span_id'), 'spanId', 8),
+    parentSpanId: asId(field(o, 'parentSpanId', 'parent_span_id'), 'parentSpanId', 8),
+    traceState: asString(field(o, 'traceState', 'trace_state'), 'traceState'),
+    name: asString(o.name, 'name'),
+    kind: asEnum(o.kind, 'kind', 'SPAN_KIND_', SPAN_KIND_NAMES),
+    startTimeUnixNano: asNanos(field(o, 'startTimeUnixNano', 'start_time_unix_nano'), 'startTimeUnixNano'),
+    endTimeUnixNano: asNanos(field(o, 'endTimeUnixNano', 'end_time_unix_nano'), 'endTimeUnixNano'),
+    attributes: newAttributes(),
+    events: [],
+    links: [],
+    status: { code: 0, message: '' },
+  };
+  readAttributes(o.attributes, 'attributes', span.attributes);
+
+  const events = asArray(o.events, 'events');
+  enter('events');
+  for (let i = 0; i < events.length; i++) {
+    const e = asObject(events[i], i) ?? {};
+    enter(i);
+    span.events.push(readEvent(e));
+    leave();
+  }
+  leave();
+
+  const links = asArray(o.links, 'links');
+  enter('links');
+  for (let i = 0; i < links.length; i++) {
+    const l = asObject(links[i], i) ?? {};
+    enter(i);
+    span.links.push(readLink(l));
+    leave();
+  }
+  leave();
+
+  const status = asObject(o.status, 'status');
+  if (status !== undefined) {
+    enter('status');
+    span.status.code = asEnum(status.code, 'code', 'STATUS_CODE_', STATUS_CODE_NAMES);
+    span.status.message = asString(status.message, 'message');
+    leave();
+  }
+  return span;
+}
+
+function readEvent(o: JsonObject): OtlpEvent {
+  const ev: OtlpEvent = {
+    timeUnixNano: asNanos(field(o, 'timeUnixNano', 'time_unix_nano'), 'timeUnixNano'),
+    name: asString(o.name, 'name'),
+    attributes: newAttributes(),
+  };
+  readAttributes(o.attributes, 'attributes', ev.attributes);
+  return ev;
+}
+
+function readLink(o: JsonObject): OtlpLink {
+  const link: OtlpLink = {
+    traceId: asId(field(o, 'traceId', 'trace_id'), 'traceId', 16),
+    spanId: asId(field(o, 'spanId', 'span_id'), 'spanId', 8),
+    traceState: asString(field(o, 'traceState', 'trace_state'), 'traceState'),
+    attributes: newAttributes(),
+  };
+  readAttributes(o.attributes, 'attributes', link.attributes);
+  return link;
+}

@@ -1,0 +1,86 @@
+import type { Store } from '../store.ts';
+import { parseRange, type TimeInput } from '../semantic/errors.ts';
+import { queryMetrics, type MetricRow } from '../semantic/query.ts';
+
+export const OVERVIEW_KPIS = [
+  'requests', 'errors', 'error_rate', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'ttft_p95_ms',
+  'input_tokens', 'output_tokens', 'total_tokens', 'cost_usd', 'llm_calls', 'unpriced_spans',
+] as const;
+export const OVERVIEW_SERIES = [
+  'requests', 'errors', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'input_tokens', 'output_tokens', 'cost_usd',
+] as const;
+const TOP_MEASURES = ['cost_usd', 'requests', 'total_tokens', 'errors'] as const;
+export const OVERVIEW_TOP_N = 10;
+
+export type OverviewKpis = Record<(typeof OVERVIEW_KPIS)[number], number | null>;
+/** A top-N row: the dimension value under `key`, then the semantic measures (snake_case names). */
+export type OverviewTopRow = { key: string } & Record<(typeof TOP_MEASURES)[number], number | null>;
+
+export interface Overview {
+  from: string;
+  to: string;
+  intervalMs: number;
+  kpis: OverviewKpis;
+  /** One row per bucket (gaps filled): `time` plus the OVERVIEW_SERIES measures. */
+  series: MetricRow[];
+  /** Top 10 by cost. For models and agents, `requests` counts model calls / agent runs (see the semantic layer). */
+  top: { models: OverviewTopRow[]; tenants: OverviewTopRow[]; agents: OverviewTopRow[]; requestTypes: OverviewTopRow[] };
+}
+
+/** Picks a bucket width giving at most ~maxBuckets points, rounded to a friendly step. */
+export function autoInterval(fromMs: number, toMs: number, maxBuckets = 120): number {
+  const steps = [60, 300, 900, 1800, 3600, 3 * 3600, 6 * 3600, 12 * 3600, 86_400, 7 * 86_400].map((s) => s * 1000);
+  const span = Math.max(1, toMs - fromMs);
+  return steps.find((s) => span / s <= maxBuckets) ?? steps[steps.length - 1]!;
+}
+
+/** Headline numbers for the window (one semantic query). */
+export async function overviewKpis(store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput): Promise<OverviewKpis> {
+  const r = await queryMetrics(store, { projectId, from: fromIn, to: toIn, measures: [...OVERVIEW_KPIS] });
+  const k = {} as OverviewKpis;
+  for (const m of OVERVIEW_KPIS) k[m] = (r.rows[0]?.[m] ?? null) as number | null;
+  return k;
+}
+
+/** Time series of OVERVIEW_SERIES, gaps filled; `stepMs` is the bucket width used. */
+export async function overviewSeries(
+  store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, intervalMs?: number,
+): Promise<{ stepMs: number; points: MetricRow[] }> {
+  const { from, to } = parseRange(fromIn, toIn);
+  const stepMs = intervalMs ?? autoInterval(from.getTime(), to.getTime());
+  const r = await queryMetrics(store, { projectId, from, to, measures: [...OVERVIEW_SERIES], intervalMs: stepMs });
+  return { stepMs, points: r.rows };
+}
+
+/** Top values of a semantic dimension by cost (then requests for ties). */
+export async function overviewTop(
+  store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, dimension: string, limit = OVERVIEW_TOP_N,
+): Promise<OverviewTopRow[]> {
+  const r = await queryMetrics(store, { projectId, from: fromIn, to: toIn, measures: [...TOP_MEASURES], groupBy: [dimension], orderBy: 'cost_usd', limit });
+  return r.rows.map((row) => {
+    const out = { key: String(row[dimension]) } as OverviewTopRow;
+    for (const m of TOP_MEASURES) out[m] = row[m] as number | null;
+    return out;
+  });
+}
+
+/** The overview page, built only from semantic-layer queries (same numbers as REST and alerts). */
+export async function overview(store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, intervalMs?: number): Promise<Overview> {
+  const { from, to } = parseRange(fromIn, toIn);
+  const [kpis, series, models, tenants, agents, requestTypes] = await Promise.all([
+    overviewKpis(store, projectId, from, to),
+    overviewSeries(store, projectId, from, to, intervalMs),
+    overviewTop(store, projectId, from, to, 'model'),
+    overviewTop(store, projectId, from, to, 'tenant'),
+    overviewTop(store, projectId, from, to, 'agent'),
+    overviewTop(store, projectId, from, to, 'request_type'),
+  ]);
+  return {
+    from: from.toISOString(),
+    to: to.toISOString(),
+    intervalMs: series.stepMs,
+    kpis,
+    series: series.points,
+    top: { models, tenants, agents, requestTypes },
+  };
+}

@@ -1,0 +1,92 @@
+import { sql } from '../sql.ts';
+import type { Store } from '../store.ts';
+import { isoFromMicros } from '../semantic/errors.ts';
+import { traceBounds } from './rows.ts';
+
+/** One trace as the explorer lists it. Root-derived fields come from the root span. */
+export interface TraceListItem {
+  traceId: string;
+  rootSpanId: string;
+  /** '' when the root span has not arrived (yet). */
+  rootName: string;
+  service: string;
+  /** Root start, ISO with µs (earliest span start when no root). */
+  startTime: string;
+  /** Root duration (0 when no root). */
+  durationMs: number;
+  spanCount: number;
+  errorCount: number;
+  /** 'error' when the root span's status is error, else 'ok' (child errors may have been handled). */
+  status: 'ok' | 'error';
+  tenant: string;
+  requestType: string;
+  sessionId: string;
+  userId: string;
+  /** Distinct requested models / agent names, sorted. */
+  models: string[];
+  agents: string[];
+  /** Usage-counted spans only. */
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: number;
+  /** The exact cost as decimal text. */
+  costUsdExact: string;
+}
+
+export interface TraceTextItem extends TraceListItem {
+  /** First span input / last span output of the trace, truncated to 4000 characters. */
+  input: string;
+  output: string;
+}
+
+interface Raw extends Omit<TraceListItem, 'startTime' | 'costUsd' | 'costUsdExact' | 'status'> {
+  startUs: number;
+  rootError: number;
+  costUsdText: string;
+  input?: string;
+  output?: string;
+}
+
+/**
+ * Per-trace aggregates for a known set of trace ids (a page of the list, a conversation): reads
+ * only the hours trace_index says these traces live in. Returned in the order of `traceIds`.
+ */
+export async function traceSummaries(store: Store, projectId: string, traceIds: readonly string[], withText: true): Promise<TraceTextItem[]>;
+export async function traceSummaries(store: Store, projectId: string, traceIds: readonly string[], withText?: false): Promise<TraceListItem[]>;
+export async function traceSummaries(store: Store, projectId: string, traceIds: readonly string[], withText = false): Promise<TraceListItem[]> {
+  if (traceIds.length === 0) return [];
+  const ids = [...traceIds];
+  const text = withText
+    ? sql`, substringUTF8(argMinIf(input_text, start_time, input_text != ''), 1, 4000) AS input,
+          substringUTF8(argMaxIf(output_text, end_time, output_text != ''), 1, 4000) AS output`
+    : sql``;
+  const rows = await store.query<Raw>(sql`SELECT trace_id AS traceId,
+      argMinIf(span_id, start_time, parent_span_id = '') AS rootSpanId,
+      argMinIf(name, start_time, parent_span_id = '') AS rootName,
+      if(countIf(parent_span_id = '') > 0, argMinIf(service, start_time, parent_span_id = ''), argMin(service, start_time)) AS service,
+      if(countIf(parent_span_id = '') > 0, minIf(toUnixTimestamp64Micro(start_time), parent_span_id = ''), min(toUnixTimestamp64Micro(start_time))) AS startUs,
+      maxIf(duration_ns, parent_span_id = '') / 1e6 AS durationMs,
+      count() AS spanCount,
+      countIf(status_code = 'error') AS errorCount,
+      maxIf(status_code = 'error', parent_span_id = '') AS rootError,
+      argMaxIf(tenant, parent_span_id = '', tenant != '') AS tenant,
+      argMaxIf(request_type, parent_span_id = '', request_type != '') AS requestType,
+      argMaxIf(session_id, parent_span_id = '', session_id != '') AS sessionId,
+      argMaxIf(user_id, parent_span_id = '', user_id != '') AS userId,
+      arraySort(groupUniqArrayIf(request_model, request_model != '')) AS models,
+      arraySort(groupUniqArrayIf(agent_name, agent_name != '')) AS agents,
+      sumIf(input_tokens, usage_counted) AS inputTokens,
+      sumIf(output_tokens, usage_counted) AS outputTokens,
+      toString(sumIf(cost_usd, usage_counted)) AS costUsdText
+      ${text}
+    FROM spans FINAL
+    WHERE project_id = ${projectId} AND trace_id IN ${ids} AND ${traceBounds(projectId, ids)}
+    GROUP BY trace_id`);
+  const byId = new Map(rows.map((r) => [r.traceId, r]));
+  return ids.flatMap((id) => {
+    const r = byId.get(id);
+    if (!r) return [];
+    const { startUs, rootError, costUsdText, ...rest } = r;
+    return [{ ...rest, startTime: isoFromMicros(startUs), status: rootError ? ('error' as const) : ('ok' as const), costUsd: Number(costUsdText), costUsdExact: costUsdText }];
+  });
+}

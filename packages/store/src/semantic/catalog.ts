@@ -1,0 +1,149 @@
+/**
+ * The semantic layer's vocabulary: every measure and dimension, declared once. Dashboard, REST
+ * `metrics`, alerts and exports all compile queries from these declarations, so a number means
+ * the same thing on every page.
+ *
+ * Every measure is an aggregate over `spans FINAL` (re-delivered spans never double count) and
+ * ranges over one of these span sets, always intersected with the query's time range, filters
+ * and group values:
+ *
+ * - `subject` — what a "request" is for this query. By default the ROOT spans
+ *   (`parent_span_id = ''`): one per trace, so `requests` = traces and latency = end-to-end
+ *   request latency. When a *subject dimension* (model, response_model, provider, tool,
+ *   operation, category, agent) appears in `groupBy` or `filters`, the subject becomes the spans
+ *   of that kind instead, because no root span carries a model or tool: `p95_latency_ms` by
+ *   model is the latency of model calls, `requests` by tool is the number of tool calls. Each
+ *   subject dimension says which spans it selects (see SUBJECT_RULES); with several, the most
+ *   specific one wins (model/tool calls inside an agent, not the agent runs). A trace whose root
+ *   span has not arrived yet counts no request.
+ * - `usage` — spans with `usage_counted` (one span per model call; wrappers that repeat their
+ *   children's usage are excluded). Token and cost sums never depend on the subject, so cost by
+ *   tenant adds up to total cost.
+ * - `ttft` — spans that recorded a time to first token.
+ * - `all` — every span.
+ *
+ * Percentiles are exact with linear interpolation between closest ranks (R-7, numpy's default,
+ * Excel PERCENTILE.INC): `quantileExactInclusive`.
+ */
+export type Unit = 'count' | 'ratio' | 'ms' | 'usd' | 'tokens' | 'bytes' | 'watts';
+export type SpanSet = 'subject' | 'usage' | 'ttft' | 'all';
+
+export interface MeasureDef {
+  name: string;
+  label: string;
+  unit: Unit;
+  spanSet: SpanSet;
+  /** Sums and counts: an empty time bucket is 0. Otherwise (percentiles, ratios) it is null. */
+  additive: boolean;
+  description: string;
+  /** ClickHouse aggregate; `$S` is replaced by the subject predicate. */
+  expr: string;
+}
+
+const pct = (level: number, value: string, cond: string) => `quantileExactInclusiveIf(${level})(${value}, ${cond})`;
+const LATENCY = 'duration_ns / 1e6';
+const TTFT = 'assumeNotNull(ttft_ms)';
+const HAS_TTFT = 'isNotNull(ttft_ms)';
+const U = 'usage_counted';
+
+export const MEASURES: readonly MeasureDef[] = [
+  { name: 'requests', label: 'Requests', unit: 'count', spanSet: 'subject', additive: true, expr: 'countIf($S)',
+    description: 'Root spans (= traces); with a subject dimension, the spans of that kind (model calls, tool calls, agent runs).' },
+  { name: 'spans', label: 'Spans', unit: 'count', spanSet: 'all', additive: true, expr: 'count()',
+    description: 'All spans.' },
+  { name: 'errors', label: 'Errors', unit: 'count', spanSet: 'subject', additive: true, expr: "countIf($S AND status_code = 'error')",
+    description: 'Requests (subject spans) whose status is error.' },
+  { name: 'error_rate', label: 'Error rate', unit: 'ratio', spanSet: 'subject', additive: false,
+    expr: "countIf($S AND status_code = 'error') / nullIf(countIf($S), 0)",
+    description: 'errors / requests (0–1); null without requests.' },
+  { name: 'cost_usd', label: 'Cost', unit: 'usd', spanSet: 'usage', additive: true, expr: `sumIf(cost_usd, ${U})`,
+    description: 'Exact Decimal sum of cost over usage-counted spans, in USD.' },
+  { name: 'unpriced_spans', label: 'Unpriced spans', unit: 'count', spanSet: 'usage', additive: true,
+    expr: `countIf(${U} AND pricing_status = 'unpriced')`,
+    description: 'Usage-counted spans with tokens but no matching price (their cost is missing from cost_usd).' },
+  { name: 'input_tokens', label: 'Input tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(input_tokens, ${U})`, description: 'Input (prompt) tokens.' },
+  { name: 'output_tokens', label: 'Output tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(output_tokens, ${U})`, description: 'Output (completion) tokens.' },
+  { name: 'cache_read_tokens', label: 'Cache read tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(cache_read_tokens, ${U})`, description: 'Prompt-cache read tokens.' },
+  { name: 'cache_write_tokens', label: 'Cache write tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(cache_write_tokens, ${U})`, description: 'Prompt-cache write tokens.' },
+  { name: 'reasoning_tokens', label: 'Reasoning tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(reasoning_tokens, ${U})`, description: 'Reasoning tokens.' },
+  { name: 'total_tokens', label: 'Total tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(input_tokens + output_tokens, ${U})`,
+    description: 'input_tokens + output_tokens (cache and reasoning tokens are already inside those by convention).' },
+  { name: 'llm_calls', label: 'LLM calls', unit: 'count', spanSet: 'usage', additive: true, expr: `countIf(${U} AND category = 'llm')`,
+    description: 'Usage-counted spans of category llm (one per model call).' },
+  { name: 'p50_latency_ms', label: 'p50 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.5, LATENCY, '$S'), description: 'Median request (subject span) duration.' },
+  { name: 'p95_latency_ms', label: 'p95 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.95, LATENCY, '$S'), description: '95th percentile request duration.' },
+  { name: 'p99_latency_ms', label: 'p99 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.99, LATENCY, '$S'), description: '99th percentile request duration.' },
+  { name: 'avg_latency_ms', label: 'Average latency', unit: 'ms', spanSet: 'subject', additive: false, expr: `avgIf(${LATENCY}, $S)`, description: 'Mean request duration.' },
+  { name: 'ttft_p50_ms', label: 'TTFT p50', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.5, TTFT, HAS_TTFT), description: 'Median time to first token over spans that recorded one.' },
+  { name: 'ttft_p95_ms', label: 'TTFT p95', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.95, TTFT, HAS_TTFT), description: '95th percentile time to first token.' },
+];
+
+export type DimensionKind = 'context' | 'span' | 'subject';
+
+export interface DimensionDef {
+  name: string;
+  label: string;
+  /** ClickHouse expression (a closed set chosen here, never user text). */
+  expr: string;
+  /**
+   * context: trace-level, copied onto every span (tenant, request type);
+   * span: a property of each span that applies to whatever the subject is (root service = entry service);
+   * subject: selects which spans are "requests" (see the module comment).
+   */
+  kind: DimensionKind;
+}
+
+export const DIMENSIONS: readonly DimensionDef[] = [
+  { name: 'tenant', label: 'Tenant', expr: 'tenant', kind: 'context' },
+  { name: 'request_type', label: 'Request type', expr: 'request_type', kind: 'context' },
+  { name: 'environment', label: 'Environment', expr: 'environment', kind: 'span' },
+  { name: 'service', label: 'Service', expr: 'service', kind: 'span' },
+  { name: 'service_version', label: 'Service version', expr: 'service_version', kind: 'span' },
+  { name: 'host', label: 'Host', expr: "resource_attributes['host.name']", kind: 'span' },
+  { name: 'status', label: 'Status', expr: 'toString(status_code)', kind: 'span' },
+  { name: 'span_name', label: 'Span name', expr: 'name', kind: 'span' },
+  { name: 'model', label: 'Model', expr: 'request_model', kind: 'subject' },
+  { name: 'response_model', label: 'Response model', expr: 'response_model', kind: 'subject' },
+  { name: 'provider', label: 'Provider', expr: 'provider', kind: 'subject' },
+  { name: 'tool', label: 'Tool', expr: 'tool_name', kind: 'subject' },
+  { name: 'operation', label: 'Operation', expr: 'operation', kind: 'subject' },
+  { name: 'category', label: 'Category', expr: 'category', kind: 'subject' },
+  { name: 'agent', label: 'Agent', expr: 'agent_name', kind: 'subject' },
+];
+
+/**
+ * Which spans a subject dimension makes the "requests". Higher rank = more specific; the query
+ * uses the predicates of the highest rank present (and requires every grouped subject dimension
+ * to be non-empty). Model dimensions skip wrappers that repeat a child's model; `agent` alone
+ * means agent runs, since the pipeline also stamps the enclosing agent onto its child spans.
+ */
+export const SUBJECT_RULES: Record<string, { rank: number; predicate: string }> = {
+  agent: { rank: 1, predicate: "category = 'agent'" },
+  operation: { rank: 2, predicate: '1' },
+  category: { rank: 2, predicate: '1' },
+  tool: { rank: 3, predicate: "tool_name != ''" },
+  model: { rank: 3, predicate: "usage_counted AND request_model != ''" },
+  response_model: { rank: 3, predicate: "usage_counted AND response_model != ''" },
+  provider: { rank: 3, predicate: "usage_counted AND provider != ''" },
+};
+
+export const ROOT_PREDICATE = "parent_span_id = ''";
+
+export const MEASURE_BY_NAME: ReadonlyMap<string, MeasureDef> = new Map(MEASURES.map((m) => [m.name, m]));
+export const DIMENSION_BY_NAME: ReadonlyMap<string, DimensionDef> = new Map(DIMENSIONS.map((d) => [d.name, d]));
+
+/** The subject predicate for a query that uses these dimensions (groupBy ∪ filter keys). */
+export function subjectPredicate(dimensions: Iterable<string>): string {
+  let best = 0;
+  const preds: string[] = [];
+  for (const d of new Set(dimensions)) {
+    const rule = SUBJECT_RULES[d];
+    if (!rule) continue;
+    if (rule.rank > best) {
+      best = rule.rank;
+      preds.length = 0;
+    }
+    if (rule.rank === best) preds.push(rule.predicate);
+  }
+  return best === 0 ? ROOT_PREDICATE : preds.map((p) => `(${p})`).join(' AND ');
+}

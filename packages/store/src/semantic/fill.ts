@@ -1,0 +1,48 @@
+import type { MeasureDef } from './catalog.ts';
+import type { MetricRow } from './query.ts';
+
+export interface FillOptions {
+  from: Date;
+  to: Date;
+  intervalMs: number;
+  groupBy: readonly string[];
+  measures: readonly MeasureDef[];
+}
+
+/**
+ * Gap filling for time series: every series (distinct combination of group values that has at
+ * least one row) gets a row for every bucket in [from, to), so charts draw true zeros instead of
+ * interpolating across missing buckets. An empty bucket holds 0 for additive measures (counts,
+ * sums) and null for the others (percentiles, ratios, averages are undefined without data).
+ * Buckets are aligned to multiples of intervalMs since the epoch (UTC), matching the SQL.
+ * Output order: time ascending, then series in order of first appearance.
+ */
+export function fillGaps(rows: readonly MetricRow[], o: FillOptions): MetricRow[] {
+  const start = Math.floor(o.from.getTime() / o.intervalMs) * o.intervalMs;
+  const end = o.to.getTime();
+  const seriesKey = (r: MetricRow) => JSON.stringify(o.groupBy.map((d) => r[d]));
+  const series = new Map<string, MetricRow>();
+  const byKey = new Map<string, MetricRow>();
+  for (const r of rows) {
+    const k = seriesKey(r);
+    if (!series.has(k)) series.set(k, r);
+    byKey.set(`${r.time}|${k}`, r);
+  }
+  if (series.size === 0 && o.groupBy.length === 0) series.set('[]', {});
+  const out: MetricRow[] = [];
+  for (let t = start; t < end; t += o.intervalMs) {
+    const time = new Date(t).toISOString();
+    for (const [k, sample] of series) {
+      const hit = byKey.get(`${time}|${k}`);
+      if (hit) {
+        out.push(hit);
+        continue;
+      }
+      const row: MetricRow = { time };
+      for (const d of o.groupBy) row[d] = sample[d] ?? '';
+      for (const m of o.measures) row[m.name] = m.additive ? 0 : null;
+      out.push(row);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,146 @@
+import { createHash, randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { sql } from './sql.ts';
+import type { Store } from './store.ts';
+
+/**
+ * Dashboard users and login sessions. Passwords are hashed with scrypt (per-user random salt,
+ * parameters stored in the hash text so they can be raised later); session tokens are random
+ * and stored only as SHA-256 hashes, so a database dump cannot be replayed as a cookie.
+ */
+export type Role = 'admin' | 'member';
+
+export interface User {
+  id: string;
+  email: string;
+  name: string;
+  role: Role;
+  createdAt: string;
+}
+
+export interface Session {
+  user: User;
+  expiresAt: Date;
+}
+
+export const SESSION_TTL_MS = 7 * 24 * 3_600_000;
+export const MIN_PASSWORD_LENGTH = 8;
+export const DEFAULT_ADMIN_EMAIL = 'admin@localhost';
+
+const SCRYPT = { N: 16_384, r: 8, p: 1, keylen: 64 };
+
+function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))));
+}
+
+/** `scrypt$N$r$p$<salt b64url>$<hash b64url>` */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const key = await scrypt(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
+}
+
+/** Constant-time check of a password against a stored hash; false for malformed hashes. */
+export async function checkPasswordHash(password: string, stored: string): Promise<boolean> {
+  const parts = stored.split('$');
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
+  const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
+  const salt = Buffer.from(parts[4]!, 'base64url');
+  const expected = Buffer.from(parts[5]!, 'base64url');
+  if (!N || !r || !p || expected.length === 0) return false;
+  const key = await scrypt(password, salt, expected.length, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 });
+  return timingSafeEqual(key, expected);
+}
+
+const normalizeEmail = (email: string) => email.trim().toLowerCase();
+
+function validateCredentials(email: string, password: string): void {
+  if (!/^[^\s@]+@[^\s@]+$/.test(email)) throw new Error(`invalid email ${JSON.stringify(email)}`);
+  if (password.length < MIN_PASSWORD_LENGTH) throw new Error(`a password needs at least ${MIN_PASSWORD_LENGTH} characters`);
+}
+
+const USER_COLUMNS = sql`id, email, name, role, toString(created_at) AS createdAt`;
+
+export async function countUsers(store: Store): Promise<number> {
+  const [row] = await store.query<{ n: number }>(sql`SELECT count() AS n FROM users FINAL WHERE NOT disabled`);
+  return row?.n ?? 0;
+}
+
+export async function findUserByEmail(store: Store, email: string): Promise<(User & { passwordHash: string }) | null> {
+  const [row] = await store.query<User & { passwordHash: string }>(
+    sql`SELECT ${USER_COLUMNS}, password_hash AS passwordHash FROM users FINAL WHERE email = ${normalizeEmail(email)} AND NOT disabled ORDER BY created_at LIMIT 1`,
+  );
+  return row ?? null;
+}
+
+export async function getUser(store: Store, id: string): Promise<User | null> {
+  const [row] = await store.query<User>(sql`SELECT ${USER_COLUMNS} FROM users FINAL WHERE id = ${id} AND NOT disabled LIMIT 1`);
+  return row ?? null;
+}
+
+export async function createUser(store: Store, opts: { email: string; password: string; name?: string; role?: Role }): Promise<User> {
+  const email = normalizeEmail(opts.email);
+  validateCredentials(email, opts.password);
+  if (await findUserByEmail(store, email)) throw new Error(`a user with email ${email} already exists`);
+  const user: User = { id: randomUUID(), email, name: opts.name ?? '', role: opts.role ?? 'member', createdAt: new Date().toISOString() };
+  await store.command(sql`INSERT INTO users (id, email, name, password_hash, role, _version)
+    VALUES (${user.id}, ${email}, ${user.name}, ${await hashPassword(opts.password)}, ${user.role}, ${Date.now()})`);
+  return user;
+}
+
+/**
+ * First start: when no user exists, creates an admin from the given email/password, or with a
+ * generated password that is returned once (the CLI prints it; it is never stored in clear).
+ */
+export async function ensureAdminUser(
+  store: Store,
+  email?: string,
+  password?: string,
+): Promise<{ created: boolean; email: string; generatedPassword?: string }> {
+  if ((await countUsers(store)) > 0) return { created: false, email: email ? normalizeEmail(email) : '' };
+  const generated = password ? undefined : randomBytes(12).toString('base64url');
+  const user = await createUser(store, { email: email ?? DEFAULT_ADMIN_EMAIL, password: password ?? generated!, name: 'Admin', role: 'admin' });
+  return generated ? { created: true, email: user.email, generatedPassword: generated } : { created: true, email: user.email };
+}
+
+/** The user for these credentials, or null. Runs scrypt even for unknown emails (no timing oracle). */
+export async function verifyPassword(store: Store, email: string, password: string): Promise<User | null> {
+  const found = await findUserByEmail(store, email);
+  const ok = await checkPasswordHash(password, found?.passwordHash ?? DUMMY_HASH);
+  if (!found || !ok) return null;
+  const { passwordHash: _, ...user } = found;
+  return user;
+}
+// A valid hash of a random password, so unknown emails cost the same scrypt as known ones.
+const DUMMY_HASH = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${randomBytes(16).toString('base64url')}$${randomBytes(64).toString('base64url')}`;
+
+const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
+
+export async function createSession(store: Store, userId: string, ttlMs = SESSION_TTL_MS): Promise<{ token: string; expiresAt: Date }> {
+  const token = randomBytes(32).toString('base64url');
+  const expiresAt = new Date(Date.now() + ttlMs);
+  await store.command(sql`INSERT INTO sessions (token_hash, user_id, expires_at, _version)
+    VALUES (${hashToken(token)}, ${userId}, ${expiresAt}, ${Date.now()})`);
+  return { token, expiresAt };
+}
+
+/** The live session for a cookie token (not expired, not revoked, user enabled), or null. */
+export async function getSession(store: Store, token: string): Promise<Session | null> {
+  if (!token || token.length > 200) return null;
+  const [row] = await store.query<{ userId: string; expiresMs: number }>(
+    sql`SELECT user_id AS userId, toUnixTimestamp64Milli(expires_at) AS expiresMs FROM sessions FINAL
+        WHERE token_hash = ${hashToken(token)} AND NOT revoked AND expires_at > now64(3) LIMIT 1`,
+  );
+  if (!row) return null;
+  const user = await getUser(store, row.userId);
+  return user ? { user, expiresAt: new Date(row.expiresMs) } : null;
+}
+
+/** Revokes a session (logout). Returns whether a live session was revoked. */
+export async function deleteSession(store: Store, token: string): Promise<boolean> {
+  const hash = hashToken(token);
+  const [row] = await store.query<{ n: number }>(sql`SELECT count() AS n FROM sessions FINAL WHERE token_hash = ${hash} AND NOT revoked`);
+  if (!row?.n) return false;
+  await store.command(sql`INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked, _version)
+    SELECT token_hash, user_id, created_at, expires_at, true, _version + 1 FROM sessions FINAL WHERE token_hash = ${hash}`);
+  return true;
+}
