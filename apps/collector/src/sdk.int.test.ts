@@ -76,7 +76,7 @@ describe.each([
     const chat = rows[1]!;
     expect(chat).toMatchObject({
       operation: 'chat', category: 'llm', provider: 'anthropic', request_model: 'claude-sonnet-4', response_model: 'claude-sonnet-4-20250514',
-      agent_name: '', input_tokens: 12_000, output_tokens: 800, cache_read_tokens: 10_000, usage_counted: true, pricing_status: 'priced', session_id: 'conv-1',
+      agent_name: 'triage', input_tokens: 12_000, output_tokens: 800, cache_read_tokens: 10_000, usage_counted: true, pricing_status: 'priced', session_id: 'conv-1',
     });
     const expected = new PriceCatalog().cost('anthropic', 'claude-sonnet-4-20250514', Date.now(), {
       inputTokens: 12_000, outputTokens: 800, cacheReadTokens: 10_000, cacheWriteTokens: 0, reasoningTokens: 0,
@@ -85,6 +85,6 @@ describe.each([
     expect(chat.cost).toBe(expected.costUsd.replace(/\.?0+$/, ''));
     expect(chat.price_id).toBe(expected.priceId);
     expect(rows[3]).toMatchObject({ operation: 'invoke_agent', category: 'agent', agent_name: 'triage' });
-    expect(rows[2]).toMatchObject({ operation: 'execute_tool', category: 'tool', tool_name: 'lookup_order', status_code: 'error', status_message: 'order service timed out', error_type: 'timeout' });
+    expect(rows[2]).toMatchObject({ operation: 'execute_tool', category: 'tool', tool_name: 'lookup_order', agent_name: 'triage', status_code: 'error', status_message: 'order service timed out', error_type: 'timeout' });
   });
 });

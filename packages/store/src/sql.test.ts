@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { ident, join, param, render, sql } from './sql.ts';
 
 describe('sql tag', () => {
@@ -31,5 +31,15 @@ describe('sql tag', () => {
   it('encodes dates and bigints', () => {
     const q = render(sql`${new Date(1700000000123)} ${12345678901234567890n}`);
     expect(q.params).toEqual({ p0: '1700000000.123', p1: '12345678901234567890' });
+  });
+});
+
+describe('sql tag across module copies', () => {
+  it('renders fragments built by another copy of the module (Next.js bundles one per route)', async () => {
+    vi.resetModules();
+    const other = await import('./sql.ts');
+    expect(other.sql).not.toBe(sql);
+    const q = render(sql`SELECT ${other.sql`a = ${'x'}`} FROM ${other.ident('t')} WHERE b = ${other.param(1, 'UInt8')}`);
+    expect(q).toEqual({ query: 'SELECT a = {p0:String} FROM t WHERE b = {p1:UInt8}', params: { p0: 'x', p1: 1 } });
   });
 });

@@ -9,22 +9,33 @@ export interface SqlQuery {
   readonly params: Record<string, unknown>;
 }
 
+// Next.js bundles a copy of this module per route bundle, so a fragment built by one copy may be
+// rendered by another: kinds are tagged with a global symbol, never checked with instanceof.
+const KIND = Symbol.for('plumb.sql.kind');
+type Kind = 'fragment' | 'typed' | 'ident' | 'raw';
+const kindOf = (v: unknown): Kind | undefined =>
+  typeof v === 'object' && v !== null ? ((v as { [KIND]?: Kind })[KIND] ?? undefined) : undefined;
+
 class Fragment {
+  readonly [KIND] = 'fragment' as const;
   constructor(
     readonly strings: readonly string[],
     readonly values: readonly unknown[],
   ) {}
 }
 class Typed {
+  readonly [KIND] = 'typed' as const;
   constructor(
     readonly value: unknown,
     readonly type: string,
   ) {}
 }
 class Identifier {
+  readonly [KIND] = 'ident' as const;
   constructor(readonly name: string) {}
 }
 class Raw {
+  readonly [KIND] = 'raw' as const;
   constructor(readonly text: string) {}
 }
 
@@ -94,14 +105,15 @@ export function render(fragment: Fragment): SqlQuery {
   const walk = (f: Fragment): string => {
     let out = f.strings[0] ?? '';
     f.values.forEach((v, i) => {
-      if (v instanceof Fragment) out += walk(v);
-      else if (v instanceof Identifier) out += v.name;
-      else if (v instanceof Raw) out += v.text;
+      const kind = kindOf(v);
+      if (kind === 'fragment') out += walk(v as Fragment);
+      else if (kind === 'ident') out += (v as Identifier).name;
+      else if (kind === 'raw') out += (v as Raw).text;
       else {
         const name = `p${counter++}`;
-        const type = v instanceof Typed ? v.type : inferType(v);
-        params[name] = encodeValue(v instanceof Typed ? v.value : v);
-        out += `{${name}:${type}}`;
+        const typed = kind === 'typed' ? (v as Typed) : null;
+        params[name] = encodeValue(typed ? typed.value : v);
+        out += `{${name}:${typed ? typed.type : inferType(v)}}`;
       }
       out += f.strings[i + 1] ?? '';
     });

@@ -7,7 +7,7 @@ function row(traceId: string, spanId: string, parent: string, extra: Partial<Spa
   return {
     segment: 1,
     row: {
-      projectId: 'p', traceId, spanId, parentSpanId: parent, name: parent ? 'chat' : 'handle_request', tenant: '', requestType: '',
+      projectId: 'p', traceId, spanId, parentSpanId: parent, name: parent ? 'chat' : 'handle_request', tenant: '', requestType: '', category: 'llm', agentName: '',
       sessionId: '', userId: '', startTimeUnixNano: 1_000n, version: 5, contextResolved: false, ...extra,
     } as SpanRow,
   };
@@ -81,5 +81,31 @@ describe('ContextStage', () => {
     stage.drain();
     expect(emitted).toHaveLength(1);
     expect(stage.held).toBe(0);
+  });
+});
+
+describe('agent attribution', () => {
+  it('gives LLM and tool spans the name of their nearest agent ancestor', () => {
+    const { stage, emitted } = setup();
+    stage.push(
+      [
+        row('g1', 'llm1', 'ag1', { category: 'llm' }),
+        row('g1', 'tool1', 'wrap', { category: 'tool' }),
+        row('g1', 'wrap', 'ag1', { category: 'chain' }),
+        row('g1', 'ag1', 'root', { category: 'agent', agentName: 'researcher' }),
+        row('g1', 'llm0', 'root', { category: 'llm' }),
+      ],
+      0,
+    );
+    expect(emitted).toHaveLength(0);
+    stage.push([row('g1', 'root', '', { category: 'agent', agentName: 'orchestrator', tenant: 'acme' })], 10);
+    const agentOf = Object.fromEntries(emitted.map((q) => [q.row.spanId, q.row.agentName]));
+    expect(agentOf).toEqual({ llm1: 'researcher', tool1: 'researcher', wrap: 'researcher', ag1: 'researcher', llm0: 'orchestrator', root: 'orchestrator' });
+  });
+
+  it('keeps an agent name the span already has', () => {
+    const { stage, emitted } = setup();
+    stage.push([row('g2', 'a', 'r', { category: 'llm', agentName: 'writer' }), row('g2', 'r', '', { category: 'agent', agentName: 'boss' })], 0);
+    expect(emitted.find((q) => q.row.spanId === 'a')!.row.agentName).toBe('writer');
   });
 });

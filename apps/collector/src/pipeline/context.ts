@@ -12,6 +12,11 @@ import type { ContextCorrection, QueuedRow, TraceContext } from './types.ts';
  * with a higher version (ReplacingMergeTree keeps the corrected row).
  *
  * Request type falls back to the root's workflow name (set by convert) or else its span name.
+ *
+ * Agent attribution: a span without an agent name (an LLM call, a tool) gets the name of its
+ * nearest agent ancestor, so cost and tokens roll up to the agent that spent them. The span
+ * tree is kept only while a trace is unresolved (plus the current batch), which covers the
+ * usual case: the root, and the agents, end after their children.
  */
 interface TraceState {
   key: string;
@@ -23,7 +28,14 @@ interface TraceState {
   unresolvedWritten: boolean;
   minNs: bigint;
   maxNs: bigint;
+  /** span id → parent span id, while unresolved. */
+  parents: Map<string, string> | null;
+  /** span id → agent name, for agent spans. */
+  agents: Map<string, string>;
 }
+
+type BatchParents = Map<string, string>;
+const MAX_DEPTH = 64;
 
 export interface ContextStageOptions {
   holdMs: number;
@@ -49,19 +61,21 @@ export class ContextStage {
 
   push(rows: QueuedRow[], now: number): void {
     const out: QueuedRow[] = [];
+    const batch: BatchParents = new Map();
+    for (const q of rows) note(this.state(q.row, now), q.row, batch);
     for (const q of rows) {
       const st = this.state(q.row, now);
       if (!st.resolved) {
         learn(st, q.row);
         if (st.resolved) {
-          this.release(st, out, true);
+          this.release(st, out, true, batch);
           if (st.unresolvedWritten) {
             st.unresolvedWritten = false;
             this.correct({ projectId: q.row.projectId, traceId: q.row.traceId, context: { ...st.ctx }, fromNs: st.minNs, toNs: st.maxNs });
           }
         }
       }
-      if (st.resolved) out.push(apply(q, st.ctx, true));
+      if (st.resolved) out.push(apply(q, st, true, batch));
       else {
         if (st.held.length === 0) {
           st.deadline = now + this.opts.holdMs;
@@ -108,6 +122,8 @@ export class ContextStage {
       unresolvedWritten: false,
       minNs: 0n,
       maxNs: 0n,
+      parents: new Map(),
+      agents: new Map(),
     };
     this.traces.set(k, st);
     if (this.traces.size > this.opts.maxTraces) this.evict();
@@ -122,8 +138,8 @@ export class ContextStage {
     }
   }
 
-  private release(st: TraceState, out: QueuedRow[], resolved: boolean): void {
-    for (const q of st.held) out.push(apply(q, st.ctx, resolved));
+  private release(st: TraceState, out: QueuedRow[], resolved: boolean, batch: BatchParents = new Map()): void {
+    for (const q of st.held) out.push(apply(q, st, resolved, batch));
     this.heldRows -= st.held.length;
     if (!resolved) {
       for (const q of st.held) {
@@ -135,6 +151,7 @@ export class ContextStage {
     }
     st.held = [];
     this.holding.delete(st.key);
+    if (resolved) st.parents = null;
   }
 
   private expire(now: number, out: QueuedRow[], atLeast = 0): void {
@@ -165,12 +182,34 @@ function learn(st: TraceState, row: SpanRow): void {
   }
 }
 
-function apply(q: QueuedRow, ctx: TraceContext, resolved: boolean): QueuedRow {
+/** Records the span tree for agent attribution. */
+function note(st: TraceState, row: SpanRow, batch: BatchParents): void {
+  batch.set(st.key + row.spanId, row.parentSpanId);
+  if (st.parents && st.parents.size < 10_000) st.parents.set(row.spanId, row.parentSpanId);
+  if (row.category === 'agent' && row.agentName) st.agents.set(row.spanId, row.agentName);
+}
+
+/** The nearest agent ancestor's name, or '' when none is known. */
+function owningAgent(st: TraceState, row: SpanRow, batch: BatchParents): string {
+  let id = row.parentSpanId;
+  for (let depth = 0; id && depth < MAX_DEPTH; depth++) {
+    const agent = st.agents.get(id);
+    if (agent) return agent;
+    const next = st.parents?.get(id) ?? batch.get(st.key + id);
+    if (next === undefined) return '';
+    id = next;
+  }
+  return '';
+}
+
+function apply(q: QueuedRow, st: TraceState, resolved: boolean, batch: BatchParents): QueuedRow {
   const r = q.row;
+  const ctx = st.ctx;
   if (!r.tenant) r.tenant = ctx.tenant;
   if (!r.requestType) r.requestType = ctx.requestType;
   if (!r.sessionId) r.sessionId = ctx.sessionId;
   if (!r.userId) r.userId = ctx.userId;
+  if (!r.agentName) r.agentName = owningAgent(st, r, batch);
   r.contextResolved = resolved;
   r.version = rowVersion(resolved, r.version);
   return q;

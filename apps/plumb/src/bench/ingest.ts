@@ -32,8 +32,13 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<void> {
   const server = createCollectorServer(collector, { log: (m) => console.error(m) });
   const port = await listen(server, 0, '127.0.0.1');
 
-  let peakRss = process.memoryUsage().rss;
-  const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 100);
+  let peakRss = 0;
+  let peakHeap = 0;
+  const sampler = setInterval(() => {
+    const m = process.memoryUsage();
+    peakRss = Math.max(peakRss, m.rss);
+    peakHeap = Math.max(peakHeap, m.heapTotal + m.external);
+  }, 100);
 
   console.log(`bench ingest: ${opts.exporters} exporters × 512-span protobuf batches for ${opts.durationSec}s → collector + embedded chDB in one process (2 cores shared with the load generator)`);
   const child = fork(join(import.meta.dirname, 'ingest-load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
@@ -85,7 +90,7 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<void> {
   accepted spans/s         ${Math.round(acceptedRate)}
   sustained spans/s        ${Math.round(sustainedRate)} (including ${drainMs.toFixed(0)} ms to drain the queue)
   export latency           p50 ${load.p50.toFixed(0)} ms, p99 ${load.p99.toFixed(0)} ms, max ${load.max.toFixed(0)} ms
-  peak RSS                 ${mib(peakRss)}
+  peak RSS                 ${mib(peakRss)} (of which V8 heap + external buffers ${mib(peakHeap)}; the rest is the embedded engine)
   raw engine insert        ${Math.round(rawRate)} rows/s (same rows, pre-serialized JSONCompactEachRow, ${rowsPerBatch}-row inserts)
   ratio collector/raw      ${(sustainedRate / rawRate).toFixed(2)}
 `);

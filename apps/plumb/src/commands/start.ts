@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Collector, collectorConfigFromEnv, createCollectorServer, listen } from '@plumb/collector';
-import * as storeApi from '@plumb/store';
+import { bootstrapProjects, ensureAdminUser } from '@plumb/store';
 import { startWorker } from '@plumb/worker';
 import { z } from 'zod';
 import { openStore } from './migrate.ts';
@@ -63,16 +63,14 @@ export async function start(parts: StartParts): Promise<void> {
   const web = parts.web ? validate(webEnv, process.env) : null;
   const store = await openStore();
   await store.migrate();
+  await bootstrapProjects(store, process.env.PLUMB_INGEST_KEY);
   const closers: (() => Promise<void>)[] = [];
 
-  const { ensureAdminUser } = storeApi as unknown as {
-    ensureAdminUser?: (s: storeApi.Store, email?: string, password?: string) => Promise<{ email: string; password?: string; created: boolean } | null>;
-  };
-  if (web && ensureAdminUser) {
+  if (web) {
     const admin = await ensureAdminUser(store, web.PLUMB_ADMIN_EMAIL, web.PLUMB_ADMIN_PASSWORD);
-    if (admin?.created && admin.password && !web.PLUMB_ADMIN_PASSWORD) {
-      log(`plumb: created admin user ${admin.email} with password ${admin.password} (shown once; set PLUMB_ADMIN_PASSWORD to choose it)`);
-    } else if (admin?.created) log(`plumb: created admin user ${admin.email}`);
+    if (admin.generatedPassword) {
+      log(`plumb: created admin user ${admin.email} with password ${admin.generatedPassword} (shown once; set PLUMB_ADMIN_EMAIL / PLUMB_ADMIN_PASSWORD to choose them)`);
+    } else if (admin.created) log(`plumb: created admin user ${admin.email}`);
   }
 
   if (collectorConfig) {
