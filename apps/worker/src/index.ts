@@ -1,1 +1,2 @@
 export { startWorker, type Worker, type WorkerOptions, type Job } from './worker.ts';
+export { compactJob } from './jobs/compact.ts';

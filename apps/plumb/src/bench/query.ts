@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { backfill } from '@plumb/demo';
+import { compactJob } from '@plumb/worker';
 import { DEFAULT_PROJECT_ID, getTrace, listTraces, overview, queryMetrics, sql, Store, type ListTracesQuery } from '@plumb/store';
 
 export interface QueryBenchOptions {
@@ -56,6 +57,8 @@ export async function benchQuery(o: QueryBenchOptions): Promise<void> {
     });
     console.log(`  backfilled ${r.spans.toLocaleString()} spans in ${(r.elapsedMs / 1000).toFixed(0)} s (${Math.round(r.spansPerSec).toLocaleString()}/s)`);
     await store.command(sql`OPTIMIZE TABLE trace_index FINAL`);
+    // Steady state: the worker has merged closed days (see apps/worker compact job).
+    await compactJob((m) => console.log(`  ${m}`)).run(store, new AbortController().signal);
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, 'ready'), String(Date.now()));
   }

@@ -11,10 +11,12 @@ export interface TraceCursor {
   /** Sort value as exact text (nanoseconds, count or decimal USD). */
   value: string;
   traceId: string;
+  /** Root span id for root-row paging ('' when paging aggregated traces). */
+  spanId: string;
 }
 
 export function encodeCursor(c: TraceCursor): string {
-  return Buffer.from(JSON.stringify([c.sort, c.order, c.value, c.traceId])).toString('base64url');
+  return Buffer.from(JSON.stringify([c.sort, c.order, c.value, c.traceId, c.spanId])).toString('base64url');
 }
 
 export function decodeCursor(text: string, sort: string, order: 'asc' | 'desc'): TraceCursor {
@@ -24,10 +26,10 @@ export function decodeCursor(text: string, sort: string, order: 'asc' | 'desc'):
   } catch {
     throw new QueryError('cursor', 'cursor is not one this API returned');
   }
-  if (!Array.isArray(parsed) || parsed.length !== 4 || !parsed.every((x) => typeof x === 'string') || !/^-?[0-9.]+$/.test(String(parsed[2]))) {
+  if (!Array.isArray(parsed) || parsed.length !== 5 || !parsed.every((x) => typeof x === 'string') || !/^-?[0-9.]+$/.test(String(parsed[2]))) {
     throw new QueryError('cursor', 'cursor is not one this API returned');
   }
-  const [s, o, value, traceId] = parsed as [string, string, string, string];
+  const [s, o, value, traceId, spanId] = parsed as [string, string, string, string, string];
   if (s !== sort || o !== order) throw new QueryError('cursor', `cursor was made for sort ${s} ${o}, not ${sort} ${order}`);
-  return { sort: s, order: o, value, traceId };
+  return { sort: s, order: o, value, traceId, spanId };
 }

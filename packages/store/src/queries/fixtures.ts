@@ -115,6 +115,8 @@ export function buildFixture(o: FixtureOptions = {}): Fixture {
     spans.push(...trace);
     // At-least-once delivery: LLM spans of even traces arrive twice.
     if (i % 2 === 0) for (const s of trace) if (s.category === 'llm') redelivered.push({ ...s, version: s.version + 1 });
+    // …and some roots too (the trace list pages over root rows).
+    if (i % 3 === 0) redelivered.push({ ...trace[0]!, version: trace[0]!.version + 1 });
     // A child exported before its root was seen: stale context-less copy, lower version.
     if (i === 1) redelivered.push({ ...trace[2]!, tenant: '', requestType: '', contextResolved: false, version: rowVersion(false, 1_800_000_000_000) });
   }

@@ -1,6 +1,7 @@
 import type { Store } from '../store.ts';
 import { parseRange, type TimeInput } from '../semantic/errors.ts';
 import { queryMetrics, type MetricRow } from '../semantic/query.ts';
+import { topByDimensions } from '../semantic/sets.ts';
 
 export const OVERVIEW_KPIS = [
   'requests', 'errors', 'error_rate', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'ttft_p95_ms',
@@ -67,14 +68,19 @@ export async function overviewTop(
 /** The overview page, built only from semantic-layer queries (same numbers as REST and alerts). */
 export async function overview(store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, intervalMs?: number): Promise<Overview> {
   const { from, to } = parseRange(fromIn, toIn);
-  const [kpis, series, models, tenants, agents, requestTypes] = await Promise.all([
+  // Three scans: KPIs, the series, and all four rankings at once (GROUPING SETS).
+  const [kpis, series, tops] = await Promise.all([
     overviewKpis(store, projectId, from, to),
     overviewSeries(store, projectId, from, to, intervalMs),
-    overviewTop(store, projectId, from, to, 'model'),
-    overviewTop(store, projectId, from, to, 'tenant'),
-    overviewTop(store, projectId, from, to, 'agent'),
-    overviewTop(store, projectId, from, to, 'request_type'),
+    topByDimensions(store, { projectId, from, to, measures: [...TOP_MEASURES], dimensions: ['model', 'tenant', 'agent', 'request_type'], orderBy: 'cost_usd', limit: OVERVIEW_TOP_N }),
   ]);
+  const top = (d: string): OverviewTopRow[] =>
+    (tops[d]?.rows ?? []).map((row) => {
+      const out = { key: String(row[d]) } as OverviewTopRow;
+      for (const m of TOP_MEASURES) out[m] = row[m] as number | null;
+      return out;
+    });
+  const [models, tenants, agents, requestTypes] = [top('model'), top('tenant'), top('agent'), top('request_type')];
   return {
     from: from.toISOString(),
     to: to.toISOString(),

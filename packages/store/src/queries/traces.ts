@@ -1,7 +1,7 @@
 import { join, param, sql, unsafeRaw, type SqlFragment } from '../sql.ts';
 import type { Store } from '../store.ts';
 import { parseRange, QueryError, type TimeInput } from '../semantic/errors.ts';
-import { decodeCursor, encodeCursor } from './cursor.ts';
+import { decodeCursor, encodeCursor, type TraceCursor } from './cursor.ts';
 import { traceSummaries, type TraceListItem } from './summaries.ts';
 
 export const TRACE_SORTS = ['startTime', 'durationMs', 'costUsd', 'spanCount'] as const;
@@ -55,8 +55,8 @@ const TAIL_MS = 60 * 60_000;
 
 /** Sort keys as aggregates over a trace's spans; exact types so keyset comparisons are exact. */
 const SORT_SQL: Record<TraceSort, { expr: string; type: string }> = {
-  startTime: { expr: "minIf(toUnixTimestamp64Nano(start_time), parent_span_id = '')", type: 'Int64' },
-  durationMs: { expr: "maxIf(duration_ns, parent_span_id = '')", type: 'UInt64' },
+  startTime: { expr: 'minIf(toUnixTimestamp64Nano(start_time), empty(parent_span_id))', type: 'Int64' },
+  durationMs: { expr: 'maxIf(duration_ns, empty(parent_span_id))', type: 'UInt64' },
   costUsd: { expr: 'sumIf(cost_usd, usage_counted)', type: 'Decimal128(12)' },
   spanCount: { expr: 'count()', type: 'UInt64' },
 };
@@ -89,7 +89,7 @@ export async function listTraces(store: Store, q: ListTracesQuery): Promise<Trac
   const pid = q.projectId;
 
   // 1. Root spans in the window with the cheap, root-level filters.
-  const rootWhere: SqlFragment[] = [sql`project_id = ${pid}`, sql`start_time >= ${from}`, sql`start_time < ${to}`, sql`parent_span_id = ''`];
+  const rootWhere: SqlFragment[] = [sql`project_id = ${pid}`, sql`start_time >= ${from}`, sql`start_time < ${to}`, sql`empty(parent_span_id)`];
   const list = (col: string, values: string[] | undefined) => values && rootWhere.push(sql`${unsafeRaw(col)} IN ${values}`);
   list('service', nonEmptyList(q.service, 'service'));
   list('tenant', nonEmptyList(q.tenant, 'tenant'));
@@ -100,35 +100,92 @@ export async function listTraces(store: Store, q: ListTracesQuery): Promise<Trac
   const spanFilter = spanLevelFilter(q, pid, from, to);
   if (spanFilter) rootWhere.push(sql`trace_id IN (${spanFilter})`);
 
-  // 2. Sort keys: root-only sorts come from the root rows; cost and span count need every span.
-  const key = SORT_SQL[sort];
   const perTrace = sort === 'costUsd' || sort === 'spanCount' || minCostUsd !== undefined;
-  const having: SqlFragment[] = [];
-  if (minCostUsd !== undefined) having.push(sql`sumIf(cost_usd, usage_counted) >= ${param(minCostUsd.toFixed(12), 'Decimal128(12)')}`);
-  if (perTrace) having.push(sql`countIf(parent_span_id = '') > 0`);
-  if (cursor) {
-    const cmp = unsafeRaw(order === 'desc' ? '<' : '>');
-    having.push(sql`(sort_key, trace_id) ${cmp} (${param(cursor.value, key.type)}, ${cursor.traceId})`);
-  }
-  const source = perTrace
-    ? sql`FROM spans FINAL
-        WHERE project_id = ${pid} AND start_time >= ${new Date(from.getTime() - SKEW_MS)} AND start_time < ${new Date(to.getTime() + TAIL_MS)}
-          AND trace_id IN (SELECT trace_id FROM spans FINAL WHERE ${join(rootWhere, ' AND ')})`
-    : sql`FROM spans FINAL WHERE ${join(rootWhere, ' AND ')}`;
-  const dir = unsafeRaw(order === 'desc' ? 'DESC' : 'ASC');
-  const page = await store.query<{ traceId: string; sortValue: string }>(sql`SELECT trace_id AS traceId, ${unsafeRaw(key.expr)} AS sort_key, toString(sort_key) AS sortValue
-    ${source}
-    GROUP BY trace_id
-    ${having.length ? sql`HAVING ${join(having, ' AND ')}` : sql``}
-    ORDER BY sort_key ${dir}, trace_id ${dir}
-    LIMIT ${limit + 1}`);
+  const found = perTrace
+    ? await pageOfAggregates(store, { pid, from, to, rootWhere, sort, order, limit, minCostUsd, cursor })
+    : await pageOfRoots(store, { rootWhere, sort, order, limit, cursor });
 
   // 3. Details only for this page's traces.
-  const rows = page.slice(0, limit);
-  const items = await traceSummaries(store, pid, rows.map((r) => r.traceId));
-  const last = rows[rows.length - 1];
-  const nextCursor = page.length > limit && last ? encodeCursor({ sort, order, value: last.sortValue, traceId: last.traceId }) : null;
+  const items = await traceSummaries(store, pid, found.rows.map((r) => r.traceId));
+  const last = found.rows[found.rows.length - 1];
+  const nextCursor = found.more && last ? encodeCursor({ sort, order, value: last.sortValue, traceId: last.traceId, spanId: last.spanId }) : null;
   return { items, nextCursor };
+}
+
+interface PageArgs {
+  rootWhere: SqlFragment[];
+  sort: TraceSort;
+  order: 'asc' | 'desc';
+  limit: number;
+  cursor?: TraceCursor;
+}
+interface Found {
+  rows: { traceId: string; spanId: string; sortValue: string }[];
+  more: boolean;
+}
+
+/**
+ * Root-row sort keys (no aggregation): ORDER BY the bare column (an expression over ~1M roots
+ * costs more than the sort); the cursor carries exact integer text, converted back for the keyset.
+ */
+const ROOT_SORT_SQL: Partial<Record<TraceSort, { column: string; text: string; fromText: (v: string) => SqlFragment }>> = {
+  startTime: { column: 'start_time', text: 'toUnixTimestamp64Nano(start_time)', fromText: (v) => sql`fromUnixTimestamp64Nano(${param(v, 'Int64')})` },
+  durationMs: { column: 'duration_ns', text: 'duration_ns', fromText: (v) => sql`${param(v, 'UInt64')}` },
+};
+
+/**
+ * Start-time and duration sorts page over root span rows directly: an ORDER BY … LIMIT over
+ * the window's roots, no GROUP BY and no FINAL (a re-delivered root is an exact copy: it can only
+ * repeat a row, which the keyset (sort, trace, span) and the per-page de-duplication drop). The
+ * numbers shown come from traceSummaries, which reads FINAL. A trace with several root spans
+ * (broken instrumentation) is listed once per page, by its first root.
+ */
+async function pageOfRoots(store: Store, a: PageArgs): Promise<Found> {
+  const key = ROOT_SORT_SQL[a.sort]!;
+  const where = [...a.rootWhere];
+  const dir = unsafeRaw(a.order === 'desc' ? 'DESC' : 'ASC');
+  if (a.cursor) {
+    const cmp = unsafeRaw(a.order === 'desc' ? '<' : '>');
+    where.push(sql`(${unsafeRaw(key.column)}, trace_id, span_id) ${cmp} (${key.fromText(a.cursor.value)}, ${a.cursor.traceId}, ${a.cursor.spanId})`);
+  }
+  const cap = a.limit * 2 + 1;
+  const raw = await store.query<{ traceId: string; spanId: string; sortValue: string }>(sql`SELECT trace_id AS traceId, span_id AS spanId,
+      toString(${unsafeRaw(key.text)}) AS sortValue
+    FROM spans WHERE ${join(where, ' AND ')}
+    ORDER BY ${unsafeRaw(key.column)} ${dir}, trace_id ${dir}, span_id ${dir}
+    LIMIT ${cap}`);
+  const seen = new Set<string>();
+  const rows: Found['rows'] = [];
+  for (const r of raw) {
+    if (seen.has(r.traceId)) continue;
+    seen.add(r.traceId);
+    rows.push(r);
+  }
+  return { rows: rows.slice(0, a.limit), more: rows.length > a.limit || raw.length === cap };
+}
+
+/** Cost and span-count sorts (and minCostUsd) need every span of each candidate trace. */
+async function pageOfAggregates(
+  store: Store,
+  a: PageArgs & { pid: string; from: Date; to: Date; minCostUsd?: number },
+): Promise<Found> {
+  const key = SORT_SQL[a.sort];
+  const having: SqlFragment[] = [sql`countIf(empty(parent_span_id)) > 0`];
+  if (a.minCostUsd !== undefined) having.push(sql`sumIf(cost_usd, usage_counted) >= ${param(a.minCostUsd.toFixed(12), 'Decimal128(12)')}`);
+  if (a.cursor) {
+    const cmp = unsafeRaw(a.order === 'desc' ? '<' : '>');
+    having.push(sql`(sort_key, trace_id) ${cmp} (${param(a.cursor.value, key.type)}, ${a.cursor.traceId})`);
+  }
+  const dir = unsafeRaw(a.order === 'desc' ? 'DESC' : 'ASC');
+  const page = await store.query<{ traceId: string; sortValue: string }>(sql`SELECT trace_id AS traceId, ${unsafeRaw(key.expr)} AS sort_key, toString(sort_key) AS sortValue
+    FROM spans FINAL
+    WHERE project_id = ${a.pid} AND start_time >= ${new Date(a.from.getTime() - SKEW_MS)} AND start_time < ${new Date(a.to.getTime() + TAIL_MS)}
+      AND trace_id IN (SELECT trace_id FROM spans WHERE ${join(a.rootWhere, ' AND ')})
+    GROUP BY trace_id
+    HAVING ${join(having, ' AND ')}
+    ORDER BY sort_key ${dir}, trace_id ${dir}
+    LIMIT ${a.limit + 1}`);
+  return { rows: page.slice(0, a.limit).map((r) => ({ ...r, spanId: '' })), more: page.length > a.limit };
 }
 
 /** Trace ids with spans matching every span-level filter, or null when there is none. */
@@ -145,6 +202,9 @@ function spanLevelFilter(q: ListTracesQuery, pid: string, from: Date, to: Date):
   if (q.text !== undefined && q.text.trim() !== '') conds.push(sql`positionCaseInsensitiveUTF8(name, ${q.text.trim()}) > 0`);
   if (conds.length === 0) return null;
   // Existence only, so no FINAL: a re-delivered copy matches exactly when the original does.
+  // One condition needs no GROUP BY (IN builds a set anyway); several must each hold on some span.
+  const range = sql`project_id = ${pid} AND start_time >= ${new Date(from.getTime() - SKEW_MS)} AND start_time < ${new Date(to.getTime() + TAIL_MS)}`;
+  if (conds.length === 1) return sql`SELECT trace_id FROM spans WHERE ${range} AND ${conds[0]!}`;
   return sql`SELECT trace_id FROM spans
     WHERE project_id = ${pid} AND start_time >= ${new Date(from.getTime() - SKEW_MS)} AND start_time < ${new Date(to.getTime() + TAIL_MS)}
       AND (${join(conds, ' OR ')})

@@ -127,7 +127,8 @@ export const SUBJECT_RULES: Record<string, { rank: number; predicate: string }> 
   provider: { rank: 3, predicate: "usage_counted AND provider != ''" },
 };
 
-export const ROOT_PREDICATE = "parent_span_id = ''";
+// empty() reads only the string sizes (a subcolumn), measurably cheaper than = '' on 10M rows.
+export const ROOT_PREDICATE = 'empty(parent_span_id)';
 
 export const MEASURE_BY_NAME: ReadonlyMap<string, MeasureDef> = new Map(MEASURES.map((m) => [m.name, m]));
 export const DIMENSION_BY_NAME: ReadonlyMap<string, DimensionDef> = new Map(DIMENSIONS.map((d) => [d.name, d]));

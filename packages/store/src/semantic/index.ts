@@ -3,3 +3,4 @@ export { QueryError, parseTime, parseRange, isoFromMicros, type TimeInput } from
 export { queryMetrics, planMetricsQuery, compileMetricsQuery, MAX_BUCKETS, type MetricsQuery, type MetricsResult, type MetricRow, type MeasureInfo } from './query.ts';
 export { fillGaps } from './fill.ts';
 export { metricsCatalog, type MetricsCatalog } from './describe.ts';
+export { topByDimensions, type TopByDimensionsQuery } from './sets.ts';

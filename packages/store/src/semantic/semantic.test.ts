@@ -7,7 +7,7 @@ import { sql } from '../sql.ts';
 import { testStoreConfig } from '../testing.ts';
 import { buildFixture, decimalToPico, FIXTURE_START, insertFixture, picoToDecimal } from '../queries/fixtures.ts';
 import type { SpanRow } from '../spans.ts';
-import { queryMetrics, QueryError, subjectPredicate, type MetricsQuery } from './index.ts';
+import { queryMetrics, QueryError, subjectPredicate, topByDimensions, type MetricsQuery } from './index.ts';
 
 let store: Store;
 const fixture = buildFixture();
@@ -83,7 +83,7 @@ describe('queryMetrics', () => {
       { agent: 'planner', requests: 12, errors: 3 },
       { agent: 'researcher', requests: 12, errors: 3 },
     ]);
-    expect(subjectPredicate(['tenant'])).toBe("parent_span_id = ''");
+    expect(subjectPredicate(['tenant'])).toBe('empty(parent_span_id)');
     expect(subjectPredicate(['agent', 'model'])).toContain('request_model');
   });
 
@@ -113,6 +113,16 @@ describe('queryMetrics', () => {
     const series = await q({ intervalMs: 30 * 60_000, groupBy: ['request_type'], measures: ['requests'] });
     expect(series.rows).toHaveLength(4);
     expect(series.rows.filter((x) => x.request_type === 'chat').map((x) => x.requests)).toEqual([3, 3]);
+  });
+
+  it('topByDimensions gives, in one scan, what queryMetrics gives per dimension', async () => {
+    const dims = ['model', 'tenant', 'agent', 'request_type', 'status'];
+    const measures = ['cost_usd', 'requests', 'errors', 'total_tokens', 'p95_latency_ms'];
+    const sets = await topByDimensions(store, { projectId: 'default', from, to, measures, dimensions: dims, orderBy: 'requests', limit: 2, filters: { service: ['api'] } });
+    for (const d of dims) {
+      const single = await q({ measures, groupBy: [d], orderBy: 'requests', limit: 2, filters: { service: ['api'] } });
+      expect(sets[d], d).toEqual(single);
+    }
   });
 
   it('scopes by project and time', async () => {

@@ -1,0 +1,20 @@
+import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { createContextFromRequest } from '../../../../server/context.ts';
+import { appRouter } from '../../../../server/router.ts';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+function handler(req: Request): Promise<Response> {
+  return fetchRequestHandler({
+    endpoint: '/api/trpc',
+    req,
+    router: appRouter,
+    createContext: () => createContextFromRequest(req),
+    onError({ error, path }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`plumb: tRPC ${path ?? '?'} failed`, error);
+    },
+  });
+}
+
+export { handler as GET, handler as POST };

@@ -1,0 +1,61 @@
+'use client';
+import Link from 'next/link';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useState } from 'react';
+import type { ThemeChoice } from '@/lib/theme';
+import { ShortcutHelp } from './ShortcutHelp';
+import { ThemeToggle } from './ThemeToggle';
+
+const NAV = [
+  { href: '/', label: 'Overview', match: (p: string) => p === '/' },
+  { href: '/traces', label: 'Traces', match: (p: string) => p.startsWith('/traces') || p.startsWith('/sessions') },
+];
+
+/** Keys that carry the time window between pages. */
+const CARRY = ['range', 'from', 'to', 'refresh'];
+
+export function TopBar({ theme, user }: { theme: ThemeChoice; user: string | null }) {
+  const pathname = usePathname();
+  const search = useSearchParams();
+  const router = useRouter();
+  const [leaving, setLeaving] = useState(false);
+
+  const carried = new URLSearchParams();
+  for (const k of CARRY) {
+    const v = search.get(k);
+    if (v) carried.set(k, v);
+  }
+  const qs = carried.toString();
+
+  async function logout() {
+    setLeaving(true);
+    try {
+      await fetch('/api/auth/logout', { method: 'POST' });
+    } finally {
+      router.replace('/login');
+      router.refresh();
+    }
+  }
+
+  return (
+    <header className="topbar">
+      <Link href={qs ? `/?${qs}` : '/'} className="brand" aria-label="Plumb overview">
+        <span className="brand-mark" aria-hidden="true" /> Plumb
+      </Link>
+      <nav className="nav" aria-label="Main">
+        {NAV.map((item) => (
+          <Link key={item.href} href={qs ? `${item.href}?${qs}` : item.href} aria-current={item.match(pathname) ? 'page' : undefined}>
+            {item.label}
+          </Link>
+        ))}
+      </nav>
+      <div className="topbar-spacer" />
+      <ShortcutHelp />
+      <ThemeToggle initial={theme} />
+      {user && <span className="muted" title="Signed in">{user}</span>}
+      <button type="button" className="btn btn-ghost" onClick={logout} disabled={leaving}>
+        Sign out
+      </button>
+    </header>
+  );
+}

@@ -1,0 +1,117 @@
+'use client';
+import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis, Bar } from 'recharts';
+import { formatAxisTime, formatDateTime } from '@/lib/format';
+
+export interface SeriesDef<K extends string> {
+  key: K;
+  label: string;
+  color: string;
+  kind?: 'line' | 'area' | 'bar';
+  /** Stack id for stacked areas/bars. */
+  stack?: string;
+}
+
+/**
+ * A time-series panel body: x = bucket start (epoch ms), y formatted with `format` and labelled
+ * with `unit` so every axis says what it measures.
+ */
+export function TimeSeriesChart<K extends string>({
+  data,
+  series,
+  format,
+  unit,
+  fromMs,
+  toMs,
+  height = 190,
+  onSelectTime,
+}: {
+  data: ({ t: number } & Partial<Record<K, number | null>>)[];
+  series: SeriesDef<K>[];
+  format: (v: number) => string;
+  unit: string;
+  fromMs: number;
+  toMs: number;
+  height?: number;
+  /** Click on the chart: the bucket start that was clicked. */
+  onSelectTime?: (t: number) => void;
+}) {
+  const span = toMs - fromMs;
+  return (
+    <div className="chart" style={{ height }}>
+      <ResponsiveContainer width="100%" height="100%">
+        <ComposedChart
+          data={data}
+          margin={{ top: 18, right: 8, bottom: 0, left: 0 }}
+          onClick={(state) => {
+            const label = state?.activeLabel;
+            if (onSelectTime && label !== undefined) onSelectTime(Number(label));
+          }}
+        >
+          <CartesianGrid vertical={false} strokeDasharray="2 3" />
+          <XAxis
+            dataKey="t"
+            type="number"
+            scale="time"
+            domain={[fromMs, toMs]}
+            tickFormatter={(v: number) => formatAxisTime(v, span)}
+            tickLine={false}
+            axisLine={{ stroke: 'var(--border-strong)' }}
+            minTickGap={40}
+          />
+          <YAxis
+            tickFormatter={(v: number) => format(v)}
+            tickLine={false}
+            axisLine={false}
+            width={60}
+            label={{ value: unit, position: 'top', offset: 8, style: { fill: 'var(--text-faint)', fontSize: 10 } }}
+          />
+          <Tooltip
+            cursor={{ stroke: 'var(--text-faint)', strokeDasharray: '3 3', fill: 'var(--bg-hover)', fillOpacity: 0.4 }}
+            isAnimationActive={false}
+            content={({ active, payload, label }) =>
+              active && payload && payload.length > 0 ? (
+                <div className="chart-tooltip">
+                  <div className="muted" style={{ marginBottom: 2 }}>
+                    {formatDateTime(Number(label))}
+                  </div>
+                  {payload.map((p) => (
+                    <div className="row" key={String(p.dataKey)}>
+                      <span className="name">
+                        <span className="dot" style={{ background: String(p.color) }} />
+                        {p.name}
+                      </span>
+                      <span>{p.value === null || p.value === undefined ? '—' : `${format(Number(p.value))}`}</span>
+                    </div>
+                  ))}
+                </div>
+              ) : null
+            }
+          />
+          {series.length > 1 && <Legend verticalAlign="top" align="right" height={18} iconSize={8} iconType="square" />}
+          {series.map((s) =>
+            s.kind === 'bar' ? (
+              <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} stackId={s.stack} isAnimationActive={false} maxBarSize={14} />
+            ) : s.kind === 'area' ? (
+              <Area
+                key={s.key}
+                dataKey={s.key}
+                name={s.label}
+                stroke={s.color}
+                fill={s.color}
+                fillOpacity={0.18}
+                stackId={s.stack}
+                type="monotone"
+                dot={false}
+                strokeWidth={1.5}
+                isAnimationActive={false}
+                connectNulls={false}
+              />
+            ) : (
+              <Line key={s.key} dataKey={s.key} name={s.label} stroke={s.color} type="monotone" dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls={false} />
+            ),
+          )}
+        </ComposedChart>
+      </ResponsiveContainer>
+    </div>
+  );
+}

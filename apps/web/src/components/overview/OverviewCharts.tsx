@@ -1,0 +1,91 @@
+'use client';
+import { useRouter } from 'next/navigation';
+import type { TimeSeries } from '@/lib/api-types';
+import { formatCount, formatDuration, formatTokens, formatUsd } from '@/lib/format';
+import { explorerHref } from '@/lib/trace-filters';
+import { TimeSeriesChart } from '../charts/TimeSeriesChart';
+import { ErrorBox, Panel, Skeleton } from '../ui';
+
+function bucketLabel(stepMs: number): string {
+  if (stepMs >= 86_400_000) return `${Math.round(stepMs / 86_400_000)}d`;
+  if (stepMs >= 3_600_000) return `${Math.round(stepMs / 3_600_000)}h`;
+  if (stepMs >= 60_000) return `${Math.round(stepMs / 60_000)}m`;
+  return `${Math.round(stepMs / 1000)}s`;
+}
+
+/**
+ * The four overview charts. Clicking a bucket opens the explorer on that bucket's window.
+ */
+export function OverviewCharts({
+  series,
+  loading,
+  error,
+  fromMs,
+  toMs,
+}: {
+  series: TimeSeries | undefined;
+  loading: boolean;
+  error: unknown;
+  fromMs: number;
+  toMs: number;
+}) {
+  const router = useRouter();
+  const step = series?.stepMs ?? 60_000;
+  const per = `per ${bucketLabel(step)}`;
+  const data = series?.points ?? [];
+  const onSelectTime = (t: number) => router.push(explorerHref({}, { kind: 'absolute', fromMs: t, toMs: t + step }));
+  const common = { data, fromMs, toMs, onSelectTime };
+
+  const body = (chart: React.ReactNode) =>
+    error ? <ErrorBox error={error} what="time series" /> : loading && !series ? <Skeleton height={190} /> : chart;
+
+  return (
+    <div className="grid-2">
+      <Panel title="Requests & errors" unit={`traces ${per}`} testId="chart-requests">
+        {body(
+          <TimeSeriesChart
+            {...common}
+            unit="traces"
+            format={formatCount}
+            series={[
+              { key: 'requests', label: 'Requests', color: 'var(--chart-1)', kind: 'area' },
+              { key: 'errors', label: 'Errors', color: 'var(--chart-2)', kind: 'bar' },
+            ]}
+          />,
+        )}
+      </Panel>
+      <Panel title="Latency percentiles" unit="trace duration, ms" testId="chart-latency">
+        {body(
+          <TimeSeriesChart
+            {...common}
+            unit="ms"
+            format={(v) => formatDuration(v)}
+            series={[
+              { key: 'p50LatencyMs', label: 'p50', color: 'var(--chart-3)' },
+              { key: 'p95LatencyMs', label: 'p95', color: 'var(--chart-4)' },
+              { key: 'p99LatencyMs', label: 'p99', color: 'var(--chart-2)' },
+            ]}
+          />,
+        )}
+      </Panel>
+      <Panel title="Tokens" unit={`tokens ${per}`} testId="chart-tokens">
+        {body(
+          <TimeSeriesChart
+            {...common}
+            unit="tokens"
+            format={formatTokens}
+            series={[
+              { key: 'inputTokens', label: 'Input', color: 'var(--chart-1)', kind: 'area', stack: 'tok' },
+              { key: 'outputTokens', label: 'Output', color: 'var(--chart-5)', kind: 'area', stack: 'tok' },
+            ]}
+          />,
+        )}
+      </Panel>
+      <Panel title="Cost" unit={`USD ${per}`} testId="chart-cost">
+        {body(
+          <TimeSeriesChart {...common} unit="USD" format={formatUsd} series={[{ key: 'costUsd', label: 'Cost', color: 'var(--chart-3)', kind: 'bar' }]} />,
+        )}
+      </Panel>
+    </div>
+  );
+}

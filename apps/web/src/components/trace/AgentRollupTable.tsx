@@ -1,0 +1,63 @@
+'use client';
+import Link from 'next/link';
+import type { AgentRollupRow } from '@plumb/analytics';
+import { NO_AGENT } from '@plumb/analytics';
+import { formatDuration, formatTokens, formatUsd } from '@/lib/format';
+import { explorerHref } from '@/lib/trace-filters';
+
+/** Per-agent totals for this trace; agent names link to every trace that agent ran in. */
+export function AgentRollupTable({ rows }: { rows: AgentRollupRow[] }) {
+  if (rows.length === 0) return <div className="empty">No agent spans in this trace.</div>;
+  const maxCost = Math.max(0, ...rows.map((r) => r.costUsd));
+  return (
+    <div className="table-wrap" data-testid="agent-rollup">
+      <table className="table">
+        <thead>
+          <tr>
+            <th>Agent</th>
+            <th className="num">Runs</th>
+            <th className="num">LLM calls</th>
+            <th className="num">Tool calls</th>
+            <th className="num">Errors</th>
+            <th className="num">Time</th>
+            <th className="num" title="Time inside the agent not spent in LLM / tool / retrieval / sub-agent work">
+              Self time
+            </th>
+            <th className="num">Tokens in</th>
+            <th className="num">Tokens out</th>
+            <th className="num" style={{ width: '18%' }}>
+              Cost
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.agent}>
+              <td>
+                {r.agent === NO_AGENT ? (
+                  <span className="faint">{NO_AGENT}</span>
+                ) : (
+                  <Link className="cell-link" href={explorerHref({ agent: r.agent })} title={`All traces with agent ${r.agent}`}>
+                    {r.agent}
+                  </Link>
+                )}
+              </td>
+              <td className="num">{r.calls}</td>
+              <td className="num">{r.llmCalls}</td>
+              <td className="num">{r.toolCalls}</td>
+              <td className="num">{r.errorCount > 0 ? <span className="badge is-error">{r.errorCount}</span> : <span className="faint">0</span>}</td>
+              <td className="num">{formatDuration(r.totalMs)}</td>
+              <td className="num">{formatDuration(r.selfMs)}</td>
+              <td className="num">{formatTokens(r.inputTokens)}</td>
+              <td className="num">{formatTokens(r.outputTokens)}</td>
+              <td className="num bar-cell">
+                <span className="bar" style={{ width: `${maxCost > 0 ? (r.costUsd / maxCost) * 100 : 0}%` }} />
+                <span style={{ position: 'relative' }}>{formatUsd(r.costUsd)}</span>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

@@ -1,0 +1,339 @@
+'use client';
+import Link from 'next/link';
+import { useState, type ReactNode } from 'react';
+import { useSpanDetail } from '@/lib/api';
+import type { CostBuckets, SpanView } from '@/lib/api-types';
+import { formatDateTime, formatDuration, formatInteger, formatUsd } from '@/lib/format';
+import { parseMessages } from '@/lib/messages';
+import { CATEGORY_LABEL, categoryColor, Skeleton } from '../ui';
+import { CopyButton } from './CopyButton';
+
+/**
+ * Everything about one span. Prompts, completions and attribute values are user data and are
+ * rendered only as React text children (escaped), never as HTML.
+ */
+export function SpanDetailPanel({
+  base,
+  traceStartMs,
+  isOrigin,
+  criticalMs,
+  onSelectSpan,
+  onClose,
+}: {
+  base: SpanView;
+  traceStartMs: number;
+  isOrigin: boolean;
+  criticalMs: number | undefined;
+  onSelectSpan: (spanId: string) => void;
+  onClose: () => void;
+}) {
+  const detail = useSpanDetail(base.traceId, base.spanId);
+  // The list row has the canonical fields at once; the detail query adds attributes, events, texts.
+  const span: SpanView = detail.data ? { ...base, ...pickDefined(detail.data, base) } : base;
+  const dur = Math.max(0, span.endMs - span.startMs);
+
+  return (
+    <aside className="panel sticky-side" aria-label="Span detail" data-testid="span-detail">
+      <header className="panel-header" style={{ position: 'sticky', top: 0, background: 'var(--bg-panel)', zIndex: 1 }}>
+        <span className="dot" style={{ background: categoryColor(span.category) }} />
+        <h2 style={{ textTransform: 'none', letterSpacing: 0, color: 'var(--text)', fontSize: 13, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={span.name}>
+          {span.name}
+        </h2>
+        <span className="spacer" />
+        {isOrigin && <span className="badge is-error">failure origin</span>}
+        {span.status === 'error' ? <span className="badge is-error">error</span> : span.status === 'ok' ? <span className="badge is-ok">ok</span> : null}
+        <button type="button" className="btn btn-ghost" onClick={onClose} aria-label="Close span detail (Esc)" title="Close (Esc)">
+          ✕
+        </button>
+      </header>
+      <div className="panel-body">
+        {span.status === 'error' && (span.statusMessage || span.errorType) && (
+          <div className="banner is-error" style={{ marginBottom: 8 }}>
+            <div>
+              {span.errorType && <div className="banner-title mono">{span.errorType}</div>}
+              {span.statusMessage && <div style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{span.statusMessage}</div>}
+            </div>
+          </div>
+        )}
+
+        <div className="section-title">Span</div>
+        <dl className="kv">
+          <Row k="Category">
+            {CATEGORY_LABEL[span.category]}
+            {span.operation ? <span className="faint"> · {span.operation}</span> : null}
+          </Row>
+          <Row k="Duration">
+            {formatDuration(dur)}
+            {criticalMs !== undefined && <span className="faint"> · {formatDuration(criticalMs)} on critical path</span>}
+          </Row>
+          <Row k="Start">
+            +{formatDuration(span.startMs - traceStartMs)} <span className="faint">({formatDateTime(span.startMs)})</span>
+          </Row>
+          <Row k="Service">
+            {span.service}
+            {span.serviceVersion && <span className="faint"> {span.serviceVersion}</span>}
+          </Row>
+          {span.kind && <Row k="Kind">{span.kind}</Row>}
+          {span.agent && <Row k="Agent">{span.agent}</Row>}
+          {span.tool && <Row k="Tool">{span.tool}</Row>}
+          {span.provider && <Row k="Provider">{span.provider}</Row>}
+          {span.model && <Row k="Model (requested)">{span.model}</Row>}
+          {span.responseModel && <Row k="Model (served)">{span.responseModel}</Row>}
+          {span.ttftMs !== null && <Row k="Time to first token">{formatDuration(span.ttftMs)}</Row>}
+          <Row k="Span id">
+            <span className="mono">{span.spanId}</span> <CopyButton text={span.spanId} label="Copy span id" />
+          </Row>
+          <Row k="Parent">
+            {span.parentSpanId ? (
+              <button type="button" className="btn btn-ghost mono" style={{ height: 18, padding: 0, color: 'var(--accent)' }} onClick={() => onSelectSpan(span.parentSpanId)}>
+                {span.parentSpanId}
+              </button>
+            ) : (
+              <span className="faint">root</span>
+            )}
+          </Row>
+        </dl>
+
+        <UsageSection span={span} />
+
+        {detail.isPending && (
+          <div style={{ marginTop: 12, display: 'grid', gap: 6 }}>
+            <Skeleton height={12} width="40%" />
+            <Skeleton height={60} />
+          </div>
+        )}
+        {detail.isError && <div className="error-text" style={{ marginTop: 8 }}>Could not load attributes and messages.</div>}
+
+        <TextSection title="Input (prompt)" text={span.inputText} />
+        <TextSection title="Output (completion)" text={span.outputText} />
+
+        {span.links.length > 0 && (
+          <>
+            <div className="section-title">Links</div>
+            <ul style={{ margin: 0, paddingLeft: 16 }}>
+              {span.links.map((l) => (
+                <li key={`${l.traceId}/${l.spanId}`} className="mono">
+                  {l.traceId === span.traceId ? (
+                    <button type="button" className="btn btn-ghost mono" style={{ height: 18, padding: 0, color: 'var(--accent)' }} onClick={() => onSelectSpan(l.spanId)}>
+                      span {l.spanId} (this trace)
+                    </button>
+                  ) : (
+                    <Link href={`/traces/${encodeURIComponent(l.traceId)}?span=${encodeURIComponent(l.spanId)}`}>
+                      {l.traceId.slice(0, 16)}… / {l.spanId}
+                    </Link>
+                  )}
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+
+        <MapSection title="Attributes" map={span.attributes} />
+        <MapSection title="Resource" map={span.resourceAttributes} />
+
+        {span.events.length > 0 && (
+          <>
+            <div className="section-title">Events ({span.events.length})</div>
+            {span.events.map((e, i) => (
+              <div key={i} style={{ marginBottom: 6 }}>
+                <div>
+                  <span className="faint num">+{formatDuration(e.timeMs - span.startMs)}</span> <b>{e.name}</b>
+                </div>
+                {Object.keys(e.attributes).length > 0 && <KvTable map={e.attributes} />}
+              </div>
+            ))}
+          </>
+        )}
+      </div>
+    </aside>
+  );
+}
+
+/** Keeps the base value where the detail query has an empty one (detail may omit list fields). */
+function pickDefined(detail: SpanView, base: SpanView): Partial<SpanView> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(detail)) {
+    const empty = v === '' || v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
+    out[k] = empty ? (base as unknown as Record<string, unknown>)[k] : v;
+  }
+  return out as Partial<SpanView>;
+}
+
+function Row({ k, children }: { k: string; children: ReactNode }) {
+  return (
+    <>
+      <dt>{k}</dt>
+      <dd>{children}</dd>
+    </>
+  );
+}
+
+const BUCKETS: { key: keyof CostBuckets; label: string; tokens: (s: SpanView) => number }[] = [
+  // Inclusive OTel semantics: input includes cache read/write; output includes reasoning.
+  { key: 'input', label: 'Input (uncached)', tokens: (s) => Math.max(0, s.inputTokens - s.cacheReadTokens - s.cacheWriteTokens) },
+  { key: 'cacheRead', label: 'Cache read', tokens: (s) => s.cacheReadTokens },
+  { key: 'cacheWrite', label: 'Cache write', tokens: (s) => s.cacheWriteTokens },
+  { key: 'output', label: 'Output (non-reasoning)', tokens: (s) => Math.max(0, s.outputTokens - s.reasoningTokens) },
+  { key: 'reasoning', label: 'Reasoning', tokens: (s) => s.reasoningTokens },
+];
+
+function UsageSection({ span }: { span: SpanView }) {
+  const hasUsage = span.inputTokens + span.outputTokens > 0 || span.costUsd > 0 || span.priceId !== '';
+  if (!hasUsage) return null;
+  const unpriced = span.pricingStatus === 'unpriced';
+  // Cost per bucket only when the server sent the split; the total is always shown.
+  const split = span.costBuckets;
+  return (
+    <>
+      <div className="section-title">Usage &amp; cost</div>
+      {!span.usageCounted && (
+        <div className="faint" style={{ marginBottom: 4 }}>
+          Wrapper span: its usage repeats its children&apos;s and is not counted in totals.
+        </div>
+      )}
+      <table className="table" data-testid="cost-buckets">
+        <thead>
+          <tr>
+            <th>Bucket</th>
+            <th className="num">Tokens</th>
+            {split && <th className="num">Cost</th>}
+          </tr>
+        </thead>
+        <tbody>
+          {BUCKETS.map((b) => {
+            const tokens = b.tokens(span);
+            const cost = split?.[b.key] ?? 0;
+            if (tokens === 0 && cost === 0) return null;
+            return (
+              <tr key={b.key}>
+                <td>{b.label}</td>
+                <td className="num">{formatInteger(tokens)}</td>
+                {split && <td className="num">{unpriced ? '—' : formatUsd(cost)}</td>}
+              </tr>
+            );
+          })}
+          <tr>
+            <td>
+              <b>Total</b>
+            </td>
+            <td className="num">
+              <b>{formatInteger(span.inputTokens + span.outputTokens)}</b>
+            </td>
+            {split && (
+              <td className="num">
+                <b>{unpriced ? <span className="warn-text">unpriced</span> : formatUsd(span.costUsd)}</b>
+              </td>
+            )}
+          </tr>
+        </tbody>
+      </table>
+      <dl className="kv" style={{ marginTop: 4 }}>
+        {!split && (
+          <Row k="Cost">
+            <b>{unpriced ? <span className="warn-text">unpriced</span> : formatUsd(span.costUsd)}</b>
+          </Row>
+        )}
+        <Row k="Price">
+          {span.priceId ? <span className="mono">{span.priceId}</span> : unpriced ? <span className="warn-text">no price matched this model — cost unknown</span> : <span className="faint">—</span>}
+        </Row>
+      </dl>
+    </>
+  );
+}
+
+/** Pretty-prints JSON text for reading; the result is still rendered as plain text. */
+function readable(text: string): string {
+  const t = text.trim();
+  if (!(t.startsWith('{') || t.startsWith('['))) return text;
+  try {
+    return JSON.stringify(JSON.parse(t), null, 2);
+  } catch {
+    return text;
+  }
+}
+
+function TextSection({ title, text }: { title: string; text: string }) {
+  const [raw, setRaw] = useState(false);
+  if (!text) return null;
+  const messages = raw ? null : parseMessages(text);
+  return (
+    <>
+      <div className="section-title" style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
+        {title} <span className="faint">{formatInteger(text.length)} chars</span>
+        <CopyButton text={text} label={`Copy ${title.toLowerCase()}`} />
+        {(messages || raw) && (
+          <button type="button" className="btn btn-ghost" style={{ height: 18, padding: '0 4px', fontSize: 11 }} onClick={() => setRaw((r) => !r)}>
+            {raw ? 'messages' : 'raw'}
+          </button>
+        )}
+      </div>
+      {messages ? (
+        <div className="text-block" style={{ display: 'grid', gap: 6 }}>
+          {messages.map((m, i) => (
+            <div key={i}>
+              <div className="faint" style={{ fontSize: 10, textTransform: 'uppercase', letterSpacing: '0.05em' }}>
+                {m.role}
+              </div>
+              <div>{m.text || <span className="faint">(empty)</span>}</div>
+            </div>
+          ))}
+        </div>
+      ) : (
+        <pre className="text-block">{readable(text)}</pre>
+      )}
+    </>
+  );
+}
+
+function KvTable({ map }: { map: Record<string, string> }) {
+  return (
+    <table className="table" style={{ tableLayout: 'fixed' }}>
+      <tbody>
+        {Object.entries(map)
+          .sort(([a], [b]) => a.localeCompare(b))
+          .map(([k, v]) => (
+            <tr key={k}>
+              <td className="mono muted" style={{ width: '44%', whiteSpace: 'normal', overflowWrap: 'break-word', height: 'auto', verticalAlign: 'top', padding: '3px 8px' }} title={k}>
+                <DottedKey name={k} />
+              </td>
+              <td className="mono" style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', height: 'auto', maxWidth: 'none', verticalAlign: 'top', padding: '3px 8px' }}>
+                {v}
+              </td>
+            </tr>
+          ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** An attribute key that line-breaks only after its dots (gen_ai.usage.<wbr>input_tokens). */
+function DottedKey({ name }: { name: string }) {
+  const parts = name.split('.');
+  return (
+    <>
+      {parts.map((p, i) => (
+        <span key={i}>
+          {p}
+          {i < parts.length - 1 && (
+            <>
+              .<wbr />
+            </>
+          )}
+        </span>
+      ))}
+    </>
+  );
+}
+
+function MapSection({ title, map }: { title: string; map: Record<string, string> }) {
+  const n = Object.keys(map).length;
+  if (n === 0) return null;
+  return (
+    <>
+      <div className="section-title">
+        {title} ({n})
+      </div>
+      <KvTable map={map} />
+    </>
+  );
+}

@@ -1,0 +1,58 @@
+'use client';
+import Link from 'next/link';
+import type { TraceDetail } from '@/lib/api-types';
+import { formatDateTime, formatDuration, formatInteger, formatTokens, formatUsd } from '@/lib/format';
+import { explorerHref } from '@/lib/trace-filters';
+import { CopyButton } from './CopyButton';
+
+function Item({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
+  return (
+    <div className="item" data-testid={testId}>
+      <span className="label">{label}</span>
+      <span className="value">{children}</span>
+    </div>
+  );
+}
+
+/** One-line summary of the trace: root, timing, size, usage and the context it ran in. */
+export function TraceHeader({ trace }: { trace: TraceDetail }) {
+  const s = trace.summary;
+  const c = trace.context;
+  return (
+    <section className="panel" data-testid="trace-header">
+      <div className="page-header" style={{ padding: '8px 12px 0' }}>
+        <h1 title={s.rootName}>{s.rootName || '(root span missing)'}</h1>
+        <span className="mono faint" title="Trace id">
+          {trace.traceId}
+        </span>
+        <CopyButton text={trace.traceId} label="Copy trace id" />
+      </div>
+      <div className="summary-strip">
+        <Item label="Started">{formatDateTime(s.startMs)}</Item>
+        <Item label="Duration" testId="trace-duration">
+          {formatDuration(s.durationMs)}
+        </Item>
+        <Item label="Spans">{formatInteger(s.spanCount)}</Item>
+        <Item label="Errors">{s.errorCount > 0 ? <span className="error-text">{s.errorCount}</span> : '0'}</Item>
+        <Item label="Tokens">
+          <span title={`${formatInteger(s.inputTokens)} in / ${formatInteger(s.outputTokens)} out`}>
+            {formatTokens(s.totalTokens)} <span className="faint" style={{ fontSize: 11, fontWeight: 400 }}>({formatTokens(s.inputTokens)} in · {formatTokens(s.outputTokens)} out)</span>
+          </span>
+        </Item>
+        <Item label="Cost" testId="trace-cost">
+          {formatUsd(s.costUsd)}
+        </Item>
+        <Item label="Tenant">{c.tenant ? <Link href={explorerHref({ tenant: c.tenant })}>{c.tenant}</Link> : <span className="faint">—</span>}</Item>
+        <Item label="Request type">
+          {c.requestType ? <Link href={explorerHref({ requestType: c.requestType })}>{c.requestType}</Link> : <span className="faint">—</span>}
+        </Item>
+        <Item label="Session">
+          {c.sessionId ? <Link href={`/sessions/${encodeURIComponent(c.sessionId)}`}>{c.sessionId}</Link> : <span className="faint">—</span>}
+        </Item>
+        {c.userId && <Item label="User">{c.userId}</Item>}
+        <Item label="Services">{s.services.join(', ') || '—'}</Item>
+        <Item label="Models">{s.models.join(', ') || '—'}</Item>
+      </div>
+    </section>
+  );
+}

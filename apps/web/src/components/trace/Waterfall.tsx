@@ -1,0 +1,172 @@
+'use client';
+import { useEffect, useMemo, useRef } from 'react';
+import type { CriticalPath, FailureAnalysis } from '@plumb/analytics';
+import type { SpanView } from '@/lib/api-types';
+import { formatDuration } from '@/lib/format';
+import { timeTicks, visibleRows, type WaterfallModel } from '@/lib/waterfall';
+import { CATEGORY_LABEL, categoryColor } from '../ui';
+import s from './Waterfall.module.css';
+
+/**
+ * Collapsible span tree on a shared time axis. Bars are coloured by category; critical-path
+ * segments are drawn as an orange strip under the bar; error spans are outlined red and the
+ * failure-origin span carries an "origin" flag.
+ */
+export function Waterfall({
+  model,
+  collapsed,
+  onToggle,
+  selectedId,
+  onSelect,
+  criticalPath,
+  failure,
+  focusCritical,
+  onFocusCritical,
+}: {
+  model: WaterfallModel<SpanView>;
+  collapsed: ReadonlySet<string>;
+  onToggle: (spanId: string) => void;
+  selectedId: string | null;
+  onSelect: (spanId: string) => void;
+  criticalPath: CriticalPath;
+  failure: FailureAnalysis;
+  focusCritical: boolean;
+  onFocusCritical: (on: boolean) => void;
+}) {
+  const rows = useMemo(() => visibleRows(model, collapsed), [model, collapsed]);
+  const total = Math.max(model.endMs - model.startMs, 1e-6);
+  const ticks = useMemo(() => timeTicks(total, 6), [total]);
+  const pct = (msFromStart: number) => `${Math.min(100, Math.max(0, (msFromStart / total) * 100))}%`;
+  const errorIds = useMemo(() => new Set(failure.errorSpanIds), [failure]);
+  const criticalIds = useMemo(() => new Set(criticalPath.spanIds), [criticalPath]);
+  const segmentsBySpan = useMemo(() => {
+    const m = new Map<string, { startMs: number; endMs: number }[]>();
+    for (const seg of criticalPath.segments) {
+      const list = m.get(seg.spanId) ?? [];
+      list.push(seg);
+      m.set(seg.spanId, list);
+    }
+    return m;
+  }, [criticalPath]);
+
+  const body = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (!selectedId) return;
+    body.current?.querySelector<HTMLElement>(`[data-span-id="${CSS.escape(selectedId)}"]`)?.scrollIntoView({ block: 'nearest' });
+  }, [selectedId]);
+
+  const categories = [...new Set(rows.map((r) => r.span.category))];
+
+  return (
+    <div className={s.root} data-testid="waterfall">
+      <div className={s.toolbar}>
+        <label style={{ display: 'inline-flex', gap: 4, alignItems: 'center' }}>
+          <input type="checkbox" checked={focusCritical} onChange={(e) => onFocusCritical(e.target.checked)} /> Focus critical path
+        </label>
+        <span className={s.legend}>
+          {categories.map((c) => (
+            <span className={s.legendItem} key={c}>
+              <span className="dot" style={{ background: categoryColor(c) }} /> {CATEGORY_LABEL[c]}
+            </span>
+          ))}
+          <span className={s.legendItem}>
+            <span className={s.swatchCritical} /> critical path
+          </span>
+          <span className={s.legendItem}>
+            <span className="error-text">!</span> error
+          </span>
+        </span>
+        <span style={{ flex: 1 }} />
+        <span className="faint">
+          {rows.length} of {model.spansById.size} spans · <kbd>h</kbd>/<kbd>l</kbd> collapse/expand
+        </span>
+      </div>
+      <div className={s.header} aria-hidden="true">
+        <div className={s.headerName}>Span</div>
+        <div className={s.axis}>
+          {ticks.map((t) => (
+            <span key={t} className={s.tick} style={{ left: pct(t) }}>
+              {formatDuration(t)}
+            </span>
+          ))}
+        </div>
+      </div>
+      <div className={s.body} ref={body} role="tree" aria-label="Span tree">
+        {rows.map((r) => {
+          const span = r.span;
+          const start = span.startMs - model.startMs;
+          const dur = Math.max(0, span.endMs - span.startMs);
+          const isError = errorIds.has(span.spanId) || span.status === 'error';
+          const isOrigin = failure.originSpanId === span.spanId;
+          const dim = focusCritical && !criticalIds.has(span.spanId);
+          const leftPct = (start / total) * 100;
+          const labelRight = leftPct + (dur / total) * 100 > 85;
+          return (
+            <div
+              key={span.spanId}
+              data-span-id={span.spanId}
+              role="treeitem"
+              aria-level={r.depth + 1}
+              aria-selected={selectedId === span.spanId}
+              aria-expanded={r.childCount > 0 ? !r.collapsed : undefined}
+              className={`${s.row} ${selectedId === span.spanId ? s.selected : ''}`}
+              onClick={() => onSelect(span.spanId)}
+              title={`${span.name} — ${formatDuration(dur)}${isError ? ` — error${span.statusMessage ? `: ${span.statusMessage}` : ''}` : ''}`}
+            >
+              <div className={s.name} style={{ paddingLeft: 4 + r.depth * 14 }}>
+                {r.childCount > 0 ? (
+                  <button
+                    type="button"
+                    className={s.caret}
+                    aria-label={r.collapsed ? `Expand ${span.name}` : `Collapse ${span.name}`}
+                    onClick={(e) => {
+                      e.stopPropagation();
+                      onToggle(span.spanId);
+                    }}
+                  >
+                    {r.collapsed ? '▶' : '▼'}
+                  </button>
+                ) : (
+                  <span className={s.caretSpacer} />
+                )}
+                <span className="dot" style={{ background: categoryColor(span.category) }} title={CATEGORY_LABEL[span.category]} />
+                <span className={s.label}>{span.name}</span>
+                {isError && (
+                  <span className={s.errorMark} aria-label="error">
+                    !
+                  </span>
+                )}
+                {isOrigin && <span className={s.origin} data-testid="origin-flag">origin</span>}
+                {r.collapsed && <span className={s.hidden}>+{r.hiddenCount}</span>}
+                <span className={s.service}>{span.service}</span>
+              </div>
+              <div className={s.track}>
+                {ticks.map((t) => (
+                  <span key={t} className={s.gridline} style={{ left: pct(t) }} />
+                ))}
+                <span
+                  className={`${s.bar} ${isError ? s.error : ''} ${dim ? s.dim : ''}`}
+                  style={{ left: pct(start), width: pct(dur), background: categoryColor(span.category) }}
+                />
+                {(segmentsBySpan.get(span.spanId) ?? []).map((seg) => (
+                  <span
+                    key={seg.startMs}
+                    className={s.critical}
+                    data-testid="critical-segment"
+                    style={{ left: pct(seg.startMs - model.startMs), width: pct(seg.endMs - seg.startMs) }}
+                  />
+                ))}
+                <span
+                  className={s.duration}
+                  style={labelRight ? { right: `calc(${100 - leftPct}% + 4px)` } : { left: `calc(${pct(start + dur)} + 2px)` }}
+                >
+                  {formatDuration(dur)}
+                </span>
+              </div>
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}

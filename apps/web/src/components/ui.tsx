@@ -1,0 +1,127 @@
+import Link from 'next/link';
+import type { CSSProperties, ReactNode } from 'react';
+import type { Category } from '@plumb/analytics';
+
+/** Small presentational primitives shared by every page. */
+
+export function Panel({
+  title,
+  unit,
+  actions,
+  children,
+  flush,
+  className,
+  testId,
+}: {
+  title?: ReactNode;
+  unit?: string;
+  actions?: ReactNode;
+  children: ReactNode;
+  flush?: boolean;
+  className?: string;
+  testId?: string;
+}) {
+  return (
+    <section className={`panel ${className ?? ''}`} data-testid={testId}>
+      {(title || actions) && (
+        <header className="panel-header">
+          {title && <h2>{title}</h2>}
+          {unit && <span className="unit">{unit}</span>}
+          <span className="spacer" />
+          {actions}
+        </header>
+      )}
+      <div className={flush ? 'panel-body flush' : 'panel-body'}>{children}</div>
+    </section>
+  );
+}
+
+export function Skeleton({ width = '100%', height = 14, style }: { width?: number | string; height?: number | string; style?: CSSProperties }) {
+  return <span className="skeleton" style={{ width, height, ...style }} aria-hidden="true" />;
+}
+
+/** n skeleton rows for a table body while it loads. */
+export function SkeletonRows({ rows, cols }: { rows: number; cols: number }) {
+  return (
+    <>
+      {Array.from({ length: rows }, (_, r) => (
+        <tr key={r} aria-hidden="true">
+          {Array.from({ length: cols }, (_, c) => (
+            <td key={c}>
+              <Skeleton width={c === 0 ? '80%' : '60%'} height={10} />
+            </td>
+          ))}
+        </tr>
+      ))}
+    </>
+  );
+}
+
+export function ErrorBox({ error, what }: { error: unknown; what: string }) {
+  const message = error instanceof Error ? error.message : String(error);
+  return (
+    <div className="error-box" role="alert">
+      Could not load {what}: {message}
+    </div>
+  );
+}
+
+export function KpiTile({
+  label,
+  value,
+  sub,
+  href,
+  tone,
+  loading,
+  title,
+  testId,
+}: {
+  label: string;
+  value: ReactNode;
+  sub?: ReactNode;
+  href?: string;
+  tone?: 'bad' | 'warn';
+  loading?: boolean;
+  title?: string;
+  testId?: string;
+}) {
+  const body = (
+    <>
+      <div className="kpi-label">{label}</div>
+      <div className="kpi-value">{loading ? <Skeleton width="70%" height={22} /> : value}</div>
+      {sub !== undefined && <div className="kpi-sub">{loading ? <Skeleton width="50%" height={10} /> : sub}</div>}
+    </>
+  );
+  const cls = `kpi ${tone ? `is-${tone}` : ''}`;
+  return href ? (
+    <Link href={href} className={cls} title={title} data-testid={testId}>
+      {body}
+    </Link>
+  ) : (
+    <div className={cls} title={title} data-testid={testId}>
+      {body}
+    </div>
+  );
+}
+
+export const CATEGORY_LABEL: Record<Category | 'root', string> = {
+  llm: 'LLM',
+  agent: 'Agent',
+  tool: 'Tool',
+  retrieval: 'Retrieval',
+  chain: 'Chain',
+  other: 'Other',
+  root: 'Root',
+};
+
+export function categoryColor(c: Category | 'root'): string {
+  return `var(--cat-${c})`;
+}
+
+export function CategoryDot({ category }: { category: Category | 'root' }) {
+  return <span className="dot" style={{ background: categoryColor(category) }} aria-hidden="true" />;
+}
+
+export function StatusBadge({ errors }: { errors: number }) {
+  return errors > 0 ? <span className="badge is-error">{errors} err</span> : <span className="badge is-ok">ok</span>;
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { explorerHref, explorerSearch, parseAttributeFilter, parseExplorerState, type TraceFilters } from './trace-filters.ts';
+
+describe('explorer URL state', () => {
+  it('round-trips every filter', () => {
+    const filters: TraceFilters = {
+      service: 'api',
+      tenant: 'acme corp',
+      requestType: 'chat',
+      model: 'gpt-4o',
+      agent: 'planner',
+      status: 'error',
+      minDurationMs: 1500,
+      minCostUsd: 0.01,
+      attributes: [
+        { key: 'http.route', value: '/chat' },
+        { key: 'q', value: 'a=b' },
+      ],
+      q: 'search',
+    };
+    const search = explorerSearch({ filters, sort: 'costUsd', order: 'asc', cursor: 'abc' });
+    const state = parseExplorerState(new URLSearchParams(search));
+    expect(state).toEqual({ filters, sort: 'costUsd', order: 'asc', cursor: 'abc' });
+  });
+
+  it('defaults to newest first and drops junk', () => {
+    const state = parseExplorerState(new URLSearchParams('sort=evil&status=maybe&minDuration=-3&minCost=abc&attr=novalue&tenant=%20'));
+    expect(state).toEqual({ filters: {}, sort: 'startTime', order: 'desc', cursor: null });
+  });
+
+  it('builds explorer links with the time range', () => {
+    expect(explorerHref({ tenant: 'acme' }, { kind: 'preset', preset: '7d' })).toBe('/traces?range=7d&tenant=acme');
+    expect(explorerHref({})).toBe('/traces');
+  });
+});
+
+describe('parseAttributeFilter', () => {
+  it.each([
+    ['k=v', { key: 'k', value: 'v' }],
+    [' k = v ', { key: 'k', value: 'v' }],
+    ['url=a=b', { key: 'url', value: 'a=b' }],
+    ['k=', { key: 'k', value: '' }],
+    ['=v', null],
+    ['novalue', null],
+  ])('%j', (text, parsed) => expect(parseAttributeFilter(text)).toEqual(parsed));
+});

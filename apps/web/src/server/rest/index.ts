@@ -1,0 +1,37 @@
+import { getStore } from '../store.ts';
+import { loginHandler, logoutHandler } from './auth.ts';
+import type { Handler, RestDeps } from './http.ts';
+import { metricsHandler } from './metrics.ts';
+import { openApiHandler } from './openapi.ts';
+import { getTraceHandler, listTracesHandler } from './traces.ts';
+
+export interface RestApi {
+  listTraces: Handler;
+  getTrace: Handler;
+  metrics: Handler;
+  openapi: Handler;
+  login: Handler;
+  logout: Handler;
+}
+
+/** All REST handlers as plain `(Request) => Promise<Response>` functions. */
+export function createRestApi(deps: RestDeps = { getStore }): RestApi {
+  return {
+    listTraces: listTracesHandler(deps),
+    getTrace: getTraceHandler(deps),
+    metrics: metricsHandler(deps),
+    openapi: openApiHandler,
+    login: loginHandler(deps.getStore),
+    logout: logoutHandler(deps.getStore),
+  };
+}
+
+let api: RestApi | undefined;
+/** The handlers bound to the process-wide store (what the Next routes call). */
+export function restApi(): RestApi {
+  api ??= createRestApi();
+  return api;
+}
+
+export { OPENAPI } from './openapi.ts';
+export { apiError, type Handler, type RestDeps } from './http.ts';

@@ -1,0 +1,154 @@
+import { FIXTURE_START, fixtureTraceId } from '@plumb/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestWorld, type TestWorld } from '../testing.ts';
+import { createRestApi, type RestApi } from './index.ts';
+
+let w: TestWorld;
+let api: RestApi;
+const from = FIXTURE_START.toISOString();
+const to = String(FIXTURE_START.getTime() + 3_600_000);
+const get = (path: string, key: string | null = w.readKey, init: RequestInit = {}) =>
+  new Request(`http://localhost:3000/api/v1${path}`, { ...init, headers: key ? { authorization: `Bearer ${key}` } : {} });
+const body = async (r: Response) => (await r.json()) as Record<string, any>;
+
+beforeAll(async () => {
+  w = await openTestWorld('plumb-rest-');
+  api = createRestApi({ getStore: async () => w.store });
+});
+afterAll(async () => w?.store.close());
+
+describe('REST auth', () => {
+  it.each([
+    [null, 401, 'unauthorized'],
+    ['plb_not-a-real-key-at-all', 401, 'unauthorized'],
+  ])('key %s → %i', async (key, status, code) => {
+    const r = await api.listTraces(get(`/traces?from=${from}&to=${to}`, key));
+    expect(r.status).toBe(status);
+    expect(r.headers.get('www-authenticate')).toMatch(/Bearer/);
+    expect((await body(r)).error.code).toBe(code);
+  });
+
+  it('needs the read scope', async () => {
+    const r = await api.metrics(get(`/metrics?measure=requests`, w.ingestKey));
+    expect(r.status).toBe(403);
+    expect(await body(r)).toEqual({ error: { code: 'forbidden', message: expect.stringMatching(/read scope/) } });
+  });
+});
+
+describe('GET /api/v1/traces', () => {
+  it('lists with filter[...] params and pages with the cursor', async () => {
+    const r = await api.listTraces(get(`/traces?from=${from}&to=${to}&filter[tenant]=acme,globex&filter[status]=error&limit=1`));
+    expect(r.status).toBe(200);
+    const first = await body(r);
+    expect(first.data.map((t: { traceId: string }) => t.traceId)).toEqual([fixtureTraceId(7)]);
+    const next = await body(await api.listTraces(get(`/traces?from=${from}&to=${to}&filter[tenant]=acme,globex&filter[status]=error&limit=1&cursor=${first.nextCursor}`)));
+    expect(next.data.map((t: { traceId: string }) => t.traceId)).toEqual([fixtureTraceId(3)]);
+    expect(next.nextCursor).toBeNull();
+    const attr = await body(await api.listTraces(get(`/traces?from=${from}&to=${to}&attr[search.query]=weather&q=CHAT&minDurationMs=1900&sort=durationMs`)));
+    expect(attr.data.map((t: { traceId: string }) => t.traceId)).toEqual([fixtureTraceId(10)]);
+  });
+
+  it.each([
+    ['minDurationMs=fast', 'minDurationMs'],
+    ['limit=500', 'limit'],
+    ['sort=name', 'sort'],
+    ['filter[colour]=red', 'filter[colour]'],
+    ['filter[status]=maybe', 'filter[status]'],
+    ['cursor=xyz', 'cursor'],
+  ])('400 for %s naming %s', async (qs, field) => {
+    const r = await api.listTraces(get(`/traces?from=${from}&to=${to}&${qs}`));
+    expect(r.status).toBe(400);
+    const b = await body(r);
+    expect(b.error).toMatchObject({ code: 'invalid_parameter', field });
+    expect(b.error.message).toContain(field.replace(/\[.*/, ''));
+  });
+
+  it('400 naming from for a bad time', async () => {
+    const r = await api.listTraces(get(`/traces?from=yesterday&to=${to}`));
+    expect(r.status).toBe(400);
+    expect((await body(r)).error.field).toBe('from');
+  });
+});
+
+describe('GET /api/v1/traces/{traceId}', () => {
+  it('returns spans, the critical path and the failure origin', async () => {
+    const r = await api.getTrace(get(`/traces/${fixtureTraceId(7)}`));
+    expect(r.status).toBe(200);
+    const b = await body(r);
+    expect(b.spans).toHaveLength(6);
+    expect(b.spans[0]).toMatchObject({ traceId: fixtureTraceId(7), parentSpanId: '', status: 'error', tenant: 'globex' });
+    expect(b.spans[0].startTime).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/);
+    const tool = b.spans.find((s: { tool: string }) => s.tool === 'search');
+    expect(b.failureOrigin).toBe(tool.spanId);
+    expect(b.criticalPath[0]).toBe(b.spans[0].spanId);
+    const ok = await body(await api.getTrace(get(`/traces/${fixtureTraceId(0)}`)));
+    expect(ok.failureOrigin).toBeNull();
+  });
+
+  it('404 for an unknown trace, 400 for a malformed id', async () => {
+    const r = await api.getTrace(get('/traces/0123456789abcdef0123456789abcdef'));
+    expect(r.status).toBe(404);
+    expect((await body(r)).error.code).toBe('not_found');
+    expect((await api.getTrace(get('/traces/not-hex'))).status).toBe(400);
+  });
+});
+
+describe('GET /api/v1/metrics', () => {
+  it('answers semantic queries with groupBy, filters and interval', async () => {
+    const r = await api.metrics(get(`/metrics?measure=requests,cost_usd&groupBy=tenant&from=${from}&to=${to}&filter[request_type]=chat&interval=30m`));
+    expect(r.status).toBe(200);
+    const b = await body(r);
+    expect(b.measures.map((m: { name: string }) => m.name)).toEqual(['requests', 'cost_usd']);
+    expect(b.rows).toHaveLength(6);
+    expect(b.rows.reduce((a: number, x: { requests: number }) => a + x.requests, 0)).toBe(6);
+    expect(typeof b.rows[0].cost_usd).toBe('number');
+    const exact = await body(await api.metrics(get(`/metrics?measure=cost_usd&from=${from}&to=${to}&money=string`)));
+    expect(exact.rows[0].cost_usd).toBe('0.084765');
+  });
+
+  it.each([
+    ['measure=p97_latency_ms', 'measures', /unknown measure `p97_latency_ms`; known: requests/],
+    ['measure=requests&groupBy=colour', 'groupBy', /unknown dimension `colour`/],
+    ['measure=requests&interval=5 minutes', 'interval', /5m/],
+    ['measure=requests&filter[colour]=x', 'filter[colour]', /unknown dimension/],
+    ['', 'measures', /at least one measure/],
+  ])('400 for %s', async (qs, field, message) => {
+    const r = await api.metrics(get(`/metrics?from=${from}&to=${to}&${qs}`));
+    expect(r.status).toBe(400);
+    const b = await body(r);
+    expect(b.error.field).toBe(field);
+    expect(b.error.message).toMatch(message);
+  });
+});
+
+describe('openapi and login', () => {
+  it('serves an OpenAPI 3.1 document for the endpoints', async () => {
+    const doc = await body(await api.openapi(get('/openapi.json', null)));
+    expect(doc.openapi).toBe('3.1.0');
+    expect(Object.keys(doc.paths)).toEqual(['/traces', '/traces/{traceId}', '/metrics']);
+    expect(JSON.stringify(doc.paths['/metrics'])).toContain('p95_latency_ms');
+  });
+
+  const login = (payload: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }, url = 'https://plumb.example/api/auth/login') =>
+    api.login(new Request(url, { method: 'POST', headers, body: JSON.stringify(payload) }));
+
+  it('sets an HttpOnly session cookie for good credentials only', async () => {
+    const ok = await login({ email: 'SRE@example.com', password: 'hunter2hunter2' });
+    expect(ok.status).toBe(200);
+    const cookie = ok.headers.get('set-cookie')!;
+    expect(cookie).toMatch(/^plumb_session=[\w-]+; Path=\/; HttpOnly; SameSite=Lax; Expires=.+; Secure$/);
+    expect((await body(ok)).user.email).toBe('sre@example.com');
+    const plain = await login({ email: 'sre@example.com', password: 'hunter2hunter2' }, undefined, 'http://localhost:3000/api/auth/login');
+    expect(plain.headers.get('set-cookie')).not.toMatch(/Secure/);
+
+    expect((await login({ email: 'sre@example.com', password: 'wrong' })).status).toBe(401);
+    expect((await body(await login({ email: 'sre@example.com' }))).error.field).toBe('password');
+    expect((await login({ email: 'a', password: 'b' }, { 'content-type': 'text/plain' })).status).toBe(415);
+
+    const token = cookie.split(';')[0]!.split('=')[1]!;
+    const out = await api.logout(new Request('http://localhost:3000/api/auth/logout', { method: 'POST', headers: { cookie: `plumb_session=${token}` } }));
+    expect(out.headers.get('set-cookie')).toMatch(/^plumb_session=; .*Max-Age=0/);
+    const { getSession } = await import('@plumb/store');
+    expect(await getSession(w.store, token)).toBeNull();
+  });
+});

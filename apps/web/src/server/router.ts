@@ -1,0 +1,22 @@
+import { authRouter } from './routers/auth.ts';
+import { conversationsRouter, sessionsRouter } from './routers/conversations.ts';
+import { filtersRouter, metricsRouter } from './routers/metrics.ts';
+import { overviewRouter } from './routers/overview.ts';
+import { spansRouter, tracesRouter } from './routers/traces.ts';
+import { createCallerFactory, router } from './trpc.ts';
+
+export const appRouter = router({
+  overview: overviewRouter,
+  traces: tracesRouter,
+  spans: spansRouter,
+  conversations: conversationsRouter,
+  sessions: sessionsRouter,
+  metrics: metricsRouter,
+  filters: filtersRouter,
+  auth: authRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/** In-process caller (server components, tests): `createCaller(context)`. */
+export const createCaller = createCallerFactory(appRouter);
