@@ -102,6 +102,21 @@ describe('collector over HTTP on the embedded engine', () => {
     expect(r).toEqual({ s: 'unpriced', c: '0' });
   });
 
+  it('stores events and links', async () => {
+    const tr = llmTrace('events');
+    const other = hexId(16);
+    tr.spans[1]!.events = [{ name: 'exception', timeMs: now + 20, attributes: { 'exception.type': 'TimeoutError', 'exception.message': 'took too long' } }];
+    tr.spans[1]!.links = [{ traceId: other, spanId: 'abcdef0123456789' }];
+    expect((await postJson(t.url, otlpJson(tr.spans))).status).toBe(200);
+    await t.collector.flush();
+    const [r] = await t.store.query<{ events: [string, string, Record<string, string>][]; links: [string, string, Record<string, string>][] }>(
+      sql`SELECT events, links FROM spans FINAL WHERE span_id = ${tr.chat}`,
+    );
+    expect(r!.events).toHaveLength(1);
+    expect(JSON.stringify(r!.events)).toContain('TimeoutError');
+    expect(JSON.stringify(r!.links)).toContain(other);
+  });
+
   it('accepts gzip bodies', async () => {
     const tr = llmTrace('gzip-tenant');
     const res = await fetch(`${t.url}/v1/traces`, {

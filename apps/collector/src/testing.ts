@@ -61,6 +61,8 @@ export interface JsonSpanSpec {
   durationMs: number;
   attributes?: Record<string, string | number | boolean>;
   status?: number;
+  events?: { name: string; timeMs: number; attributes?: Record<string, string | number | boolean> }[];
+  links?: { traceId: string; spanId: string }[];
 }
 
 function anyValue(v: string | number | boolean): Record<string, unknown> {
@@ -88,6 +90,12 @@ export function otlpJson(spans: JsonSpanSpec[], resource: Record<string, string>
               endTimeUnixNano: (BigInt(Math.round(s.startMs + s.durationMs)) * 1_000_000n).toString(),
               attributes: Object.entries(s.attributes ?? {}).map(([key, v]) => ({ key, value: anyValue(v) })),
               status: { code: s.status ?? 0 },
+              events: (s.events ?? []).map((e) => ({
+                name: e.name,
+                timeUnixNano: (BigInt(Math.round(e.timeMs)) * 1_000_000n).toString(),
+                attributes: Object.entries(e.attributes ?? {}).map(([key, v]) => ({ key, value: anyValue(v) })),
+              })),
+              links: (s.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: [{ key: 'link.kind', value: { stringValue: 'follows' } }] })),
             })),
           },
         ],

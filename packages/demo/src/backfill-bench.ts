@@ -1,6 +1,6 @@
 /**
  * Measures the backfill rate into a fresh embedded store:
- *   [ATTRIBUTES=full] [CHUNK=50000] npx tsx packages/demo/src/backfill-bench.ts [spans=10000000] [dir=<tmp>]
+ *   [ATTRIBUTES=full] [CHUNK=50000] [CONCURRENCY=2] npx tsx packages/demo/src/backfill-bench.ts [spans=10000000] [dir=<tmp>]
  * Prints generation-only throughput (rows serialized, nothing inserted), then the end-to-end rate.
  */
 import { mkdtempSync } from 'node:fs';
@@ -35,6 +35,7 @@ let last = 0;
 const result = await backfill(store, {
   chunkRows: Number(process.env.CHUNK ?? 50_000),
   attributes: mode,
+  concurrency: Number(process.env.CONCURRENCY ?? 2),
   spans: target,
   seed: 1,
   onProgress: (p) => {

@@ -4,7 +4,6 @@
  * INSERT touches one or two daily partitions; generation of the next chunk overlaps the insert
  * of the previous one (chDB and the HTTP client both insert off the JS thread).
  */
-import { Readable } from 'node:stream';
 import { PriceCatalog, picoToUsd } from '@plumb/pricing';
 import { SPAN_COLUMNS, type Store } from '@plumb/store';
 import { Rng } from './rng.ts';
@@ -27,6 +26,8 @@ export interface BackfillOptions {
   /** End of the window (epoch ms); default Date.now() minus five minutes. */
   endMs?: number;
   chunkRows?: number;
+  /** INSERTs in flight at once (default 2). */
+  concurrency?: number;
   catalog?: PriceCatalog;
   /** Attribute map content (see AttributeMode); default 'lean'. */
   attributes?: AttributeMode;
@@ -67,28 +68,8 @@ export function trafficWeight(ms: number, fromMs: number, toMs: number): number 
   return daily * weekly * growth;
 }
 
-/**
- * Pre-serialized JSONCompactEachRow rows → one INSERT, sent as a raw byte body.
- * Stopgap: `Store.insertRaw` hands the body to `client.insert`, which JSON-encodes every chunk of
- * an object-mode stream again (and rejects a byte stream for JSON formats), so inserts of
- * pre-serialized rows fail. `client.exec` with `values` sends the bytes untouched, on chDB and
- * on a server. serializeSpanRow writes the named tuples of `events` / `links` as JSON arrays,
- * which ClickHouse only reads with input_format_json_named_tuples_as_objects = 0. The store's
- * session-wide date_time_input_format = 'best_effort' halves the parse rate; the times here are
- * plain "seconds.nanoseconds", which 'basic' parses exactly.
- * TODO: use `store.insertRaw` once it does all of this itself.
- */
-const INSERT_SPANS =
-  `INSERT INTO spans (${SPAN_COLUMNS.join(', ')}) ` +
-  `SETTINGS input_format_json_named_tuples_as_objects = 0, date_time_input_format = 'basic' FORMAT JSONCompactEachRow`;
-
 async function insertRows(store: Store, body: Buffer): Promise<void> {
-  const result = await store.client.exec({
-    query: INSERT_SPANS,
-    values: Readable.from([body]),
-  });
-  result.stream.resume();
-  await new Promise<void>((resolve, reject) => result.stream.once('end', resolve).once('error', reject));
+  await store.insertRaw('spans', SPAN_COLUMNS, body);
 }
 
 export async function backfill(store: Store, o: BackfillOptions = {}): Promise<BackfillResult> {
@@ -97,6 +78,7 @@ export async function backfill(store: Store, o: BackfillOptions = {}): Promise<B
   const target = o.spans ?? 10_000_000;
   const seed = o.seed ?? 1;
   const chunkRows = o.chunkRows ?? 50_000;
+  const concurrency = Math.max(1, o.concurrency ?? 2);
   if (!(days > 0) || !(target > 0)) throw new Error('days and spans must be > 0');
   const toMs = Math.floor(o.endMs ?? Date.now() - TAIL_MS);
   const fromMs = toMs - Math.round(days * 24 * HOUR_MS) + RETENTION_MARGIN_MS;
@@ -116,17 +98,23 @@ export async function backfill(store: Store, o: BackfillOptions = {}): Promise<B
   const started = performance.now();
   let traces = 0;
   let lines: string[] = [];
-  let pending: Promise<void> | null = null;
+  // Up to `concurrency` INSERTs in flight while the next chunk is generated.
+  const inflight = new Set<Promise<void>>();
   let insertWaitMs = 0;
-  const flush = async (): Promise<void> => {
-    const body = lines.length > 0 ? Buffer.from(lines.join(''), 'utf8') : null;
-    lines = [];
+  const waitFor = async (maxInflight: number): Promise<void> => {
     const waitStart = performance.now();
-    if (pending) await pending;
+    while (inflight.size > maxInflight) await Promise.race(inflight);
     insertWaitMs += performance.now() - waitStart;
-    pending = body ? insertRows(store, body) : null;
-    // Awaited at the next flush; the no-op handler keeps a failure meanwhile from being "unhandled".
-    pending?.catch(() => undefined);
+  };
+  const flush = async (): Promise<void> => {
+    if (lines.length === 0) return;
+    const body = Buffer.from(lines.join(''), 'utf8');
+    lines = [];
+    await waitFor(concurrency - 1);
+    const p: Promise<void> = insertRows(store, body).finally(() => inflight.delete(p));
+    // Awaited via waitFor; the no-op handler keeps a failure meanwhile from being "unhandled".
+    p.catch(() => undefined);
+    inflight.add(p);
     const elapsedMs = performance.now() - started;
     o.onProgress?.({ traces, spans: writer.totals.spans, elapsedMs, spansPerSec: (writer.totals.spans / elapsedMs) * 1000 });
   };
@@ -144,9 +132,8 @@ export async function backfill(store: Store, o: BackfillOptions = {}): Promise<B
     }
   }
   await flush();
-  const waitStart = performance.now();
-  if (pending) await pending;
-  insertWaitMs += performance.now() - waitStart;
+  await waitFor(0);
+  await Promise.all(inflight);
 
   const elapsedMs = performance.now() - started;
   const { spans, costPico, pricedSpans, unpricedSpans } = writer.totals;

@@ -52,11 +52,11 @@ describe('SpanRowWriter', () => {
     const failed = parsed.filter((r) => r[col('error_type')] === 'timeout' && r[col('operation')] === 'execute_tool');
     expect(failed.length).toBeGreaterThan(0);
     for (const r of failed) {
-      const events = r[col('events')] as [string, string, Record<string, string>][];
+      const events = r[col('events')] as { time: string; name: string; attributes: Record<string, string> }[];
       expect(events).toHaveLength(1);
-      expect(events[0]![1]).toBe('exception');
-      expect(events[0]![0]).toBe(r[col('end_time')]);
-      expect(events[0]![2]['exception.type']).toBe('timeout');
+      expect(events[0]!.name).toBe('exception');
+      expect(events[0]!.time).toBe(r[col('end_time')]);
+      expect(events[0]!.attributes['exception.type']).toBe('timeout');
     }
   });
 

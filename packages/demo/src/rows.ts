@@ -74,6 +74,9 @@ export class SpanRowWriter {
     r.userId = t.userId;
     r.tenant = t.tenant;
     r.requestType = t.requestType;
+    // As the collector does: a span without an agent gets its nearest agent ancestor's name.
+    const owner = new Map<string, string>();
+    for (const s of t.spans) owner.set(s.spanId, s.agentName || owner.get(s.parentSpanId) || '');
     for (const s of t.spans) {
       r.spanId = s.spanId;
       r.parentSpanId = s.parentSpanId;
@@ -91,7 +94,7 @@ export class SpanRowWriter {
       r.provider = s.provider;
       r.requestModel = s.requestModel;
       r.responseModel = s.status === 'ok' ? s.responseModel : '';
-      r.agentName = s.agentName;
+      r.agentName = owner.get(s.spanId) ?? '';
       r.toolName = s.toolName;
       r.inputTokens = u.inputTokens = s.inputTokens;
       r.outputTokens = u.outputTokens = s.outputTokens;

@@ -102,8 +102,9 @@ export function serializeSpanRow(r: SpanRow): string {
       r.sessionId, r.userId, r.tenant, r.requestType, r.inputTokens, r.outputTokens, r.cacheReadTokens,
       r.cacheWriteTokens, r.reasoningTokens, r.usageCounted, r.ttftMs, r.costUsd, r.pricingStatus, r.priceId,
       r.inputText, r.outputText, r.attributes, r.resourceAttributes,
-      r.events.map((e) => [nanosToDateTime64(e.timeUnixNano), e.name, e.attributes]),
-      r.links.map((l) => [l.traceId, l.spanId, l.attributes]),
+      // Named tuples as objects: the default input_format_json_named_tuples_as_objects=1.
+      r.events.map((e) => ({ time: nanosToDateTime64(e.timeUnixNano), name: e.name, attributes: e.attributes })),
+      r.links.map((l) => ({ trace_id: l.traceId, span_id: l.spanId, attributes: l.attributes })),
       r.contextResolved, r.version,
     ]) + '\n'
   );
