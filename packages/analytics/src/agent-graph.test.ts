@@ -40,7 +40,13 @@ describe('agentGraph', () => {
     expect(rllm).toMatchObject({ inputTokens: 1400, outputTokens: 280, totalMs: 95 + 70, spanIds: ['r-llm1', 'r-llm2', 'r-llm2-http'] });
     expect(rllm.costUsd).toBeCloseTo(0.012, 12);
     expect(node(g, 'tool:agent:researcher/search')).toMatchObject({ totalMs: 150 + 270, errorCount: 1, costUsd: 0 });
-    expect(node(g, 'agent:orchestrator')).toMatchObject({ totalMs: 1000, inputTokens: 0, spanIds: ['orch'] });
+    // Agent nodes carry what their direct calls spent: the orchestrator's two gpt-4o calls, the
+    // researcher's LLM calls — and not the sub-agents' spend.
+    const orchLlm = node(g, 'llm:agent:orchestrator/gpt-4o');
+    expect(node(g, 'agent:orchestrator')).toMatchObject({ totalMs: 1000, inputTokens: orchLlm.inputTokens, spanIds: ['orch'] });
+    expect(orchLlm.inputTokens).toBe(300);
+    expect(node(g, 'agent:researcher')).toMatchObject({ inputTokens: 1400, outputTokens: 280 });
+    expect(node(g, 'agent:researcher').costUsd).toBeCloseTo(0.012, 12);
   });
 
   it('keys agents by name across invocations and separates the same tool under different agents', () => {

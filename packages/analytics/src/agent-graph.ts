@@ -15,7 +15,8 @@ export interface GraphNode {
   totalMs: number;
   /** Calls with status 'error'. */
   errorCount: number;
-  /** Token and cost sums over usageCounted spans only (no double counting of wrappers). */
+  /** Token and cost sums over usageCounted spans only (no double counting of wrappers); an
+   *  agent node adds what its direct calls (LLM, tool, retrieval — not sub-agents) spent. */
   inputTokens: number;
   outputTokens: number;
   costUsd: number;
@@ -110,6 +111,12 @@ export function agentGraph(spans: readonly TraceSpan[]): AgentGraph {
     for (let p = n.parent; p && p !== owner; p = p.parent) if (nodeOfSpan.get(p) === node.id) nested = true;
     if (!nested && hasOwner) addEdge(ownerId, node.id, span.category === 'agent' ? 'delegation' : 'call');
     addSpan(node, span, !nested);
+    // An agent node also carries what its own calls spent (not its sub-agents'), so the graph
+    // shows cost per agent like the rollup does.
+    if (span.category !== 'agent' && span.usageCounted) {
+      const ownerNode = nodes.get(ownerId);
+      if (ownerNode && ownerNode.kind === 'agent') addUsage(ownerNode, span);
+    }
     nodeOfSpan.set(n, node.id);
   }
 
@@ -139,12 +146,14 @@ function addSpan(node: GraphNode, span: TraceSpan, isCall: boolean): void {
     node.totalMs += durationMs(span);
     if (span.status === 'error') node.errorCount++;
   }
-  if (span.usageCounted) {
-    node.inputTokens += span.inputTokens;
-    node.outputTokens += span.outputTokens;
-    node.costUsd += span.costUsd;
-  }
+  if (span.usageCounted) addUsage(node, span);
   node.spanIds.push(span.spanId);
+}
+
+function addUsage(node: GraphNode, span: TraceSpan): void {
+  node.inputTokens += span.inputTokens;
+  node.outputTokens += span.outputTokens;
+  node.costUsd += span.costUsd;
 }
 
 /** Distinct (from, to) span pairs that hand off control; see agentGraph for the two rules. */

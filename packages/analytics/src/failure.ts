@@ -104,7 +104,8 @@ export function describeSpan(span: TraceSpan): string {
     case 'llm':
       return `LLM call \`${span.model || span.name}\``;
     case 'retrieval':
-      return `retrieval \`${span.name}\``;
+      // OTel names retrieval spans "retrieval <source>": don't say "retrieval" twice.
+      return `retrieval \`${span.name.replace(/^retrieval\s+/i, '') || span.name}\``;
     default:
       return `\`${span.name}\``;
   }

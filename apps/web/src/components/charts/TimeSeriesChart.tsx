@@ -1,4 +1,5 @@
 'use client';
+import { hasIsolatedPoint } from '@/lib/series';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis, Bar } from 'recharts';
 import { formatAxisTime, formatDateTime } from '@/lib/format';
 
@@ -107,7 +108,18 @@ export function TimeSeriesChart<K extends string>({
                 connectNulls={false}
               />
             ) : (
-              <Line key={s.key} dataKey={s.key} name={s.label} stroke={s.color} type="monotone" dot={false} strokeWidth={1.5} isAnimationActive={false} connectNulls={false} />
+              <Line
+                key={s.key}
+                dataKey={s.key}
+                name={s.label}
+                stroke={s.color}
+                type="monotone"
+                // A point between two empty buckets draws no line: give such series dots.
+                dot={hasIsolatedPoint(data, s.key) ? { r: 2.5, fill: s.color, strokeWidth: 0 } : false}
+                strokeWidth={1.5}
+                isAnimationActive={false}
+                connectNulls={false}
+              />
             ),
           )}
         </ComposedChart>

@@ -52,13 +52,19 @@ function LoadedTrace({ trace }: { trace: TraceDetail }) {
   const [focusCritical, setFocusCritical] = useState(false);
 
   const setTab = (id: TabId) => update((p) => (id === 'waterfall' ? p.delete('tab') : p.set('tab', id)));
-  const select = (spanId: string | null) => {
+  /** Selects a span; with `toWaterfall`, also switches tabs — in ONE url update, since two
+   *  updates in a row would both start from the old query string and the second would win. */
+  const select = (spanId: string | null, toWaterfall = false) => {
     if (spanId) {
       // Reveal the span if a collapsed ancestor hides it.
       const hidden = ancestorsOf(model, spanId).filter((a) => collapsed.has(a));
       if (hidden.length > 0) setCollapsed((c) => new Set([...c].filter((x) => !hidden.includes(x))));
     }
-    update((p) => (spanId ? p.set('span', spanId) : p.delete('span')));
+    update((p) => {
+      if (spanId) p.set('span', spanId);
+      else p.delete('span');
+      if (toWaterfall) p.delete('tab');
+    });
   };
   const toggle = (spanId: string, open?: boolean) =>
     setCollapsed((c) => {
@@ -98,10 +104,7 @@ function LoadedTrace({ trace }: { trace: TraceDetail }) {
     Escape: () => select(null),
     e: () => {
       const target = trace.failure.originSpanId ?? trace.failure.errorSpanIds[0];
-      if (target) {
-        select(target);
-        if (tab !== 'waterfall') setTab('waterfall');
-      }
+      if (target) select(target, true);
     },
     '1': () => setTab('waterfall'),
     '2': () => setTab('graph'),
@@ -119,7 +122,7 @@ function LoadedTrace({ trace }: { trace: TraceDetail }) {
         <span className="faint"> / {trace.traceId}</span>
       </nav>
       <TraceHeader trace={trace} />
-      <FailureBanner failure={trace.failure} onJump={(id) => (select(id), setTab('waterfall'))} />
+      <FailureBanner failure={trace.failure} onJump={(id) => select(id, true)} />
       <div className="split">
         <section className="panel" style={{ minWidth: 0 }}>
           <div className="tabs" role="tablist" aria-label="Trace views">
@@ -147,7 +150,7 @@ function LoadedTrace({ trace }: { trace: TraceDetail }) {
             {tab === 'graph' && <AgentGraphView graph={trace.graph} layout={trace.layout} selectedSpanId={selectedId} onSelectSpan={select} />}
             {tab === 'critical' && (
               <div className="panel-body">
-                <CriticalPathSummary path={trace.criticalPath} spansById={model.spansById} onSelectSpan={(id) => (select(id), setTab('waterfall'))} />
+                <CriticalPathSummary path={trace.criticalPath} spansById={model.spansById} onSelectSpan={(id) => select(id, true)} />
               </div>
             )}
             {tab === 'agents' && <AgentRollupTable rows={trace.rollup} />}
