@@ -62,12 +62,8 @@ test('a failed trace explains its failure, flags the origin and marks the critic
   await expect(page.getByRole('tabpanel').getByTestId('critical-path').locator('tbody tr').first()).toBeVisible();
 });
 
-// APP BUG (apps/web/src/components/trace/TraceView.tsx, FailureBanner onJump and the critical-path
-// tab's onSelectSpan): they call `select(id)` then `setTab('waterfall')`; each is a separate
-// useUrlParams().update() built from the same stale searchParams snapshot, so the second
-// history.replaceState drops the `span=` the first one set. Clicking "Go to origin span" does
-// nothing visible. Remove fixme once the two updates are merged into one.
-test.fixme('the banner button "Go to origin span" selects the origin span', async ({ page }) => {
+// Selecting a span and switching to the waterfall is one URL update (two would race).
+test('the banner button "Go to origin span" selects the origin span', async ({ page }) => {
   await openFailedTrace(page);
   const originId = await waterfallRows(page).filter({ has: page.getByTestId('origin-flag') }).getAttribute('data-span-id');
   await page.getByTestId('failure-banner').getByRole('button', { name: /Go to origin span/ }).click();
@@ -101,11 +97,8 @@ test('agent graph and agents tab show per-agent cost', async ({ page }) => {
   expect(Math.max(...costs.map(parseUsd))).toBeGreaterThan(0);
 });
 
-// APP GAP (packages/analytics/src/agent-graph.ts + AgentGraphView): an agent node's cost sums
-// only the usage on that agent's own invoke_agent spans, which carry none, so every agent node
-// reads "—"; the per-agent cost exists only in the Agents tab (AgentRollupRow.costUsd). Remove
-// fixme once agent nodes show their agent's cost.
-test.fixme('agent nodes in the graph show their agent\'s cost', async ({ page }) => {
+// Agent nodes carry what their direct calls spent.
+test('agent nodes in the graph show their agent\'s cost', async ({ page }) => {
   await openFailedTrace(page);
   await page.getByRole('tab', { name: 'Agent graph' }).click();
   const agentNodes = page.getByTestId('agent-graph').locator('g[role="button"][aria-label^="Agent "]');
