@@ -9,6 +9,8 @@ import { explorerHref, type TraceFilters } from '@/lib/trace-filters';
 import { ErrorBox, Panel, SkeletonRows } from '../ui';
 
 const TITLES: Record<TopDimension, string> = { model: 'Top models', tenant: 'Top tenants', agent: 'Top agents', requestType: 'Top request types' };
+// The semantic layer counts model calls for models and agent runs for agents (not traces).
+const COUNT_LABEL: Record<TopDimension, string> = { model: 'Calls', tenant: 'Requests', agent: 'Runs', requestType: 'Requests' };
 const NOT_SET: Record<TopDimension, string> = { model: '(no model)', tenant: '(no tenant)', agent: '(no agent)', requestType: '(untyped)' };
 
 /** Top values of one dimension by cost; each row opens the explorer filtered to that value. */
@@ -32,7 +34,7 @@ export function TopTable({ dimension, window, range }: { dimension: TopDimension
             <thead>
               <tr>
                 <th>{dimension === 'requestType' ? 'Request type' : dimension[0]!.toUpperCase() + dimension.slice(1)}</th>
-                <th className="num">Requests</th>
+                <th className="num">{COUNT_LABEL[dimension]}</th>
                 <th className="num">Errors</th>
                 {showP95 && <th className="num">p95</th>}
                 <th className="num">Tokens</th>
