@@ -14,7 +14,7 @@ const schema = z.object({
   PLUMB_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   PLUMB_MAX_DECOMPRESSED_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
   PLUMB_MAX_SPANS_PER_REQUEST: z.coerce.number().int().min(1).default(50_000),
-  PLUMB_MAX_INFLIGHT_BYTES: z.coerce.number().int().min(1024).default(256 * 1024 * 1024),
+  PLUMB_MAX_INFLIGHT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
   PLUMB_MAX_ATTRIBUTE_LENGTH: z.coerce.number().int().min(16).default(16 * 1024),
   PLUMB_MAX_TEXT_LENGTH: z.coerce.number().int().min(16).default(32 * 1024),
   PLUMB_CONTEXT_HOLD_MS: z.coerce.number().int().min(0).default(2_000),
