@@ -51,7 +51,8 @@ async function waitHealthy(port: number, child: ChildProcess): Promise<void> {
   throw new Error(`collector did not start: ${output}`);
 }
 
-const exited = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null ? r() : c.once('exit', () => r())));
+// A signal-killed child has signalCode set and exitCode null.
+const exited = (c: ChildProcess) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r())));
 
 describe('crash safety', () => {
   it('keeps every acknowledged span through kill -9 under load', async () => {
@@ -70,7 +71,13 @@ describe('crash safety', () => {
           attributes: { 'tenant.id': 'crash', 'gen_ai.usage.input_tokens': 10 },
         }));
         try {
-          const res = await fetch(`http://127.0.0.1:${port}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: otlpJson(spans) });
+          const res = await fetch(`http://127.0.0.1:${port}/v1/traces`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: otlpJson(spans),
+            signal: AbortSignal.timeout(10_000),
+          });
+          await res.arrayBuffer(); // release the connection (an unread body keeps it busy)
           if (res.status === 200) acked.push(...spans.map((s) => s.spanId));
         } catch {
           return; // the process died mid-request: that batch was never acknowledged
