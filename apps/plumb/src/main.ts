@@ -16,6 +16,8 @@ Usage: plumb <command> [options]
   bench ingest|query    benchmarks (see README)
   keys create --scope ingest,read [--name N] [--project P]
   keys list | keys revoke <id>
+  prices set --model M --input USD --output USD [--provider P] [--from DATE] | prices list
+                        price overrides (USD per 1M tokens) for models without a public price
 
 Environment: CLICKHOUSE_URL (file:<dir> embedded, default file:./data/clickhouse; or
 http(s)://user:pass@host:8123/db), PLUMB_INGEST_KEY, PLUMB_ADMIN_EMAIL, PLUMB_ADMIN_PASSWORD,
@@ -41,6 +43,8 @@ export async function main(argv: string[]): Promise<void> {
         return await (await import('./commands/bench.ts')).bench(rest);
       case 'keys':
         return await (await import('./commands/keys.ts')).keys(rest);
+      case 'prices':
+        return await (await import('./commands/prices.ts')).prices(rest);
       case undefined:
       case 'help':
       case '--help':
