@@ -142,6 +142,19 @@ describe('bad input gets a clear error and loses nothing else', () => {
     expect(t.collector.metrics.render()).toMatch(/plumb_collector_spans_rejected_total\{reason="invalid_span_id"\} 1/);
   });
 
+  it('rejects a span whose time the store cannot hold, instead of failing the whole batch', async () => {
+    const tr = llmTrace('far-future');
+    const year2300 = Date.UTC(2300, 0, 1); // fits uint64 ns, not DateTime64(9)
+    const bad: JsonSpanSpec = { ...tr.spans[1]!, startMs: year2300, name: 'from-the-future' };
+    const res = await postJson(t.url, otlpJson([tr.spans[0]!, bad]));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { partialSuccess: { rejectedSpans: string | number; errorMessage: string } };
+    expect(Number(body.partialSuccess.rejectedSpans)).toBe(1);
+    expect(body.partialSuccess.errorMessage).toMatch(/2262/);
+    expect(await totals(sql`tenant = 'far-future'`)).toMatchObject([{ spans: 1 }]);
+    expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
+  });
+
   it('answers 400 naming the problem for malformed bodies', async () => {
     const notJson = await postJson(t.url, '{"resourceSpans": [');
     expect(notJson.status).toBe(400);

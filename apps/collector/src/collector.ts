@@ -206,6 +206,7 @@ export class Collector {
 }
 
 function reasonLabel(reason: string): string {
+  if (/time/i.test(reason)) return 'invalid_timestamp';
   if (reason.includes('trace')) return 'invalid_trace_id';
   if (reason.includes('parent')) return 'invalid_parent_span_id';
   if (reason.includes('span')) return 'invalid_span_id';

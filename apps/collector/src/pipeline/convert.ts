@@ -19,6 +19,14 @@ export interface ConvertResult {
 }
 
 const STATUS: StatusCode[] = ['unset', 'ok', 'error'];
+/** DateTime64(9) ends at 2262-04-11; a later time would fail the whole insert batch. */
+const MAX_TIME_NS = 9_223_372_036_000_000_000n;
+
+function invalidTimes(startNs: bigint, endNs: bigint): string | null {
+  if (startNs <= 0n) return 'startTimeUnixNano is missing or zero';
+  if (startNs >= MAX_TIME_NS || endNs >= MAX_TIME_NS) return 'timestamp after 2262-04-11 (out of range)';
+  return null;
+}
 
 function flatten(attrs: Attributes, max: number, counter: { truncated: number }): Record<string, string> {
   const out: Record<string, string> = {};
@@ -54,7 +62,7 @@ export function convertRequest(
     for (const ss of rs.scopeSpans) {
       for (const span of ss.spans) {
         received++;
-        const invalid = validateSpanIds(span);
+        const invalid = validateSpanIds(span) ?? invalidTimes(span.startTimeUnixNano, span.endTimeUnixNano);
         if (invalid) {
           rejected.set(invalid, (rejected.get(invalid) ?? 0) + 1);
           if (!firstRejection) firstRejection = `span ${received - 1} (${span.name}): ${invalid}`;

@@ -10,17 +10,30 @@ export interface WriterOptions {
 
 interface Batch {
   parts: string[];
+  /** WAL segment of each part (row). */
+  segs: number[];
   bytes: number;
   rows: number;
-  segments: Map<number, number>;
 }
 
-const emptyBatch = (): Batch => ({ parts: [], bytes: 0, rows: 0, segments: new Map() });
+const emptyBatch = (): Batch => ({ parts: [], segs: [], bytes: 0, rows: 0 });
+
+/**
+ * ClickHouse errors that retrying cannot fix: the data itself is unacceptable (parse, type,
+ * range, enum). Anything else (store down, timeouts, memory) is retried.
+ */
+const PERMANENT_CODES = new Set(['6', '26', '27', '32', '36', '38', '41', '53', '69', '70', '72', '117', '321', '349', '691']);
+export function isPermanentInsertError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code !== undefined && PERMANENT_CODES.has(String(code));
+}
 
 /**
  * Batches rows into large inserts (≥ maxRows, or after maxDelayMs), one insert at a time.
  * A failed insert is retried with back-off and its rows stay in memory and in the WAL; the
- * receiver sees `backlogBytes` grow and answers 503 past its limit. After each insert the WAL
+ * receiver sees `backlogBytes` grow and answers 503 past its limit. A batch the store rejects
+ * for its data is split in halves until the rows it cannot take are isolated; those are
+ * dropped, logged and counted, so one bad row never blocks the pipeline. After each insert the WAL
  * references of its rows are released, and queued context corrections run (they must see the
  * rows they correct, so they always follow the insert that carried them).
  */
@@ -54,7 +67,7 @@ export class Writer {
       b.parts.push(line);
       b.bytes += line.length;
       b.rows++;
-      b.segments.set(q.segment, (b.segments.get(q.segment) ?? 0) + 1);
+      b.segs.push(q.segment);
       this.backlogBytes += line.length;
     }
     this.backlogRows += rows.length;
@@ -94,28 +107,46 @@ export class Writer {
   }
 
   private async insertWithRetry(batch: Batch): Promise<void> {
-    const body = Buffer.from(batch.parts.join(''), 'utf8');
+    const dropped = await this.insertOrIsolate(batch.parts);
+    this.failures = 0;
+    this.backlogBytes -= batch.bytes;
+    this.backlogRows -= batch.rows;
+    this.metrics.spansWritten.inc({}, batch.rows - dropped);
+    if (dropped) this.metrics.spansRejected.inc({ reason: 'store_rejected' }, dropped);
+    this.metrics.queueRows.set(this.backlogRows);
+    this.metrics.inflightBytes.set(this.backlogBytes);
+    if (this.wal) {
+      const counts = new Map<number, number>();
+      for (const s of batch.segs) counts.set(s, (counts.get(s) ?? 0) + 1);
+      for (const [segment, n] of counts) this.wal.release(segment, n);
+    }
+  }
+
+  /** Inserts `parts`; returns how many rows were dropped as unacceptable to the store. */
+  private async insertOrIsolate(parts: string[]): Promise<number> {
+    const body = Buffer.from(parts.join(''), 'utf8');
     for (let attempt = 0; ; attempt++) {
       const t0 = performance.now();
       try {
         await this.store.insertRaw('spans', SPAN_COLUMNS, body);
         this.metrics.insertSeconds.observe((performance.now() - t0) / 1000);
-        break;
+        return 0;
       } catch (err) {
-        this.failures++;
         this.metrics.insertErrors.inc();
+        if (isPermanentInsertError(err)) {
+          if (parts.length === 1) {
+            this.log(`plumb collector: dropping a span the store rejects: ${(err as Error).message.split('\n')[0]} — row: ${parts[0]!.slice(0, 300)}`);
+            return 1;
+          }
+          const mid = Math.ceil(parts.length / 2);
+          return (await this.insertOrIsolate(parts.slice(0, mid))) + (await this.insertOrIsolate(parts.slice(mid)));
+        }
+        this.failures++;
         const wait = Math.min(30_000, 200 * 2 ** Math.min(attempt, 8));
-        this.log(`plumb collector: insert of ${batch.rows} spans failed (attempt ${attempt + 1}, retrying in ${wait} ms): ${(err as Error).message}`);
+        this.log(`plumb collector: insert of ${parts.length} spans failed (attempt ${attempt + 1}, retrying in ${wait} ms): ${(err as Error).message}`);
         await new Promise((r) => setTimeout(r, wait));
       }
     }
-    this.failures = 0;
-    this.backlogBytes -= batch.bytes;
-    this.backlogRows -= batch.rows;
-    this.metrics.spansWritten.inc({}, batch.rows);
-    this.metrics.queueRows.set(this.backlogRows);
-    this.metrics.inflightBytes.set(this.backlogBytes);
-    if (this.wal) for (const [segment, n] of batch.segments) this.wal.release(segment, n);
   }
 
   private async correctWithRetry(c: ContextCorrection): Promise<void> {
