@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import type { CSSProperties, ReactNode } from 'react';
 import type { Category } from '@plumb/analytics';
+import { formatUsd } from '@/lib/format';
 
 /** Small presentational primitives shared by every page. */
 
@@ -124,4 +125,14 @@ export function CategoryDot({ category }: { category: Category | 'root' }) {
 
 export function StatusBadge({ errors }: { errors: number }) {
   return errors > 0 ? <span className="badge is-error">{errors} err</span> : <span className="badge is-ok">ok</span>;
+}
+
+/** A table cell with a cost and a bar scaled to the column's largest cost. */
+export function CostBarCell({ costUsd, maxCostUsd }: { costUsd: number; maxCostUsd: number }) {
+  return (
+    <td className="num bar-cell">
+      <span className="bar" style={{ width: `${maxCostUsd > 0 ? (costUsd / maxCostUsd) * 100 : 0}%` }} />
+      <span style={{ position: 'relative' }}>{formatUsd(costUsd)}</span>
+    </td>
+  );
 }

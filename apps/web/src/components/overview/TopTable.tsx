@@ -3,10 +3,10 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useTop, type Window } from '@/lib/api';
 import type { TopDimension } from '@/lib/api-types';
-import { formatCount, formatDuration, formatPercent, formatTokens, formatUsd } from '@/lib/format';
+import { formatCount, formatDuration, formatPercent, formatTokens } from '@/lib/format';
 import type { TimeRange } from '@/lib/time-range';
 import { explorerHref, type TraceFilters } from '@/lib/trace-filters';
-import { ErrorBox, Panel, SkeletonRows } from '../ui';
+import { CostBarCell, ErrorBox, Panel, SkeletonRows } from '../ui';
 
 const TITLES: Record<TopDimension, string> = { model: 'Top models', tenant: 'Top tenants', agent: 'Top agents', requestType: 'Top request types' };
 // The semantic layer counts model calls for models and agent runs for agents (not traces).
@@ -74,10 +74,7 @@ export function TopTable({ dimension, window, range }: { dimension: TopDimension
                       </td>
                       {showP95 && <td className="num">{formatDuration(r.p95LatencyMs)}</td>}
                       <td className="num">{formatTokens(r.totalTokens)}</td>
-                      <td className="num bar-cell">
-                        <span className="bar" style={{ width: `${maxCost > 0 ? (r.costUsd / maxCost) * 100 : 0}%` }} />
-                        <span style={{ position: 'relative' }}>{formatUsd(r.costUsd)}</span>
-                      </td>
+                      <CostBarCell costUsd={r.costUsd} maxCostUsd={maxCost} />
                     </tr>
                   );
                 })

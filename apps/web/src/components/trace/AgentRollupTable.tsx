@@ -2,8 +2,9 @@
 import Link from 'next/link';
 import type { AgentRollupRow } from '@plumb/analytics';
 import { NO_AGENT } from '@plumb/analytics';
-import { formatDuration, formatTokens, formatUsd } from '@/lib/format';
+import { formatDuration, formatTokens } from '@/lib/format';
 import { explorerHref } from '@/lib/trace-filters';
+import { CostBarCell } from '../ui';
 
 /** Per-agent totals for this trace; agent names link to every trace that agent ran in. */
 export function AgentRollupTable({ rows }: { rows: AgentRollupRow[] }) {
@@ -50,10 +51,7 @@ export function AgentRollupTable({ rows }: { rows: AgentRollupRow[] }) {
               <td className="num">{formatDuration(r.selfMs)}</td>
               <td className="num">{formatTokens(r.inputTokens)}</td>
               <td className="num">{formatTokens(r.outputTokens)}</td>
-              <td className="num bar-cell">
-                <span className="bar" style={{ width: `${maxCost > 0 ? (r.costUsd / maxCost) * 100 : 0}%` }} />
-                <span style={{ position: 'relative' }}>{formatUsd(r.costUsd)}</span>
-              </td>
+              <CostBarCell costUsd={r.costUsd} maxCostUsd={maxCost} />
             </tr>
           ))}
         </tbody>
