@@ -191,6 +191,19 @@ describe('bad input gets a clear error and loses nothing else', () => {
     }
   });
 
+  it('answers 413 for too many spans in one request, and takes smaller ones', async () => {
+    const capped = await startTestCollector({ maxSpansPerRequest: 1 }, { store: t.store, dir: `${t.dir}/capped` });
+    try {
+      const tr = llmTrace('capped');
+      const res = await postJson(capped.url, otlpJson(tr.spans));
+      expect(res.status).toBe(413);
+      expect(((await res.json()) as { message: string }).message).toMatch(/2 spans; the limit is 1/);
+      expect((await postJson(capped.url, otlpJson([tr.spans[0]!]))).status).toBe(200);
+    } finally {
+      await capped.stop();
+    }
+  });
+
   it('answers 429 with Retry-After when the queue is full, and accepts again once drained', async () => {
     const tiny = await startTestCollector({ maxInflightBytes: 4096, batchMaxDelayMs: 60_000, batchMaxRows: 1_000_000 }, { store: t.store, dir: `${t.dir}/tiny` });
     try {

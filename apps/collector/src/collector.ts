@@ -141,13 +141,16 @@ export class Collector {
 
   async exportTraces(body: Buffer, format: WalFormat, projectId: string): Promise<ExportResult> {
     const req = this.decode(body, format);
+    // Count before converting: an oversized request is refused without normalizing its spans.
+    let spans = 0;
+    for (const rs of req.resourceSpans) for (const ss of rs.scopeSpans) spans += ss.spans.length;
+    if (spans > this.config.maxSpansPerRequest) {
+      throw new PermanentError(413, `request carries ${spans} spans; the limit is ${this.config.maxSpansPerRequest}`);
+    }
     const now = Date.now();
     const converted = convertRequest(req, projectId, await this.catalog(projectId), this.convertOptions, now);
     const { received, rejected, firstRejection } = converted;
     this.metrics.spansReceived.inc({}, received);
-    if (received > this.config.maxSpansPerRequest) {
-      throw new PermanentError(413, `request carries ${received} spans; the limit is ${this.config.maxSpansPerRequest}`);
-    }
     for (const [reason, n] of rejected) this.metrics.spansRejected.inc({ reason: reasonLabel(reason) }, n);
 
     const { fresh, duplicates } = this.recent.filter(converted.rows);
