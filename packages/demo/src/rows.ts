@@ -53,11 +53,11 @@ export class SpanRowWriter {
     private readonly attributeMode: AttributeMode = 'full',
   ) {
     this.row = {
-      projectId, traceId: '', spanId: '', parentSpanId: '', traceState: '', name: '', kind: 1, service: '',
-      serviceVersion: SERVICE_VERSION, environment: ENVIRONMENT, scopeName: SCOPE_NAME,
+      projectId, traceId: '', spanId: '', parentSpanId: '', isRoot: false, traceState: '', name: '', kind: 1, service: '',
+      serviceVersion: SERVICE_VERSION, environment: ENVIRONMENT, host: '', scopeName: SCOPE_NAME,
       startTimeUnixNano: 0n, endTimeUnixNano: 0n, statusCode: 'ok', statusMessage: '', errorType: '',
-      operation: '', category: '', provider: '', requestModel: '', responseModel: '', agentName: '', agentId: '',
-      toolName: '', sessionId: '', userId: '', tenant: '', requestType: '', inputTokens: 0, outputTokens: 0,
+      operation: '', category: '', provider: '', requestModel: '', responseModel: '', finishReason: '', agentName: '', agentId: '',
+      toolName: '', sessionId: '', userId: '', tenant: '', requestType: '', route: '', inputTokens: 0, outputTokens: 0,
       cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, usageCounted: false, ttftMs: null,
       costUsd: '0', pricingStatus: 'none', priceId: '', inputText: '', outputText: '', attributes: {},
       resourceAttributes: {}, events: NONE, links: NONE, contextResolved: true, version: rowVersion(true, ingestMs),
@@ -80,10 +80,12 @@ export class SpanRowWriter {
     for (const s of t.spans) {
       r.spanId = s.spanId;
       r.parentSpanId = s.parentSpanId;
+      r.isRoot = s.parentSpanId === '';
       r.name = s.name;
       r.kind = OTLP_KIND[s.kind];
       r.service = s.service;
       r.resourceAttributes = this.resource(s.service);
+      r.host = r.resourceAttributes['host.name'] ?? '';
       r.startTimeUnixNano = baseNs + BigInt(Math.round(s.startMs * 1e6));
       r.endTimeUnixNano = baseNs + BigInt(Math.round(s.endMs * 1e6));
       r.statusCode = s.status;

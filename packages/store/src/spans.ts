@@ -21,12 +21,16 @@ export interface SpanRow {
   traceId: string;
   spanId: string;
   parentSpanId: string;
+  /** No parent, or a parent flagged remote (OTLP span flags): the local root of the trace. */
+  isRoot: boolean;
   traceState: string;
   name: string;
   kind: number;
   service: string;
   serviceVersion: string;
   environment: string;
+  /** `host.name` of the resource. */
+  host: string;
   scopeName: string;
   startTimeUnixNano: bigint;
   endTimeUnixNano: bigint;
@@ -38,6 +42,8 @@ export interface SpanRow {
   provider: string;
   requestModel: string;
   responseModel: string;
+  /** Normalized finish reason of a model call ('' when none). */
+  finishReason: string;
   agentName: string;
   agentId: string;
   toolName: string;
@@ -45,6 +51,8 @@ export interface SpanRow {
   userId: string;
   tenant: string;
   requestType: string;
+  /** `http.route` of the request, else its root span name (trace-level context). */
+  route: string;
   inputTokens: number;
   outputTokens: number;
   cacheReadTokens: number;
@@ -67,10 +75,10 @@ export interface SpanRow {
 }
 
 export const SPAN_COLUMNS = [
-  'project_id', 'trace_id', 'span_id', 'parent_span_id', 'trace_state', 'name', 'kind', 'service',
-  'service_version', 'environment', 'scope_name', 'start_time', 'end_time', 'duration_ns', 'status_code',
+  'project_id', 'trace_id', 'span_id', 'parent_span_id', 'is_root', 'trace_state', 'name', 'kind', 'service',
+  'service_version', 'environment', 'host', 'scope_name', 'start_time', 'end_time', 'duration_ns', 'status_code',
   'status_message', 'error_type', 'operation', 'category', 'provider', 'request_model', 'response_model',
-  'agent_name', 'agent_id', 'tool_name', 'session_id', 'user_id', 'tenant', 'request_type', 'input_tokens',
+  'finish_reason', 'agent_name', 'agent_id', 'tool_name', 'session_id', 'user_id', 'tenant', 'request_type', 'route', 'input_tokens',
   'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'usage_counted', 'ttft_ms',
   'cost_usd', 'pricing_status', 'price_id', 'input_text', 'output_text', 'attributes', 'resource_attributes',
   'events', 'links', 'context_resolved', '_version',
@@ -95,11 +103,11 @@ export function serializeSpanRow(r: SpanRow): string {
   const duration = r.endTimeUnixNano > r.startTimeUnixNano ? r.endTimeUnixNano - r.startTimeUnixNano : 0n;
   return (
     JSON.stringify([
-      r.projectId, r.traceId, r.spanId, r.parentSpanId, r.traceState, r.name, r.kind, r.service,
-      r.serviceVersion, r.environment, r.scopeName, nanosToDateTime64(r.startTimeUnixNano),
+      r.projectId, r.traceId, r.spanId, r.parentSpanId, r.isRoot, r.traceState, r.name, r.kind, r.service,
+      r.serviceVersion, r.environment, r.host, r.scopeName, nanosToDateTime64(r.startTimeUnixNano),
       nanosToDateTime64(r.endTimeUnixNano), duration.toString(), r.statusCode, r.statusMessage, r.errorType,
-      r.operation, r.category, r.provider, r.requestModel, r.responseModel, r.agentName, r.agentId, r.toolName,
-      r.sessionId, r.userId, r.tenant, r.requestType, r.inputTokens, r.outputTokens, r.cacheReadTokens,
+      r.operation, r.category, r.provider, r.requestModel, r.responseModel, r.finishReason, r.agentName, r.agentId, r.toolName,
+      r.sessionId, r.userId, r.tenant, r.requestType, r.route, r.inputTokens, r.outputTokens, r.cacheReadTokens,
       r.cacheWriteTokens, r.reasoningTokens, r.usageCounted, r.ttftMs, r.costUsd, r.pricingStatus, r.priceId,
       r.inputText, r.outputText, r.attributes, r.resourceAttributes,
       // Named tuples as objects: the default input_format_json_named_tuples_as_objects=1.

@@ -46,7 +46,7 @@ export function fixtureTraceId(i: number): string {
 
 export function baseSpan(over: Partial<SpanRow> & Pick<SpanRow, 'traceId' | 'spanId'>): SpanRow {
   return {
-    projectId: 'default', parentSpanId: '', traceState: '', name: 'span', kind: 1, service: 'api',
+    projectId: 'default', parentSpanId: '', traceState: '', host: '', finishReason: '', route: '', name: 'span', kind: 1, service: 'api',
     serviceVersion: '1.0.0', environment: 'test', scopeName: 'fixture', startTimeUnixNano: 0n, endTimeUnixNano: 0n,
     statusCode: 'unset', statusMessage: '', errorType: '', operation: '', category: 'other', provider: '',
     requestModel: '', responseModel: '', agentName: '', agentId: '', toolName: '', sessionId: '', userId: '',
@@ -55,6 +55,7 @@ export function baseSpan(over: Partial<SpanRow> & Pick<SpanRow, 'traceId' | 'spa
     inputText: '', outputText: '', attributes: {}, resourceAttributes: {}, events: [], links: [],
     contextResolved: true, version: rowVersion(true, 1_700_000_000_000),
     ...over,
+    isRoot: over.isRoot ?? (over.parentSpanId ?? '') === '',
   };
 }
 
