@@ -13,9 +13,12 @@ export interface WriterOptions {
   rowAttempts?: number;
   /** No insert progress for this long with rows queued: `stuck` (health endpoints). Default 30 s. */
   stuckAfterMs?: number;
-  /** First retry delay; doubles per attempt up to 30 s. Default 200 ms. */
+  /** First retry delay; doubles per attempt up to MAX_RETRY_MS. Default 200 ms. */
   retryBaseMs?: number;
 }
+
+/** Longest wait between insert attempts: a store that comes back is used again within this. */
+const MAX_RETRY_MS = 5_000;
 
 /** Thrown inside the writer when `close` gave up waiting: the batch stays in the WAL. */
 class WriterAborted extends Error {}
@@ -249,7 +252,7 @@ export class Writer {
       const storeDown = !permanent && (isStoreSideError(err) || !(await this.probe()));
       if (storeDown) {
         this.failures++;
-        const wait = Math.min(30_000, base * 2 ** Math.min(attempt, 8));
+        const wait = Math.min(MAX_RETRY_MS, base * 2 ** Math.min(attempt, 8));
         this.log(`plumb collector: insert of ${parts.length} spans failed, store unavailable (attempt ${attempt + 1}, retrying in ${wait} ms): ${firstLine(err)}`);
         await this.sleep(wait);
         continue;
@@ -268,7 +271,7 @@ export class Writer {
         this.progressAt = Date.now();
         return 1;
       }
-      await this.sleep(Math.min(30_000, base * 2 ** (rowFailures - 1)));
+      await this.sleep(Math.min(MAX_RETRY_MS, base * 2 ** (rowFailures - 1)));
     }
   }
 

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -41,4 +41,28 @@ export function tmpfsSupport(): { ok: true } | { ok: false; reason: string } {
   if ('error' in m) return { ok: false, reason: m.error };
   m.unmount();
   return { ok: true };
+}
+
+/** Fills the filesystem holding `dir` completely with a filler file; returns its path. */
+export function fillFilesystem(dir: string): string {
+  const path = join(dir, 'filler');
+  const fd = openSync(path, 'w');
+  const chunk = Buffer.alloc(64 * 1024, 1);
+  try {
+    for (;;) writeSync(fd, chunk);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+  } finally {
+    closeSync(fd);
+  }
+  // The last partial chunk: fill the remaining pages too.
+  const fd2 = openSync(path, 'a');
+  try {
+    for (;;) writeSync(fd2, chunk, 0, 4096);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOSPC') throw err;
+  } finally {
+    closeSync(fd2);
+  }
+  return path;
 }
