@@ -68,6 +68,7 @@ export class Collector {
     const metrics = new CollectorMetrics();
     const wal = await Wal.open(config.walDir, {
       fsync: config.walFsync,
+      segmentMaxAgeMs: config.walSegmentMaxAgeMs,
       log,
       onError: (op, err) => {
         metrics.walErrors.inc({ op });

@@ -9,6 +9,7 @@ const schema = z.object({
   PLUMB_INGEST_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PLUMB_WAL_DIR: z.string().default('./data/wal'),
   PLUMB_WAL_FSYNC: bool.default(true),
+  PLUMB_WAL_SEGMENT_MAX_AGE_MS: z.coerce.number().int().min(10).default(10_000),
   PLUMB_BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(10_000),
   PLUMB_BATCH_MAX_DELAY_MS: z.coerce.number().int().min(1).default(1_000),
   PLUMB_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
@@ -30,6 +31,8 @@ export type CollectorConfig = {
   ingestKey: string | undefined;
   walDir: string;
   walFsync: boolean;
+  /** A segment is sealed this long after it was opened (so drained segments get deleted). */
+  walSegmentMaxAgeMs: number;
   batchMaxRows: number;
   batchMaxDelayMs: number;
   maxBodyBytes: number;
@@ -64,6 +67,7 @@ export function collectorConfigFromEnv(env: Record<string, string | undefined> =
     ingestKey: e.PLUMB_INGEST_KEY,
     walDir: e.PLUMB_WAL_DIR,
     walFsync: e.PLUMB_WAL_FSYNC,
+    walSegmentMaxAgeMs: e.PLUMB_WAL_SEGMENT_MAX_AGE_MS,
     batchMaxRows: e.PLUMB_BATCH_MAX_ROWS,
     batchMaxDelayMs: e.PLUMB_BATCH_MAX_DELAY_MS,
     maxBodyBytes: e.PLUMB_MAX_BODY_BYTES,

@@ -48,8 +48,9 @@ export function isPermanentInsertError(err: unknown): boolean {
  * timeouts, read-only replicas, disk space, Keeper. A batch hitting these is retried as a whole
  * for as long as it takes (the writer reports itself stuck meanwhile) and never dropped, even when
  * a probe succeeds: dropping acknowledged spans because the store was overloaded would lose data.
+ * File I/O failures of the engine (74, 75, 76: EMFILE, EIO on its part files) count as store-side.
  */
-const STORE_SIDE_CODES = new Set(['159', '164', '202', '209', '210', '236', '241', '242', '243', '252', '319', '394', '425', '999']);
+const STORE_SIDE_CODES = new Set(['74', '75', '76', '159', '164', '173', '202', '209', '210', '236', '241', '242', '243', '252', '319', '394', '425', '999']);
 function isStoreSideError(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   return code !== undefined && STORE_SIDE_CODES.has(String(code));
@@ -249,7 +250,11 @@ export class Writer {
       }
       this.metrics.insertErrors.inc();
       const permanent = isPermanentInsertError(err);
-      const storeDown = !permanent && (isStoreSideError(err) || !(await this.probe()));
+      // Without a known-good row yet, an error that is no engine answer (no numeric code: a
+      // socket error, a closed client) is taken as the store's, never as the row's.
+      const engineAnswer = /^\d+$/.test(String((err as { code?: unknown }).code ?? ''));
+      const storeDown =
+        !permanent && (isStoreSideError(err) || (this.lastGood === null && !engineAnswer) || !(await this.probe()));
       if (storeDown) {
         this.failures++;
         const wait = Math.min(MAX_RETRY_MS, base * 2 ** Math.min(attempt, 8));
