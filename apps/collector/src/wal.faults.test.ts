@@ -267,3 +267,21 @@ describe('WAL format versions', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('WAL close', () => {
+  it('leaves no segment once every row is stored, and keeps the ones that are not', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plumb-wal-'));
+    const wal = await Wal.open(dir, { fsync: true });
+    const seg = await wal.append(rec(1), 2);
+    wal.release(seg, 2);
+    await wal.close();
+    expect(segmentIds(dir)).toEqual([]);
+    const again = await Wal.open(dir, { fsync: true });
+    const kept = await again.append(rec(2), 2);
+    again.release(kept, 1); // one row of two stored
+    await again.close();
+    expect(segmentIds(dir)).toEqual([kept]);
+    expect(await replayAll(dir)).toEqual([2]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});

@@ -123,17 +123,25 @@ export class Wal {
 
   /** Rows of `segment` are now stored; a sealed segment with no references left is deleted. */
   release(segment: number, rows: number): void {
+    void this.releaseAndDelete(segment, rows);
+  }
+
+  /** `release`, resolving once a segment it made deletable is gone (never rejects). */
+  private async releaseAndDelete(segment: number, rows: number): Promise<void> {
     const left = (this.refs.get(segment) ?? 0) - rows;
     if (left > 0) {
       this.refs.set(segment, left);
       return;
     }
     this.refs.delete(segment);
-    if (this.sealed.has(segment)) {
-      this.sealed.delete(segment);
-      this.fs.unlink(join(this.dir, segmentName(segment))).catch((err: NodeJS.ErrnoException) => {
-        if (err.code !== 'ENOENT') this.log(`plumb collector: could not delete WAL segment ${segment}: ${err.message}`);
-      });
+    if (!this.sealed.has(segment)) return;
+    this.sealed.delete(segment);
+    try {
+      await this.fs.unlink(join(this.dir, segmentName(segment)));
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') {
+        this.log(`plumb collector: could not delete WAL segment ${segment}: ${(err as Error).message}`);
+      }
     }
   }
 
@@ -200,7 +208,7 @@ export class Wal {
   private async seal(file: WalFile, id: number): Promise<void> {
     await file.close().catch((err: Error) => this.log(`plumb collector: closing WAL segment ${id}: ${err.message}`));
     this.sealed.add(id);
-    if (!this.refs.has(id)) this.release(id, 0);
+    if (!this.refs.has(id)) await this.releaseAndDelete(id, 0);
   }
 
   /** Writes all of `buf` at `position`, continuing short writes. */
@@ -279,8 +287,8 @@ export class Wal {
     const file = this.handle;
     this.handle = null;
     if (!file) return;
-    await file.close().catch(() => {});
-    // An active segment without records carries nothing; remove it so restarts do not pile up files.
-    if (this.recordBytes === 0) await this.fs.unlink(join(this.dir, segmentName(this.active))).catch(() => {});
+    // Sealed like any other: deleted now when every row it carried is stored (a graceful stop
+    // that drained the writer leaves nothing to replay), kept for the next start otherwise.
+    await this.seal(file, this.active);
   }
 }
