@@ -2,11 +2,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { baseSpan, sql, Store, type SpanRow } from '@plumb/store';
+import { baseSpan, DEFAULT_PROJECT_ID, sql, Store, type SpanRow } from '@plumb/store';
 import { testStoreConfig } from '@plumb/store/testing';
 import type { CollectorConfig } from './config.ts';
 import { fillFilesystem, mountTmpfs, tmpfsSupport, type Tmpfs } from './testing/tmpfs.ts';
 import { hexId, otlpJson, postJson, startTestCollector, type TestCollector } from './testing.ts';
+import { Wal } from './wal.ts';
 
 /**
  * Faults at the collector level, over real HTTP, on the real embedded engine: a row the engine
@@ -117,6 +118,33 @@ describe('a row the engine keeps refusing (defect 1, writer side)', () => {
     await stopping.stop();
     expect(Date.now() - t0).toBeLessThan(3_000);
   }, 30_000);
+});
+
+describe('a WAL left with a row the engine refuses (defect 1, across restarts)', () => {
+  it('still starts: replay drops (or, once strings are made valid, stores) that row and stores the rest', async () => {
+    const walDir = wal();
+    const good = hexId(8);
+    const bad = hexId(8);
+    const traceId = hexId(16);
+    const body = otlpJson([
+      { traceId, spanId: good, name: 'ok', startMs: Date.now() - 1000, durationMs: 2, attributes: { 'tenant.id': 'faults' } },
+      { traceId, spanId: bad, parentSpanId: good, name: 'cut', startMs: Date.now() - 1000, durationMs: 1, attributes: { note: 'LONE' } },
+    ]).replace('LONE', 'emoji cut \\ud83d'); // a lone surrogate escape in the raw OTLP/JSON
+    expect(body).toContain('\\ud83d');
+    const w = await Wal.open(walDir, { fsync: true });
+    await w.append({ format: 'json', projectId: DEFAULT_PROJECT_ID, body: Buffer.from(body) }, 2);
+    await w.close();
+    const started = startTestCollector({ ...fast, walDir }, engine);
+    const outcome = await Promise.race([started.then(() => 'started' as const), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 20_000))]);
+    expect(outcome).toBe('started');
+    const t = await started;
+    try {
+      await expectStoredOnce(t.store, [good]);
+      expect((await health(t.url, '/healthz')).status).toBe(200);
+    } finally {
+      await t.stop();
+    }
+  }, 40_000);
 });
 
 describe.skipIf(!support.ok)('disk full', () => {

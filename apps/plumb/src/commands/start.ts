@@ -46,7 +46,13 @@ async function startWeb(port: number, host: string): Promise<Server> {
   const app = next({ dev: false, dir: WEB_DIR, hostname: host, port });
   await app.prepare();
   const handler = app.getRequestHandler();
-  const server = createServer((req, res) => void handler(req, res));
+  const server = createServer((req, res) => {
+    handler(req, res).catch((err: unknown) => {
+      log(`plumb: web request failed: ${(err as Error).stack ?? err}`);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
   await listen(server, port, host);
   return server;
 }
