@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { hexId, otlpJson } from '../testing.ts';
 
 /** The real collector (`plumb collector`) as a child process, for crash and resource-limit tests. */
 const CLI = resolve(import.meta.dirname, '../../../plumb/bin/plumb.js');
@@ -59,4 +60,35 @@ export async function waitHealthy(c: ChildCollector, ms = 60_000): Promise<void>
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error(`collector did not start: ${c.output()}`);
+}
+
+/** Real HTTP senders of small batches until `stop()`; acknowledged span ids land in `acked`. */
+export function load(c: ChildCollector, acked: string[], senders: number) {
+  let stopped = false;
+  const one = async () => {
+    while (!stopped) {
+      const traceId = hexId(16);
+      const spans = Array.from({ length: 10 }, (_, i) => ({
+        traceId, spanId: hexId(8), name: `s${i}`, startMs: Date.now() - 1000, durationMs: 5,
+        attributes: { 'tenant.id': 'crash', 'gen_ai.usage.input_tokens': 10 },
+      }));
+      try {
+        const res = await fetch(`${c.url}/v1/traces`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: otlpJson(spans),
+          signal: AbortSignal.timeout(10_000),
+        });
+        await res.arrayBuffer(); // release the connection (an unread body keeps it busy)
+        if (res.status === 200) acked.push(...spans.map((s) => s.spanId));
+      } catch {
+        return; // the process died mid-request: that batch was never acknowledged
+      }
+    }
+  };
+  const running = Array.from({ length: senders }, one);
+  return async () => {
+    stopped = true;
+    await Promise.all(running);
+  };
 }
