@@ -10,7 +10,7 @@ import { convertRequest, type ConvertOptions } from './pipeline/convert.ts';
 import { RecentSpans } from './pipeline/dedupe.ts';
 import type { QueuedRow } from './pipeline/types.ts';
 import { Writer } from './pipeline/writer.ts';
-import { Wal, type WalFormat } from './wal.ts';
+import { Wal, WalFormatError, type WalFormat } from './wal.ts';
 
 export interface ExportResult {
   rejectedSpans: number;
@@ -25,7 +25,6 @@ const PRICE_REFRESH_MS = 60_000;
  * when the receiver may answer 200.
  */
 export class Collector {
-  readonly metrics = new CollectorMetrics();
   readonly writer: Writer;
   private readonly context: ContextStage;
   private readonly recent = new RecentSpans();
@@ -41,13 +40,20 @@ export class Collector {
     readonly config: CollectorConfig,
     private readonly wal: Wal,
     private readonly log: (msg: string) => void,
+    readonly metrics: CollectorMetrics,
   ) {
     const semconv: SemconvOptions = {
       tenantKeys: config.tenantKeys ?? DEFAULT_SEMCONV_OPTIONS.tenantKeys,
       requestTypeKeys: config.requestTypeKeys ?? DEFAULT_SEMCONV_OPTIONS.requestTypeKeys,
     };
     this.convertOptions = { semconv, maxAttributeLength: config.maxAttributeLength, maxTextLength: config.maxTextLength };
-    this.writer = new Writer(store, { maxRows: config.batchMaxRows, maxDelayMs: config.batchMaxDelayMs }, wal, this.metrics, log);
+    this.writer = new Writer(
+      store,
+      { maxRows: config.batchMaxRows, maxDelayMs: config.batchMaxDelayMs, stuckAfterMs: config.writerStuckMs },
+      wal,
+      this.metrics,
+      log,
+    );
     this.context = new ContextStage(
       { holdMs: config.contextHoldMs, maxTraces: 200_000, maxHeldRows: 200_000 },
       (rows) => this.writer.enqueue(rows),
@@ -59,24 +65,58 @@ export class Collector {
   /** Opens the WAL, replays what a previous run acknowledged but did not insert, starts timers. */
   static async start(store: Store, config: CollectorConfig, log: (msg: string) => void = console.error): Promise<Collector> {
     const boot = await bootstrapProjects(store, config.ingestKey);
-    const wal = await Wal.open(config.walDir, { fsync: config.walFsync });
-    const c = new Collector(store, config, wal, log);
+    const metrics = new CollectorMetrics();
+    const wal = await Wal.open(config.walDir, {
+      fsync: config.walFsync,
+      segmentMaxAgeMs: config.walSegmentMaxAgeMs,
+      log,
+      onError: (op, err) => {
+        metrics.walErrors.inc({ op });
+        log(`plumb collector: WAL ${op} failed (requests get 503 until it succeeds): ${err.message}`);
+      },
+    });
+    const c = new Collector(store, config, wal, log, metrics);
     c.anyKey = boot.anyKey;
     c.anyKeyCheckedAt = Date.now();
     await c.replay();
     c.ticker = setInterval(() => {
       c.context.tick(Date.now());
       c.metrics.heldRows.set(c.context.held);
-      void wal.tick();
+      c.metrics.writerStalledSeconds.set(Math.round(c.writer.stalledMs / 1000));
+      wal.tick().catch((err: unknown) => log(`plumb collector: WAL rotation failed: ${(err as Error).message}`));
     }, 250);
     c.ticker.unref();
     return c;
   }
 
+  /**
+   * Re-queues what a previous run acknowledged but did not insert. A corrupt stretch of a segment
+   * is skipped (replay resynchronizes on the next valid record) and reported; a segment of a WAL
+   * version this build cannot read is left in place, untouched, and reported.
+   */
   private async replay(): Promise<void> {
     let spans = 0;
     for (const segment of this.wal.replaySegments) {
-      for (const record of this.wal.readSegment(segment)) {
+      let decoded;
+      try {
+        decoded = await this.wal.readSegment(segment);
+      } catch (err) {
+        const what = err instanceof WalFormatError ? 'cannot read' : 'could not read';
+        this.log(`plumb collector: ${what} WAL segment ${segment}; leaving it in ${this.wal.dir}: ${(err as Error).message}`);
+        continue; // keeps its replay reference: never deleted by this run
+      }
+      if (decoded.corruptBytes > 0) {
+        this.metrics.walReplayCorruptBytes.inc({}, decoded.corruptBytes);
+        this.metrics.walReplayCorruptRegions.inc({}, decoded.corruptRegions);
+        this.log(
+          `plumb collector: WAL segment ${segment}: skipped ${decoded.corruptBytes} corrupt or torn bytes in ${decoded.corruptRegions} place(s); replaying the ${decoded.records.length} valid records`,
+        );
+      }
+      for (const record of decoded.records) {
+        if (record.signal !== 'traces') {
+          this.log(`plumb collector: skipping a ${record.signal} WAL record in segment ${segment}: this build ingests traces only`);
+          continue;
+        }
         try {
           const req = this.decode(record.body, record.format);
           const { rows } = convertRequest(req, record.projectId, await this.catalog(record.projectId), this.convertOptions, Date.now());
@@ -183,11 +223,22 @@ export class Collector {
     };
   }
 
+  /** Liveness, for /healthz: false once the writer is stuck (queued rows, no progress). */
+  live(): { ok: boolean; reason: string } {
+    if (this.writer.stuck) {
+      return { ok: false, reason: `writer stuck: ${this.writer.backlogRows} rows queued, no insert progress for ${Math.round(this.writer.stalledMs / 1000)} s` };
+    }
+    return { ok: true, reason: '' };
+  }
+
   /** Health of the write path, for /readyz. */
   async ready(): Promise<{ ok: boolean; reason: string }> {
+    const live = this.live();
+    if (!live.ok) return live;
     if (this.writer.unhealthy) return { ok: false, reason: 'inserts are failing' };
     try {
-      await this.store.client.ping();
+      const ping = await this.store.client.ping();
+      if (!ping.success) return { ok: false, reason: `store unreachable: ${ping.error.message}` };
       return { ok: true, reason: '' };
     } catch (err) {
       return { ok: false, reason: `store unreachable: ${(err as Error).message}` };
@@ -200,11 +251,19 @@ export class Collector {
     await this.writer.flush();
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Stops within `config.shutdownTimeoutMs` whatever the store does: writes what it can in that
+   * time; rows not stored keep their WAL segments, which the next start replays.
+   */
+  async stop(): Promise<{ complete: boolean }> {
     if (this.ticker) clearInterval(this.ticker);
-    await this.flush();
-    await this.writer.close();
+    this.context.drain();
+    const result = await this.writer.close(Math.max(0, this.config.shutdownTimeoutMs - 2_000));
+    if (!result.complete) {
+      this.log(`plumb collector: stopped with ${this.writer.backlogRows} spans not yet stored; they stay in the WAL and are replayed at the next start`);
+    }
     await this.wal.close();
+    return result;
   }
 }
 

@@ -9,6 +9,7 @@ const schema = z.object({
   PLUMB_INGEST_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PLUMB_WAL_DIR: z.string().default('./data/wal'),
   PLUMB_WAL_FSYNC: bool.default(true),
+  PLUMB_WAL_SEGMENT_MAX_AGE_MS: z.coerce.number().int().min(10).default(10_000),
   PLUMB_BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(10_000),
   PLUMB_BATCH_MAX_DELAY_MS: z.coerce.number().int().min(1).default(1_000),
   PLUMB_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
@@ -18,6 +19,8 @@ const schema = z.object({
   PLUMB_MAX_ATTRIBUTE_LENGTH: z.coerce.number().int().min(16).default(16 * 1024),
   PLUMB_MAX_TEXT_LENGTH: z.coerce.number().int().min(16).default(32 * 1024),
   PLUMB_CONTEXT_HOLD_MS: z.coerce.number().int().min(0).default(2_000),
+  PLUMB_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(10_000),
+  PLUMB_WRITER_STUCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   PLUMB_TENANT_KEYS: list.optional(),
   PLUMB_REQUEST_TYPE_KEYS: list.optional(),
 });
@@ -28,6 +31,8 @@ export type CollectorConfig = {
   ingestKey: string | undefined;
   walDir: string;
   walFsync: boolean;
+  /** A segment is sealed this long after it was opened (so drained segments get deleted). */
+  walSegmentMaxAgeMs: number;
   batchMaxRows: number;
   batchMaxDelayMs: number;
   maxBodyBytes: number;
@@ -38,6 +43,13 @@ export type CollectorConfig = {
   maxTextLength: number;
   /** How long spans of a trace whose tenant/request type is unknown wait for their root. */
   contextHoldMs: number;
+  /**
+   * Bound on a graceful stop (SIGTERM). The writer gets this minus 2 s to store queued rows; the
+   * rest stays in the WAL. `plumb start` exits when the bound passes, whatever is still running.
+   */
+  shutdownTimeoutMs: number;
+  /** No insert progress for this long with rows queued: /healthz and /readyz answer 503. */
+  writerStuckMs: number;
   tenantKeys: string[] | undefined;
   requestTypeKeys: string[] | undefined;
 };
@@ -55,6 +67,7 @@ export function collectorConfigFromEnv(env: Record<string, string | undefined> =
     ingestKey: e.PLUMB_INGEST_KEY,
     walDir: e.PLUMB_WAL_DIR,
     walFsync: e.PLUMB_WAL_FSYNC,
+    walSegmentMaxAgeMs: e.PLUMB_WAL_SEGMENT_MAX_AGE_MS,
     batchMaxRows: e.PLUMB_BATCH_MAX_ROWS,
     batchMaxDelayMs: e.PLUMB_BATCH_MAX_DELAY_MS,
     maxBodyBytes: e.PLUMB_MAX_BODY_BYTES,
@@ -64,6 +77,8 @@ export function collectorConfigFromEnv(env: Record<string, string | undefined> =
     maxAttributeLength: e.PLUMB_MAX_ATTRIBUTE_LENGTH,
     maxTextLength: e.PLUMB_MAX_TEXT_LENGTH,
     contextHoldMs: e.PLUMB_CONTEXT_HOLD_MS,
+    shutdownTimeoutMs: e.PLUMB_SHUTDOWN_TIMEOUT_MS,
+    writerStuckMs: e.PLUMB_WRITER_STUCK_MS,
     tenantKeys: e.PLUMB_TENANT_KEYS,
     requestTypeKeys: e.PLUMB_REQUEST_TYPE_KEYS,
   };

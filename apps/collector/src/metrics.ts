@@ -63,6 +63,10 @@ export class CollectorMetrics {
   readonly spansWritten = new Series('plumb_collector_spans_written_total', 'Span rows inserted into ClickHouse.', 'counter');
   readonly insertErrors = new Series('plumb_collector_insert_errors_total', 'Failed inserts (retried).', 'counter');
   readonly contextCorrections = new Series('plumb_collector_context_corrections_total', 'Traces whose rows were rewritten when their context arrived late.', 'counter');
+  readonly walErrors = new Series('plumb_collector_wal_errors_total', 'Failed WAL writes, fsyncs and segment opens (the request got 503).', 'counter');
+  readonly walReplayCorruptBytes = new Series('plumb_collector_wal_replay_corrupt_bytes_total', 'WAL bytes skipped at replay as corrupt or torn.', 'counter');
+  readonly walReplayCorruptRegions = new Series('plumb_collector_wal_replay_corrupt_regions_total', 'Corrupt or torn stretches skipped at WAL replay.', 'counter');
+  readonly writerStalledSeconds = new Series('plumb_collector_writer_stalled_seconds', 'Seconds queued rows have waited without insert progress (0 when idle).', 'gauge');
   readonly queueRows = new Series('plumb_collector_queue_rows', 'Rows waiting to be inserted (including held rows).', 'gauge');
   readonly heldRows = new Series('plumb_collector_held_rows', 'Rows held waiting for their trace context.', 'gauge');
   readonly inflightBytes = new Series('plumb_collector_inflight_bytes', 'Bytes of accepted data not yet inserted.', 'gauge');
@@ -74,7 +78,7 @@ export class CollectorMetrics {
       [
         this.requests, this.spansReceived, this.spansAccepted, this.spansRejected, this.spansDuplicate, this.spansWritten,
         this.insertErrors, this.contextCorrections, this.queueRows, this.heldRows, this.inflightBytes, this.insertSeconds,
-        this.walSyncSeconds,
+        this.walSyncSeconds, this.walErrors, this.walReplayCorruptBytes, this.walReplayCorruptRegions, this.writerStalledSeconds,
       ]
         .map((s) => s.render())
         .join('\n') + '\n'

@@ -28,7 +28,7 @@ export async function startTestCollector(overrides: Partial<CollectorConfig> = {
     host: '127.0.0.1',
     ...overrides,
   };
-  const collector = await Collector.start(store, config, () => {});
+  const collector = await Collector.start(store, config, process.env.PLUMB_TEST_LOG ? console.error : () => {});
   const server = createCollectorServer(collector, { log: () => {} });
   const port = await listen(server, 0, '127.0.0.1');
   return {

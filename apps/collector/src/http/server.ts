@@ -96,8 +96,9 @@ export function createCollectorServer(collector: Collector, opts: ServerOptions)
       return;
     }
     if (path === '/healthz') {
-      res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end('ok\n');
+      const live = collector.live();
+      res.writeHead(live.ok ? 200 : 503, { 'content-type': 'text/plain' });
+      res.end(live.ok ? 'ok\n' : `unhealthy: ${live.reason}\n`);
       return;
     }
     if (path === '/readyz') {

@@ -6,7 +6,22 @@ import type { ContextCorrection, QueuedRow } from './types.ts';
 export interface WriterOptions {
   maxRows: number;
   maxDelayMs: number;
+  /**
+   * Attempts an isolated one-row insert gets while the store is shown to be up (the probe
+   * succeeds) before the row is dropped as one the store will never take. Default 3.
+   */
+  rowAttempts?: number;
+  /** No insert progress for this long with rows queued: `stuck` (health endpoints). Default 30 s. */
+  stuckAfterMs?: number;
+  /** First retry delay; doubles per attempt up to MAX_RETRY_MS. Default 200 ms. */
+  retryBaseMs?: number;
 }
+
+/** Longest wait between insert attempts: a store that comes back is used again within this. */
+const MAX_RETRY_MS = 5_000;
+
+/** Thrown inside the writer when `close` gave up waiting: the batch stays in the WAL. */
+class WriterAborted extends Error {}
 
 interface Batch {
   parts: string[];
@@ -29,13 +44,48 @@ export function isPermanentInsertError(err: unknown): boolean {
 }
 
 /**
+ * ClickHouse errors that say the store (not the data) is in trouble: memory, too many parts,
+ * timeouts, read-only replicas, disk space, Keeper. A batch hitting these is retried as a whole
+ * for as long as it takes (the writer reports itself stuck meanwhile) and never dropped, even when
+ * a probe succeeds: dropping acknowledged spans because the store was overloaded would lose data.
+ * File I/O failures of the engine (74, 75, 76: EMFILE, EIO on its part files) count as store-side.
+ */
+const STORE_SIDE_CODES = new Set(['74', '75', '76', '159', '164', '173', '202', '209', '210', '236', '241', '242', '243', '252', '319', '394', '425', '999']);
+function isStoreSideError(err: unknown): boolean {
+  const code = (err as { code?: unknown }).code;
+  return code !== undefined && STORE_SIDE_CODES.has(String(code));
+}
+
+const firstLine = (err: unknown) => String((err as Error)?.message ?? err).split('\n')[0]!;
+/** The span id of a serialized row (third column of JSONCompactEachRow) for logs. */
+function spanIdOf(line: string): string {
+  try {
+    const v = (JSON.parse(line) as unknown[])[2];
+    return typeof v === 'string' ? v : '?';
+  } catch {
+    return '?';
+  }
+}
+
+/**
  * Batches rows into large inserts (≥ maxRows, or after maxDelayMs), one insert at a time.
- * A failed insert is retried with back-off and its rows stay in memory and in the WAL; the
- * receiver sees `backlogBytes` grow and answers 503 past its limit. A batch the store rejects
- * for its data is split in halves until the rows it cannot take are isolated; those are
- * dropped, logged and counted, so one bad row never blocks the pipeline. After each insert the WAL
- * references of its rows are released, and queued context corrections run (they must see the
- * rows they correct, so they always follow the insert that carried them).
+ *
+ * Failure handling (the writer never spins on a row):
+ * - a permanent code (the data is unacceptable) → the batch is split in halves until the rows the
+ *   store refuses are isolated; those are dropped, logged with their span id, counted
+ *   (`store_rejected`);
+ * - any other error → a probe decides whether the store is down: ping, then re-inserting the last
+ *   row stored by this writer (a known-good row; the re-insert is idempotent: same sorting key and
+ *   `_version`, and trace_index counts uniqExact span ids). Probe fails, or a store-side code →
+ *   the store is down: `unhealthy` (the receiver answers 503), back-off, retry the same rows,
+ *   never drop. Probe succeeds → the data is suspect: bisect; a single row that fails
+ *   `rowAttempts` times with the store up is dropped like a permanent one.
+ * - No insert progress for `stuckAfterMs` with rows queued → `stuck` (/healthz, /readyz).
+ * - `close(timeoutMs)` returns within its bound whatever the store does; rows not stored keep their
+ *   WAL references, so their segments are replayed at the next start.
+ *
+ * After each insert the WAL references of its rows are released, and queued context corrections
+ * run (they must see the rows they correct, so they always follow the insert that carried them).
  */
 export class Writer {
   private batch = emptyBatch();
@@ -44,6 +94,11 @@ export class Writer {
   private running: Promise<void> | null = null;
   private failures = 0;
   private closed = false;
+  private readonly abort = new AbortController();
+  /** Last time rows left the backlog (stored or dropped), or the backlog went from empty to not. */
+  private progressAt = Date.now();
+  /** The last row line this writer stored: the known-good probe. */
+  private lastGood: string | null = null;
   backlogBytes = 0;
   backlogRows = 0;
 
@@ -60,7 +115,18 @@ export class Writer {
     return this.failures > 0;
   }
 
+  /** Rows are queued and none has been stored or dropped for `stuckAfterMs`. */
+  get stuck(): boolean {
+    return this.backlogRows > 0 && this.stalledMs > (this.opts.stuckAfterMs ?? 30_000);
+  }
+
+  /** How long the queued rows have waited without progress (0 when nothing is queued). */
+  get stalledMs(): number {
+    return this.backlogRows > 0 ? Date.now() - this.progressAt : 0;
+  }
+
   enqueue(rows: QueuedRow[]): void {
+    if (this.backlogRows === 0) this.progressAt = Date.now();
     const b = this.batch;
     for (const q of rows) {
       const line = serializeSpanRow(q.row);
@@ -87,7 +153,30 @@ export class Writer {
       clearTimeout(this.timer);
       this.timer = null;
     }
-    if (!this.running) this.running = this.loop(force).finally(() => (this.running = null));
+    if (!this.running) {
+      this.running = this.loop(force)
+        .catch((err: unknown) => {
+          if (!(err instanceof WriterAborted)) this.log(`plumb collector: writer loop failed: ${(err as Error).stack ?? err}`);
+        })
+        .finally(() => (this.running = null));
+    }
+  }
+
+  /** Waits `ms`, or less when `close` gives up; throws WriterAborted then. */
+  private async sleep(ms: number): Promise<void> {
+    const signal = this.abort.signal;
+    if (!signal.aborted) {
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(done, ms);
+        function done() {
+          clearTimeout(t);
+          signal.removeEventListener('abort', done);
+          resolve();
+        }
+        signal.addEventListener('abort', done);
+      });
+    }
+    if (signal.aborted) throw new WriterAborted('writer closed');
   }
 
   private pending(): boolean {
@@ -109,6 +198,7 @@ export class Writer {
   private async insertWithRetry(batch: Batch): Promise<void> {
     const dropped = await this.insertOrIsolate(batch.parts);
     this.failures = 0;
+    this.progressAt = Date.now();
     this.backlogBytes -= batch.bytes;
     this.backlogRows -= batch.rows;
     this.metrics.spansWritten.inc({}, batch.rows - dropped);
@@ -122,30 +212,71 @@ export class Writer {
     }
   }
 
+  /** The one insert call of the writer. */
+  private async insertLines(parts: string[]): Promise<void> {
+    const body = Buffer.from(parts.join(''), 'utf8');
+    await this.store.insertRaw('spans', SPAN_COLUMNS, body);
+  }
+
+  /** Whether the store is up: a ping, then the known-good row re-inserted (idempotent). */
+  private async probe(): Promise<boolean> {
+    try {
+      const ping = await this.store.client.ping();
+      if (!ping.success) return false;
+      if (this.lastGood !== null) await this.insertLines([this.lastGood]);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
   /** Inserts `parts`; returns how many rows were dropped as unacceptable to the store. */
   private async insertOrIsolate(parts: string[]): Promise<number> {
-    const body = Buffer.from(parts.join(''), 'utf8');
+    const rowAttempts = this.opts.rowAttempts ?? 3;
+    const base = this.opts.retryBaseMs ?? 200;
+    let rowFailures = 0;
     for (let attempt = 0; ; attempt++) {
+      if (this.abort.signal.aborted) throw new WriterAborted('writer closed');
       const t0 = performance.now();
+      let err: unknown;
       try {
-        await this.store.insertRaw('spans', SPAN_COLUMNS, body);
+        await this.insertLines(parts);
         this.metrics.insertSeconds.observe((performance.now() - t0) / 1000);
+        this.lastGood = parts[parts.length - 1]!;
+        this.progressAt = Date.now();
         return 0;
-      } catch (err) {
-        this.metrics.insertErrors.inc();
-        if (isPermanentInsertError(err)) {
-          if (parts.length === 1) {
-            this.log(`plumb collector: dropping a span the store rejects: ${(err as Error).message.split('\n')[0]} — row: ${parts[0]!.slice(0, 300)}`);
-            return 1;
-          }
-          const mid = Math.ceil(parts.length / 2);
-          return (await this.insertOrIsolate(parts.slice(0, mid))) + (await this.insertOrIsolate(parts.slice(mid)));
-        }
-        this.failures++;
-        const wait = Math.min(30_000, 200 * 2 ** Math.min(attempt, 8));
-        this.log(`plumb collector: insert of ${parts.length} spans failed (attempt ${attempt + 1}, retrying in ${wait} ms): ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, wait));
+      } catch (e) {
+        err = e;
       }
+      this.metrics.insertErrors.inc();
+      const permanent = isPermanentInsertError(err);
+      // Without a known-good row yet, an error that is no engine answer (no numeric code: a
+      // socket error, a closed client) is taken as the store's, never as the row's.
+      const engineAnswer = /^\d+$/.test(String((err as { code?: unknown }).code ?? ''));
+      const storeDown =
+        !permanent && (isStoreSideError(err) || (this.lastGood === null && !engineAnswer) || !(await this.probe()));
+      if (storeDown) {
+        this.failures++;
+        const wait = Math.min(MAX_RETRY_MS, base * 2 ** Math.min(attempt, 8));
+        this.log(`plumb collector: insert of ${parts.length} spans failed, store unavailable (attempt ${attempt + 1}, retrying in ${wait} ms): ${firstLine(err)}`);
+        await this.sleep(wait);
+        continue;
+      }
+      this.failures = 0; // the store answers: this is about the rows, not the store
+      if (parts.length > 1) {
+        const mid = Math.ceil(parts.length / 2);
+        return (await this.insertOrIsolate(parts.slice(0, mid))) + (await this.insertOrIsolate(parts.slice(mid)));
+      }
+      rowFailures++;
+      if (permanent || rowFailures >= rowAttempts) {
+        const line = parts[0]!;
+        this.log(
+          `plumb collector: dropping a span the store rejects (span ${spanIdOf(line)}, ${rowFailures} attempt(s)): ${firstLine(err)} — row: ${line.slice(0, 300)}`,
+        );
+        this.progressAt = Date.now();
+        return 1;
+      }
+      await this.sleep(Math.min(MAX_RETRY_MS, base * 2 ** (rowFailures - 1)));
     }
   }
 
@@ -162,16 +293,26 @@ export class Writer {
     }
   }
 
-  /** Writes everything queued (shutdown, tests). */
+  /** Writes everything queued (tests, replay). */
   async flush(): Promise<void> {
     while (this.running) await this.running;
     this.kick(true);
     while (this.running) await this.running;
   }
 
-  async close(): Promise<void> {
+  /**
+   * Writes what it can within `timeoutMs`, then stops retrying. `complete: false` means rows are
+   * still queued; their WAL segments were not released, so the next start replays them.
+   */
+  async close(timeoutMs = 10_000): Promise<{ complete: boolean }> {
     this.closed = true;
-    await this.flush();
+    let timer: NodeJS.Timeout | undefined;
+    const deadline = new Promise<'timeout'>((r) => (timer = setTimeout(() => r('timeout'), timeoutMs)));
+    const outcome = await Promise.race([this.flush().then(() => 'flushed' as const), deadline]);
+    clearTimeout(timer);
     if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    if (outcome === 'timeout') this.abort.abort();
+    return { complete: outcome === 'flushed' && !this.pending() && this.backlogRows === 0 };
   }
 }

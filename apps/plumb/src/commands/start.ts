@@ -46,7 +46,13 @@ async function startWeb(port: number, host: string): Promise<Server> {
   const app = next({ dev: false, dir: WEB_DIR, hostname: host, port });
   await app.prepare();
   const handler = app.getRequestHandler();
-  const server = createServer((req, res) => void handler(req, res));
+  const server = createServer((req, res) => {
+    handler(req, res).catch((err: unknown) => {
+      log(`plumb: web request failed: ${(err as Error).stack ?? err}`);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
   await listen(server, port, host);
   return server;
 }
@@ -79,7 +85,12 @@ export async function start(parts: StartParts): Promise<void> {
     const port = await listen(server, collectorConfig.port, collectorConfig.host);
     log(`plumb: OTLP/HTTP collector on http://${collectorConfig.host}:${port}/v1/traces`);
     closers.push(async () => {
-      await new Promise<void>((r) => server.close(() => r()));
+      // Stop accepting; idle keep-alive connections end now, busy ones get a second to answer.
+      const closed = new Promise<void>((r) => server.close(() => r()));
+      server.closeIdleConnections();
+      const grace = setTimeout(() => server.closeAllConnections(), 1_000);
+      await closed;
+      clearTimeout(grace);
       await collector.stop();
     });
   }
@@ -93,15 +104,27 @@ export async function start(parts: StartParts): Promise<void> {
     closers.push(() => new Promise<void>((r) => server.close(() => r())));
   }
 
+  // A stop is bounded whatever the parts are doing: the collector writes what it can in this
+  // time (minus a margin) and leaves the rest in its WAL; past the bound the process exits.
+  const shutdownMs = collectorConfig?.shutdownTimeoutMs ?? 10_000;
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    log(`plumb: ${signal}, shutting down (writing queued spans)…`);
+    log(`plumb: ${signal}, shutting down (writing queued spans, at most ${shutdownMs / 1000} s)…`);
+    setTimeout(() => {
+      log(`plumb: shutdown took longer than ${shutdownMs} ms; exiting now (spans not yet stored stay in the WAL)`);
+      process.exit(1);
+    }, shutdownMs).unref();
     for (const close of closers.reverse()) await close().catch((e) => log(`plumb: ${(e as Error).message}`));
     await store.close();
     process.exit(0);
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  const onSignal = (signal: string) =>
+    stop(signal).catch((err: unknown) => {
+      log(`plumb: shutdown failed: ${(err as Error).stack ?? err}`);
+      process.exit(1);
+    });
+  process.on('SIGINT', () => void onSignal('SIGINT'));
+  process.on('SIGTERM', () => void onSignal('SIGTERM'));
 }
