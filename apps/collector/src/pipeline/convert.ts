@@ -1,4 +1,4 @@
-import { attrToString, validateSpanIds, type Attributes, type TraceRequest } from '@plumb/otlp';
+import { attrToString, truncateUtf16, validateSpanIds, type Attributes, type TraceRequest } from '@plumb/otlp';
 import type { PriceCatalog } from '@plumb/pricing';
 import { normalizeSpan, type SemconvOptions } from '@plumb/semconv';
 import type { SpanRow, StatusCode } from '@plumb/store';
@@ -28,12 +28,16 @@ function invalidTimes(startNs: bigint, endNs: bigint): string | null {
   return null;
 }
 
+/**
+ * Attribute values as strings, each cut to `max` UTF-16 units on a code point boundary (a cut
+ * between the halves of a surrogate pair would store a lone surrogate, which the engine refuses).
+ */
 function flatten(attrs: Attributes, max: number, counter: { truncated: number }): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key in attrs) {
     let v = attrToString(attrs[key]!);
     if (v.length > max) {
-      v = v.slice(0, max);
+      v = truncateUtf16(v, max);
       counter.truncated++;
     }
     out[key] = v;

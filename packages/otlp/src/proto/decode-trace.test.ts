@@ -227,3 +227,23 @@ describe('decodeTraceRequestProtobuf on malformed input', () => {
     }
   });
 });
+
+describe('decodeTraceRequestProtobuf string validity', () => {
+  const isWellFormed = (s: string) => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+  const rawString = (field: number, bytes: number[]) => (w: Parameters<ReturnType<typeof pb.string>>[0]) =>
+    void w.uint32((field << 3) | 2).bytes(Uint8Array.from(bytes));
+
+  it.each([
+    ['a surrogate encoded as UTF-8 (WTF-8 / CESU)', [0x61, 0xed, 0xa0, 0xbd, 0x62]],
+    ['a surrogate pair encoded as two 3-byte sequences', [0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80]],
+    ['a 4-byte sequence cut short', [0x61, 0xf0, 0x9f, 0x98]],
+    ['an overlong encoding', [0xc0, 0xaf, 0x61]],
+    ['a long value with a stray continuation byte', [...new Array<number>(40).fill(0x61), 0x80, 0x62]],
+  ])('decodes %s to U+FFFD, never a lone surrogate', (_name, bytes) => {
+    const span = onlySpan(request(pb.msg(9, rawString(1, bytes), pb.msg(2, rawString(1, bytes))), rawString(5, bytes)));
+    for (const s of [span.name, ...Object.keys(span.attributes), ...Object.values(span.attributes) as string[]]) {
+      expect(isWellFormed(s)).toBe(true);
+      expect(s).toContain('\ufffd');
+    }
+  });
+});
