@@ -120,7 +120,10 @@ export class Collector {
       return format === 'protobuf' ? decodeTraceRequestProtobuf(body) : decodeTraceRequestJson(body);
     } catch (err) {
       if (err instanceof OtlpDecodeError) throw new PermanentError(400, err.message);
-      throw err;
+      // Decoding is pure and deterministic: whatever else it throws (a RangeError from input
+      // nested past some limit we missed) would be thrown again on every retry, so it is the
+      // body's fault (400), never a 503 the sender would retry forever.
+      throw new PermanentError(400, `could not decode the ${format} body: ${(err as Error).message}`);
     }
   }
 
@@ -209,6 +212,7 @@ export class Collector {
 }
 
 function reasonLabel(reason: string): string {
+  if (reason.includes('token count')) return 'invalid_usage';
   if (/time/i.test(reason)) return 'invalid_timestamp';
   if (reason.includes('trace')) return 'invalid_trace_id';
   if (reason.includes('parent')) return 'invalid_parent_span_id';

@@ -52,3 +52,38 @@ describe('defect 1: one span with an invalid string cannot stop ingest', () => {
     expect((await fetch(`${t.url}/readyz`)).status).toBe(200);
   });
 });
+
+describe('defect 8: input edges over HTTP', () => {
+  it('answers 400 (not 503, which senders retry forever) for deeply nested protobuf groups', async () => {
+    const groups = Buffer.concat([Buffer.alloc(100_000, 0x0b), Buffer.alloc(100_000, 0x0c)]);
+    const res = await fetch(`${t.url}/v1/traces`, { method: 'POST', headers: { 'content-type': 'application/x-protobuf' }, body: groups });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('retry-after')).toBeNull();
+  });
+
+  it('stores a span with an out-of-range kind and bad event times; rejects only the span with absurd token counts', async () => {
+    const traceId = hexId(16);
+    const [odd, huge, fine] = [hexId(8), hexId(8), hexId(8)];
+    const doc = JSON.parse(otlpJson([
+      { traceId, spanId: odd, name: 'odd', startMs: now, durationMs: 5, events: [{ name: 'no-time', timeMs: 0 }, { name: 'far', timeMs: Date.UTC(2300, 0, 1) }] },
+      { traceId, spanId: huge, name: 'huge', startMs: now, durationMs: 5, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 5e12 } },
+      { traceId, spanId: fine, name: 'fine', startMs: now, durationMs: 5, attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 7 } },
+    ])) as { resourceSpans: { scopeSpans: { spans: { kind: number }[] }[] }[] };
+    doc.resourceSpans[0]!.scopeSpans[0]!.spans[0]!.kind = 300;
+    const res = await postJson(t.url, JSON.stringify(doc));
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { partialSuccess: { rejectedSpans: string | number; errorMessage: string } };
+    expect(Number(body.partialSuccess.rejectedSpans)).toBe(1);
+    expect(body.partialSuccess.errorMessage).toMatch(/huge.*input token count 5000000000000 is above 1000000000/);
+
+    expect(await waitForSpans(sql`trace_id = ${traceId}`, 2)).toBe(2);
+    const rows = await t.store.query<{ name: string; kind: number; ev: number; first: number }>(sql`
+      SELECT name, kind, length(events) AS ev, if(ev = 0, 0, toUnixTimestamp64Milli(events[1].time) = toUnixTimestamp64Milli(start_time)) AS first
+      FROM spans FINAL WHERE trace_id = ${traceId} ORDER BY name`);
+    expect(rows).toEqual([
+      { name: 'fine', kind: 1, ev: 0, first: 0 },
+      { name: 'odd', kind: 0, ev: 2, first: 1 },
+    ]);
+    expect(t.collector.metrics.render()).toMatch(/plumb_collector_spans_rejected_total\{reason="invalid_usage"\} 1/);
+  });
+});

@@ -2,6 +2,7 @@ import { attrToString, truncateUtf16, validateSpanIds, type Attributes, type Tra
 import type { PriceCatalog } from '@plumb/pricing';
 import { normalizeSpan, type SemconvOptions } from '@plumb/semconv';
 import type { SpanRow, StatusCode } from '@plumb/store';
+import { clampSpanKind, eventTime, MAX_TIME_NS, tokenOverflow } from './bounds.ts';
 
 export interface ConvertOptions {
   semconv: SemconvOptions;
@@ -19,9 +20,6 @@ export interface ConvertResult {
 }
 
 const STATUS: StatusCode[] = ['unset', 'ok', 'error'];
-/** DateTime64(9) ends at 2262-04-11; a later time would fail the whole insert batch. */
-const MAX_TIME_NS = 9_223_372_036_000_000_000n;
-
 function invalidTimes(startNs: bigint, endNs: bigint): string | null {
   if (startNs <= 0n) return 'startTimeUnixNano is missing or zero';
   if (startNs >= MAX_TIME_NS || endNs >= MAX_TIME_NS) return 'timestamp after 2262-04-11 (out of range)';
@@ -73,6 +71,12 @@ export function convertRequest(
           continue;
         }
         const n = normalizeSpan(rs.resource, ss.scope, span, opts.semconv, opts.maxTextLength);
+        const overflow = tokenOverflow(n);
+        if (overflow) {
+          rejected.set(overflow, (rejected.get(overflow) ?? 0) + 1);
+          if (!firstRejection) firstRejection = `span ${received - 1} (${span.name}): ${overflow}`;
+          continue;
+        }
         const hasUsage = n.inputTokens + n.outputTokens > 0;
         const startMs = Number(span.startTimeUnixNano / 1_000_000n);
         let costUsd = '0';
@@ -97,7 +101,7 @@ export function convertRequest(
           isRoot: span.parentSpanId === '',
           traceState: span.traceState,
           name: span.name,
-          kind: span.kind,
+          kind: clampSpanKind(span.kind),
           service: n.serviceName,
           serviceVersion: n.serviceVersion,
           environment: n.environment,
@@ -137,7 +141,7 @@ export function convertRequest(
           attributes: flatten(span.attributes, opts.maxAttributeLength, counter),
           resourceAttributes,
           events: span.events.map((e) => ({
-            timeUnixNano: e.timeUnixNano,
+            timeUnixNano: eventTime(e.timeUnixNano, span.startTimeUnixNano),
             name: e.name,
             attributes: flatten(e.attributes, opts.maxAttributeLength, counter),
           })),

@@ -247,3 +247,26 @@ describe('decodeTraceRequestProtobuf string validity', () => {
     }
   });
 });
+
+describe('decodeTraceRequestProtobuf nesting limits', () => {
+  it.each([
+    ['at the top level', (inner: Uint8Array) => inner],
+    ['inside a span', wrapSpan],
+  ])('rejects deeply nested groups %s with OtlpDecodeError, not a stack overflow', (_where, place) => {
+    const depth = 200_000;
+    const groups = concat(new Array<number>(depth).fill(0x0b), new Array<number>(depth).fill(0x0c));
+    expect(decodeError(place(groups))).toMatch(/groups nested deeper than \d+/);
+  });
+
+  it('still skips a shallow unknown group', () => {
+    const groups = concat(new Array<number>(10).fill(0x5b), new Array<number>(10).fill(0x5c)); // field 11
+    expect(onlySpan(wrapSpan(groups)).name).toBe('x');
+  });
+});
+
+/** A request with one span named "x" followed by `raw` bytes inside the span message. */
+function wrapSpan(raw: Uint8Array): Uint8Array {
+  return request(pb.string(5, 'x'), (w) => {
+    for (const b of raw) w.uint32(b);
+  });
+}
