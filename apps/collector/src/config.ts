@@ -1,3 +1,4 @@
+import { envWithoutBlanks } from '@plumb/store';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -42,8 +43,9 @@ export type CollectorConfig = {
   requestTypeKeys: string[] | undefined;
 };
 
+/** Collector settings from the environment ('' = unset); throws an Error naming the bad variable. */
 export function collectorConfigFromEnv(env: Record<string, string | undefined> = process.env): CollectorConfig {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(envWithoutBlanks(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`invalid ${issue.path.join('.')}: ${issue.message}`);
