@@ -142,7 +142,22 @@ export class Collector {
     return catalog;
   }
 
+  /**
+   * Cheap admission, checked before any work on a request (before its body is read, and again
+   * before it is decoded): 503 while inserts are failing, 429 while the writer backlog plus what
+   * this body may add (about twice its size as serialized rows) is over PLUMB_MAX_INFLIGHT_BYTES.
+   * Both carry Retry-After. A refused request has cost a few comparisons, not a decode.
+   */
+  admit(bodyBytes: number): void {
+    if (this.writer.unhealthy) throw new RetryableError(503, 'the store is not accepting writes; retry later', 5);
+    if (this.writer.backlogBytes + bodyBytes * 2 > this.config.maxInflightBytes) {
+      // Counted as plumb_collector_requests_total{outcome="429"}: its spans were never decoded.
+      throw new RetryableError(429, 'collector queue is full; retry later', 1);
+    }
+  }
+
   async exportTraces(body: Buffer, format: WalFormat, projectId: string): Promise<ExportResult> {
+    this.admit(body.length);
     const req = this.decode(body, format);
     // Count before converting: an oversized request is refused without normalizing its spans.
     let spans = 0;
@@ -160,11 +175,6 @@ export class Collector {
     if (duplicates) this.metrics.spansDuplicate.inc({}, duplicates);
 
     if (fresh.length > 0) {
-      if (this.writer.unhealthy) throw new RetryableError(503, 'the store is not accepting writes; retry later', 5);
-      if (this.writer.backlogBytes + body.length * 2 > this.config.maxInflightBytes) {
-        this.metrics.spansRejected.inc({ reason: 'overload' }, fresh.length);
-        throw new RetryableError(429, 'collector queue is full; retry later', 1);
-      }
       const t0 = performance.now();
       let segment: number;
       try {
