@@ -87,3 +87,24 @@ describe('defect 8: input edges over HTTP', () => {
     expect(t.collector.metrics.render()).toMatch(/plumb_collector_spans_rejected_total\{reason="invalid_usage"\} 1/);
   });
 });
+
+describe('found by the fuzz suite', () => {
+  it('stores a span whose end and event times are near the epoch (end 0, events at 1 ns and 9.5 s) exactly, instead of the store refusing or misreading them', async () => {
+    // "0.000000000" / "9.500000000" as DateTime64 text were refused (CANNOT_PARSE_DATETIME, the
+    // acknowledged span dropped) or read as a date ("day 9 of this month").
+    const traceId = hexId(16);
+    const doc = JSON.parse(otlpJson([
+      { traceId, spanId: hexId(8), name: 'epoch', startMs: now, durationMs: 1, events: [{ name: 'a', timeMs: 0 }, { name: 'b', timeMs: 9_500 }] },
+    ])) as { resourceSpans: { scopeSpans: { spans: { endTimeUnixNano: string; events: { timeUnixNano: string }[] }[] }[] }[] };
+    const span = doc.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    span.endTimeUnixNano = '0';
+    span.events[0]!.timeUnixNano = '1';
+    expect((await postJson(t.url, JSON.stringify(doc))).status).toBe(200);
+    expect(await waitForSpans(sql`trace_id = ${traceId}`, 1)).toBe(1);
+    const [row] = await t.store.query<{ end: string; a: string; b: string }>(sql`
+      SELECT toString(end_time) AS end, toString(events[1].time) AS a, toString(events[2].time) AS b
+      FROM spans FINAL WHERE trace_id = ${traceId}`);
+    expect(row).toEqual({ end: '1970-01-01 00:00:00.000000000', a: '1970-01-01 00:00:00.000000001', b: '1970-01-01 00:00:09.500000000' });
+    expect(t.collector.metrics.render()).not.toMatch(/store_rejected/);
+  });
+});
