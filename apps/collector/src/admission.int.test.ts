@@ -128,3 +128,22 @@ describe('in-flight request bytes are bounded across concurrent requests', () =>
     }
   });
 });
+
+describe('admission never turns a permanent refusal into a retry loop', () => {
+  it('answers 413 (not 429) to an oversized body while the backlog is over its limit, and admits any body when the backlog is empty', async () => {
+    const tiny = await startTestCollector({ maxInflightBytes: 4096, maxBodyBytes: 8192, batchMaxDelayMs: 60_000, batchMaxRows: 1_000_000 }, { store: t.store, dir: `${t.dir}/tiny413` });
+    try {
+      // Empty backlog: a body larger than half the backlog limit is still taken.
+      const big = otlpJson([{ traceId: hexId(16), spanId: hexId(8), name: 'x'.repeat(3000), startMs: now, durationMs: 5 }]);
+      expect(big.length * 2).toBeGreaterThan(4096);
+      expect((await postJson(tiny.url, big)).status).toBe(200);
+      let status = 200;
+      for (let i = 0; i < 50 && status === 200; i++) status = (await postJson(tiny.url, spans())).status;
+      expect(status).toBe(429);
+      const oversized = await postJson(tiny.url, ' '.repeat(10_000));
+      expect(oversized.status).toBe(413);
+    } finally {
+      await tiny.stop();
+    }
+  });
+});

@@ -146,11 +146,13 @@ export class Collector {
    * Cheap admission, checked before any work on a request (before its body is read, and again
    * before it is decoded): 503 while inserts are failing, 429 while the writer backlog plus what
    * this body may add (about twice its size as serialized rows) is over PLUMB_MAX_INFLIGHT_BYTES.
-   * Both carry Retry-After. A refused request has cost a few comparisons, not a decode.
+   * Both carry Retry-After. A refused request has cost a few comparisons, not a decode. An empty
+   * backlog admits any body, so no body can be refused forever by a small configured limit.
    */
   admit(bodyBytes: number): void {
     if (this.writer.unhealthy) throw new RetryableError(503, 'the store is not accepting writes; retry later', 5);
-    if (this.writer.backlogBytes + bodyBytes * 2 > this.config.maxInflightBytes) {
+    const backlog = this.writer.backlogBytes;
+    if (backlog > 0 && backlog + bodyBytes * 2 > this.config.maxInflightBytes) {
       // Counted as plumb_collector_requests_total{outcome="429"}: its spans were never decoded.
       throw new RetryableError(429, 'collector queue is full; retry later', 1);
     }

@@ -67,8 +67,11 @@ export function createCollectorServer(collector: Collector, opts: ServerOptions)
 
     // Admission before work: refuse while unhealthy or overloaded before reading the body, and
     // hold the body's bytes against the shared in-flight budget until the request is answered.
+    // A Content-Length past the body limit skips admission: readBody answers 413, which the
+    // sender must see (a 429 would have it retry a body that can never be taken).
     const declared = Number(req.headers['content-length']);
-    collector.admit(Number.isFinite(declared) && declared > 0 ? declared : 0);
+    const size = Number.isFinite(declared) && declared > 0 ? declared : 0;
+    if (size <= collector.config.maxBodyBytes) collector.admit(size);
     const lease = inFlight.lease();
     try {
       const limits = { maxBodyBytes: collector.config.maxBodyBytes, maxDecompressedBytes: collector.config.maxDecompressedBytes };
