@@ -160,7 +160,10 @@ export class Collector {
       return format === 'protobuf' ? decodeTraceRequestProtobuf(body) : decodeTraceRequestJson(body);
     } catch (err) {
       if (err instanceof OtlpDecodeError) throw new PermanentError(400, err.message);
-      throw err;
+      // Decoding is pure and deterministic: whatever else it throws (a RangeError from input
+      // nested past some limit we missed) would be thrown again on every retry, so it is the
+      // body's fault (400), never a 503 the sender would retry forever.
+      throw new PermanentError(400, `could not decode the ${format} body: ${(err as Error).message}`);
     }
   }
 
@@ -179,7 +182,24 @@ export class Collector {
     return catalog;
   }
 
+  /**
+   * Cheap admission, checked before any work on a request (before its body is read, and again
+   * before it is decoded): 503 while inserts are failing, 429 while the writer backlog plus what
+   * this body may add (about twice its size as serialized rows) is over PLUMB_MAX_INFLIGHT_BYTES.
+   * Both carry Retry-After. A refused request has cost a few comparisons, not a decode. An empty
+   * backlog admits any body, so no body can be refused forever by a small configured limit.
+   */
+  admit(bodyBytes: number): void {
+    if (this.writer.unhealthy) throw new RetryableError(503, 'the store is not accepting writes; retry later', 5);
+    const backlog = this.writer.backlogBytes;
+    if (backlog > 0 && backlog + bodyBytes * 2 > this.config.maxInflightBytes) {
+      // Counted as plumb_collector_requests_total{outcome="429"}: its spans were never decoded.
+      throw new RetryableError(429, 'collector queue is full; retry later', 1);
+    }
+  }
+
   async exportTraces(body: Buffer, format: WalFormat, projectId: string): Promise<ExportResult> {
+    this.admit(body.length);
     const req = this.decode(body, format);
     // Count before converting: an oversized request is refused without normalizing its spans.
     let spans = 0;
@@ -197,11 +217,6 @@ export class Collector {
     if (duplicates) this.metrics.spansDuplicate.inc({}, duplicates);
 
     if (fresh.length > 0) {
-      if (this.writer.unhealthy) throw new RetryableError(503, 'the store is not accepting writes; retry later', 5);
-      if (this.writer.backlogBytes + body.length * 2 > this.config.maxInflightBytes) {
-        this.metrics.spansRejected.inc({ reason: 'overload' }, fresh.length);
-        throw new RetryableError(429, 'collector queue is full; retry later', 1);
-      }
       const t0 = performance.now();
       let segment: number;
       try {
@@ -268,6 +283,7 @@ export class Collector {
 }
 
 function reasonLabel(reason: string): string {
+  if (reason.includes('token count')) return 'invalid_usage';
   if (/time/i.test(reason)) return 'invalid_timestamp';
   if (reason.includes('trace')) return 'invalid_trace_id';
   if (reason.includes('parent')) return 'invalid_parent_span_id';

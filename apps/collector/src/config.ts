@@ -1,3 +1,4 @@
+import { envWithoutBlanks } from '@plumb/store';
 import { z } from 'zod';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -16,6 +17,7 @@ const schema = z.object({
   PLUMB_MAX_DECOMPRESSED_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
   PLUMB_MAX_SPANS_PER_REQUEST: z.coerce.number().int().min(1).default(50_000),
   PLUMB_MAX_INFLIGHT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+  PLUMB_MAX_BODY_BYTES_IN_FLIGHT: z.coerce.number().int().min(1024).default(128 * 1024 * 1024),
   PLUMB_MAX_ATTRIBUTE_LENGTH: z.coerce.number().int().min(16).default(16 * 1024),
   PLUMB_MAX_TEXT_LENGTH: z.coerce.number().int().min(16).default(32 * 1024),
   PLUMB_CONTEXT_HOLD_MS: z.coerce.number().int().min(0).default(2_000),
@@ -38,7 +40,13 @@ export type CollectorConfig = {
   maxBodyBytes: number;
   maxDecompressedBytes: number;
   maxSpansPerRequest: number;
+  /** Writer backlog (serialized rows not yet inserted) past which requests get 429. */
   maxInflightBytes: number;
+  /**
+   * Decompressed request bytes held at once across concurrent requests (read, decoded, not yet
+   * answered); past it 429. Never below `maxDecompressedBytes`, so one largest body always fits.
+   */
+  maxBodyBytesInFlight: number;
   maxAttributeLength: number;
   maxTextLength: number;
   /** How long spans of a trace whose tenant/request type is unknown wait for their root. */
@@ -54,8 +62,9 @@ export type CollectorConfig = {
   requestTypeKeys: string[] | undefined;
 };
 
+/** Collector settings from the environment ('' = unset); throws an Error naming the bad variable. */
 export function collectorConfigFromEnv(env: Record<string, string | undefined> = process.env): CollectorConfig {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(envWithoutBlanks(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`invalid ${issue.path.join('.')}: ${issue.message}`);
@@ -74,6 +83,7 @@ export function collectorConfigFromEnv(env: Record<string, string | undefined> =
     maxDecompressedBytes: e.PLUMB_MAX_DECOMPRESSED_BYTES,
     maxSpansPerRequest: e.PLUMB_MAX_SPANS_PER_REQUEST,
     maxInflightBytes: e.PLUMB_MAX_INFLIGHT_BYTES,
+    maxBodyBytesInFlight: Math.max(e.PLUMB_MAX_BODY_BYTES_IN_FLIGHT, e.PLUMB_MAX_DECOMPRESSED_BYTES),
     maxAttributeLength: e.PLUMB_MAX_ATTRIBUTE_LENGTH,
     maxTextLength: e.PLUMB_MAX_TEXT_LENGTH,
     contextHoldMs: e.PLUMB_CONTEXT_HOLD_MS,

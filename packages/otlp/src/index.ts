@@ -4,3 +4,4 @@ export { decodeTraceRequestJson } from './json/decode-trace-json.ts';
 export { validateSpanIds } from './validate.ts';
 export { encodeExportTraceResponse } from './response.ts';
 export { attrToString } from './attr-string.ts';
+export { truncateUtf16, wellFormed } from './strings.ts';

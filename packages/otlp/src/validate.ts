@@ -1,4 +1,5 @@
 import type { OtlpSpan } from './types.ts';
+import { truncateUtf16 } from './strings.ts';
 
 /**
  * Why the span's ids are unusable, or null when they are fine: `traceId` must be 32 and
@@ -15,7 +16,7 @@ export function validateSpanIds(span: OtlpSpan): string | null {
 
 function checkId(field: string, id: string, hexChars: number): string | null {
   if (id.length !== hexChars || !isLowerHex(id)) {
-    const shown = id.length > 40 ? `${id.slice(0, 40)}…` : id;
+    const shown = id.length > 40 ? `${truncateUtf16(id, 40)}…` : id;
     return `invalid ${field} "${shown}": expected ${hexChars} hex characters`;
   }
   if (isAllZeros(id)) return `invalid ${field}: all zeros`;

@@ -22,9 +22,20 @@ const schema = z.object({
   PLUMB_RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(30),
 });
 
+/**
+ * The environment with empty (or blank) variables removed: `''` means unset in every Plumb env
+ * parser. docker compose passes `${PLUMB_INGEST_KEY:-}` as an empty string, and `z.coerce.number()`
+ * would read `''` as 0 (port 0 = a random port), so blanks must never reach validation.
+ */
+export function envWithoutBlanks(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined && v.trim() !== '') out[k] = v;
+  return out;
+}
+
 /** Parses `CLICKHOUSE_URL` and friends; throws an Error naming the bad variable. */
 export function storeConfigFromEnv(env: Record<string, string | undefined> = process.env): StoreConfig {
-  const parsed = schema.safeParse(env);
+  const parsed = schema.safeParse(envWithoutBlanks(env));
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     throw new Error(`invalid ${issue.path.join('.')}: ${issue.message}`);

@@ -86,9 +86,14 @@ export const SPAN_COLUMNS = [
 
 const NS_PER_S = 1_000_000_000n;
 
-/** Unix nanoseconds → "seconds.nanoseconds", which DateTime64(9) parses exactly. */
+/**
+ * Unix nanoseconds → "seconds.nanoseconds", which DateTime64(9) parses exactly. The seconds are
+ * zero-padded to 10 digits: the engine reads a shorter number as a broken-down date ("9.5" as
+ * day 9 of the current month) or refuses it, so a time before 1973 would be misstored or fail
+ * its whole insert.
+ */
 export function nanosToDateTime64(ns: bigint): string {
-  const s = ns / NS_PER_S;
+  const s = (ns / NS_PER_S).toString().padStart(10, '0');
   const frac = (ns % NS_PER_S).toString().padStart(9, '0');
   return `${s}.${frac}`;
 }

@@ -4,7 +4,7 @@ import { DEFAULT_PROJECT_ID } from '@plumb/store';
 import type { Collector } from '../collector.ts';
 import { PermanentError, RetryableError } from '../errors.ts';
 import type { WalFormat } from '../wal.ts';
-import { readBody } from './body.ts';
+import { ByteBudget, readBody } from './body.ts';
 
 function contentFormat(req: IncomingMessage): WalFormat | null {
   const type = String(req.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
@@ -50,6 +50,7 @@ export interface ServerOptions {
 /** The OTLP/HTTP receiver plus health and metrics endpoints. */
 export function createCollectorServer(collector: Collector, opts: ServerOptions): Server {
   let warnedOpen = false;
+  const inFlight = new ByteBudget(collector.config.maxBodyBytesInFlight);
   const handleTraces = async (req: IncomingMessage, res: ServerResponse, format: WalFormat): Promise<void> => {
     let projectId: string;
     const auth = String(req.headers.authorization ?? '');
@@ -64,12 +65,25 @@ export function createCollectorServer(collector: Collector, opts: ServerOptions)
       }
     } else throw new PermanentError(401, 'missing API key: send Authorization: Bearer <key> (OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<key>)');
 
-    const body = await readBody(req, { maxBodyBytes: collector.config.maxBodyBytes, maxDecompressedBytes: collector.config.maxDecompressedBytes });
-    const result = await collector.exportTraces(body, format, projectId);
-    const payload = encodeExportTraceResponse(result.rejectedSpans, result.errorMessage, format);
-    res.writeHead(200, { 'content-type': format === 'json' ? 'application/json' : 'application/x-protobuf' });
-    res.end(payload);
-    collector.metrics.requests.inc({ outcome: result.rejectedSpans > 0 ? 'partial' : 'ok' });
+    // Admission before work: refuse while unhealthy or overloaded before reading the body, and
+    // hold the body's bytes against the shared in-flight budget until the request is answered.
+    // A Content-Length past the body limit skips admission: readBody answers 413, which the
+    // sender must see (a 429 would have it retry a body that can never be taken).
+    const declared = Number(req.headers['content-length']);
+    const size = Number.isFinite(declared) && declared > 0 ? declared : 0;
+    if (size <= collector.config.maxBodyBytes) collector.admit(size);
+    const lease = inFlight.lease();
+    try {
+      const limits = { maxBodyBytes: collector.config.maxBodyBytes, maxDecompressedBytes: collector.config.maxDecompressedBytes };
+      const body = await readBody(req, limits, lease);
+      const result = await collector.exportTraces(body, format, projectId);
+      const payload = encodeExportTraceResponse(result.rejectedSpans, result.errorMessage, format);
+      res.writeHead(200, { 'content-type': format === 'json' ? 'application/json' : 'application/x-protobuf' });
+      res.end(payload);
+      collector.metrics.requests.inc({ outcome: result.rejectedSpans > 0 ? 'partial' : 'ok' });
+    } finally {
+      lease.release();
+    }
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {

@@ -1,7 +1,8 @@
-import { attrToString, validateSpanIds, type Attributes, type TraceRequest } from '@plumb/otlp';
+import { attrToString, truncateUtf16, validateSpanIds, type Attributes, type TraceRequest } from '@plumb/otlp';
 import type { PriceCatalog } from '@plumb/pricing';
 import { normalizeSpan, type SemconvOptions } from '@plumb/semconv';
 import type { SpanRow, StatusCode } from '@plumb/store';
+import { clampSpanKind, eventTime, MAX_TIME_NS, tokenOverflow } from './bounds.ts';
 
 export interface ConvertOptions {
   semconv: SemconvOptions;
@@ -19,21 +20,22 @@ export interface ConvertResult {
 }
 
 const STATUS: StatusCode[] = ['unset', 'ok', 'error'];
-/** DateTime64(9) ends at 2262-04-11; a later time would fail the whole insert batch. */
-const MAX_TIME_NS = 9_223_372_036_000_000_000n;
-
 function invalidTimes(startNs: bigint, endNs: bigint): string | null {
   if (startNs <= 0n) return 'startTimeUnixNano is missing or zero';
   if (startNs >= MAX_TIME_NS || endNs >= MAX_TIME_NS) return 'timestamp after 2262-04-11 (out of range)';
   return null;
 }
 
+/**
+ * Attribute values as strings, each cut to `max` UTF-16 units on a code point boundary (a cut
+ * between the halves of a surrogate pair would store a lone surrogate, which the engine refuses).
+ */
 function flatten(attrs: Attributes, max: number, counter: { truncated: number }): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key in attrs) {
     let v = attrToString(attrs[key]!);
     if (v.length > max) {
-      v = v.slice(0, max);
+      v = truncateUtf16(v, max);
       counter.truncated++;
     }
     out[key] = v;
@@ -69,6 +71,12 @@ export function convertRequest(
           continue;
         }
         const n = normalizeSpan(rs.resource, ss.scope, span, opts.semconv, opts.maxTextLength);
+        const overflow = tokenOverflow(n);
+        if (overflow) {
+          rejected.set(overflow, (rejected.get(overflow) ?? 0) + 1);
+          if (!firstRejection) firstRejection = `span ${received - 1} (${span.name}): ${overflow}`;
+          continue;
+        }
         const hasUsage = n.inputTokens + n.outputTokens > 0;
         const startMs = Number(span.startTimeUnixNano / 1_000_000n);
         let costUsd = '0';
@@ -93,7 +101,7 @@ export function convertRequest(
           isRoot: span.parentSpanId === '',
           traceState: span.traceState,
           name: span.name,
-          kind: span.kind,
+          kind: clampSpanKind(span.kind),
           service: n.serviceName,
           serviceVersion: n.serviceVersion,
           environment: n.environment,
@@ -133,7 +141,7 @@ export function convertRequest(
           attributes: flatten(span.attributes, opts.maxAttributeLength, counter),
           resourceAttributes,
           events: span.events.map((e) => ({
-            timeUnixNano: e.timeUnixNano,
+            timeUnixNano: eventTime(e.timeUnixNano, span.startTimeUnixNano),
             name: e.name,
             attributes: flatten(e.attributes, opts.maxAttributeLength, counter),
           })),

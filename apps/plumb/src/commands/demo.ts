@@ -6,8 +6,8 @@ export async function demo(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
-      endpoint: { type: 'string', default: process.env.PLUMB_DEMO_ENDPOINT ?? `http://127.0.0.1:${process.env.PLUMB_COLLECTOR_PORT ?? 4318}` },
-      key: { type: 'string', default: process.env.PLUMB_INGEST_KEY },
+      endpoint: { type: 'string', default: process.env.PLUMB_DEMO_ENDPOINT || `http://127.0.0.1:${process.env.PLUMB_COLLECTOR_PORT || 4318}` },
+      key: { type: 'string', default: process.env.PLUMB_INGEST_KEY || undefined },
       rate: { type: 'string', default: '5' },
       duration: { type: 'string', default: '60' },
       protocol: { type: 'string', default: 'http/protobuf' },

@@ -6,26 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { Collector, collectorConfigFromEnv, createCollectorServer, listen } from '@plumb/collector';
 import { bootstrapProjects, ensureAdminUser } from '@plumb/store';
 import { compactJob, startWorker } from '@plumb/worker';
-import { z } from 'zod';
 import { openStore } from './migrate.ts';
+import { webEnvFromEnv } from './web-env.ts';
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web');
-
-const webEnv = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default('0.0.0.0'),
-  PLUMB_ADMIN_EMAIL: z.string().email('must be an email address').optional(),
-  PLUMB_ADMIN_PASSWORD: z.string().min(8, 'must be at least 8 characters').optional(),
-});
-
-function validate<T>(schema: z.ZodType<T>, env: NodeJS.ProcessEnv): T {
-  const parsed = schema.safeParse(env);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    throw new Error(`invalid ${issue.path.join('.')}: ${issue.message}`);
-  }
-  return parsed.data;
-}
 
 const log = (msg: string) => console.log(msg);
 
@@ -66,10 +50,10 @@ export interface StartParts {
 export async function start(parts: StartParts): Promise<void> {
   process.env.NEXT_TELEMETRY_DISABLED = '1';
   const collectorConfig = parts.collector ? collectorConfigFromEnv() : null;
-  const web = parts.web ? validate(webEnv, process.env) : null;
+  const web = parts.web ? webEnvFromEnv() : null;
   const store = await openStore();
   await store.migrate();
-  await bootstrapProjects(store, process.env.PLUMB_INGEST_KEY);
+  await bootstrapProjects(store, process.env.PLUMB_INGEST_KEY?.trim() || undefined);
   const closers: (() => Promise<void>)[] = [];
 
   if (web) {

@@ -305,3 +305,58 @@ describe('decodeTraceRequestJson errors', () => {
     expect(errorOf(body({ attributes: [{ key: 'deep', value }] }))).toMatch(/values nested deeper than 64$/);
   });
 });
+
+describe('decodeTraceRequestJson string validity', () => {
+  const isWellFormed = (s: string) => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
+  it('replaces lone surrogates (escaped \\ud83d) with U+FFFD in every string it returns', () => {
+    // JSON.stringify of a lone surrogate writes the escape `"\ud83d"`, as a hostile sender would.
+    const text = JSON.stringify({
+      resourceSpans: [
+        {
+          resource: { attributes: [{ key: 'r\ud83d', value: { stringValue: '\ude00r' } }] },
+          scopeSpans: [
+            {
+              scope: { name: 's\ud83d', version: 'v\ud83d', attributes: [] },
+              spans: [
+                {
+                  name: 'n\ud83d',
+                  traceState: 't\udfff',
+                  attributes: [
+                    { key: 'k\ud83d', value: { stringValue: 'v\ud83d' } },
+                    { key: 'arr', value: { arrayValue: { values: [{ stringValue: '\ud800' }] } } },
+                    { key: 'kv', value: { kvlistValue: { values: [{ key: '\udbff', value: { stringValue: 'x' } }] } } },
+                    { key: 'pair', value: { stringValue: 'ok \ud83d\ude00' } },
+                  ],
+                  events: [{ name: 'e\ud83d', attributes: [{ key: 'ek', value: { stringValue: '\ud83d' } }] }],
+                  links: [{ traceState: '\ud83d', attributes: [{ key: 'lk', value: { stringValue: '\ud83d' } }] }],
+                  status: { message: 'm\ud83d' },
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    });
+    expect(text).toContain('\\ud83d');
+    const req = decode(text);
+    const seen: string[] = [];
+    const walk = (v: unknown): void => {
+      if (typeof v === 'string') seen.push(v);
+      else if (Array.isArray(v)) v.forEach(walk);
+      else if (v !== null && typeof v === 'object' && !(v instanceof Uint8Array)) {
+        for (const [k, x] of Object.entries(v)) {
+          seen.push(k);
+          walk(x);
+        }
+      }
+    };
+    walk(req);
+    expect(seen.filter((s) => !isWellFormed(s))).toEqual([]);
+    const span = req.resourceSpans[0]!.scopeSpans[0]!.spans[0]!;
+    expect(span.name).toBe('n\ufffd');
+    expect(span.attributes['k\ufffd']).toBe('v\ufffd');
+    expect(span.attributes.pair).toBe('ok \ud83d\ude00');
+    expect(span.status.message).toBe('m\ufffd');
+  });
+});

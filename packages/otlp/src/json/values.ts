@@ -1,6 +1,7 @@
 import { MAX_VALUE_DEPTH, newAttributes, setAttr } from '../attributes.ts';
 import { base64Decode } from '../base64.ts';
 import { bytesToHex } from '../hex.ts';
+import { wellFormed } from '../strings.ts';
 import { OtlpDecodeError, type AttrValue, type Attributes } from '../types.ts';
 
 /*
@@ -58,10 +59,11 @@ export function asArray(v: unknown, leaf: string): unknown[] {
   return v;
 }
 
+/** A string field; lone surrogates (from `\uD83D`-style escapes) become U+FFFD (strings.ts). */
 export function asString(v: unknown, leaf: string): string {
   if (v === undefined || v === null) return '';
   if (typeof v !== 'string') fail(leaf, 'expected string');
-  return v;
+  return wellFormed(v);
 }
 
 const HEX_RE = /^[0-9a-fA-F]*$/;
@@ -165,7 +167,7 @@ function readAnyValue(v: unknown, leaf: string | number, depth: number): AttrVal
   let x: unknown;
   if ((x = field(o, 'stringValue', 'string_value')) !== undefined) {
     if (typeof x !== 'string') failIn(leaf, 'stringValue', 'expected string');
-    return x;
+    return wellFormed(x);
   }
   if ((x = field(o, 'intValue', 'int_value')) !== undefined) {
     enter(leaf);

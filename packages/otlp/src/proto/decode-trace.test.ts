@@ -227,3 +227,46 @@ describe('decodeTraceRequestProtobuf on malformed input', () => {
     }
   });
 });
+
+describe('decodeTraceRequestProtobuf string validity', () => {
+  const isWellFormed = (s: string) => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+  const rawString = (field: number, bytes: number[]) => (w: Parameters<ReturnType<typeof pb.string>>[0]) =>
+    void w.uint32((field << 3) | 2).bytes(Uint8Array.from(bytes));
+
+  it.each([
+    ['a surrogate encoded as UTF-8 (WTF-8 / CESU)', [0x61, 0xed, 0xa0, 0xbd, 0x62]],
+    ['a surrogate pair encoded as two 3-byte sequences', [0xed, 0xa0, 0xbd, 0xed, 0xb8, 0x80]],
+    ['a 4-byte sequence cut short', [0x61, 0xf0, 0x9f, 0x98]],
+    ['an overlong encoding', [0xc0, 0xaf, 0x61]],
+    ['a long value with a stray continuation byte', [...new Array<number>(40).fill(0x61), 0x80, 0x62]],
+  ])('decodes %s to U+FFFD, never a lone surrogate', (_name, bytes) => {
+    const span = onlySpan(request(pb.msg(9, rawString(1, bytes), pb.msg(2, rawString(1, bytes))), rawString(5, bytes)));
+    for (const s of [span.name, ...Object.keys(span.attributes), ...Object.values(span.attributes) as string[]]) {
+      expect(isWellFormed(s)).toBe(true);
+      expect(s).toContain('\ufffd');
+    }
+  });
+});
+
+describe('decodeTraceRequestProtobuf nesting limits', () => {
+  it.each([
+    ['at the top level', (inner: Uint8Array) => inner],
+    ['inside a span', wrapSpan],
+  ])('rejects deeply nested groups %s with OtlpDecodeError, not a stack overflow', (_where, place) => {
+    const depth = 200_000;
+    const groups = concat(new Array<number>(depth).fill(0x0b), new Array<number>(depth).fill(0x0c));
+    expect(decodeError(place(groups))).toMatch(/groups nested deeper than \d+/);
+  });
+
+  it('still skips a shallow unknown group', () => {
+    const groups = concat(new Array<number>(10).fill(0x5b), new Array<number>(10).fill(0x5c)); // field 11
+    expect(onlySpan(wrapSpan(groups)).name).toBe('x');
+  });
+});
+
+/** A request with one span named "x" followed by `raw` bytes inside the span message. */
+function wrapSpan(raw: Uint8Array): Uint8Array {
+  return request(pb.string(5, 'x'), (w) => {
+    for (const b of raw) w.uint32(b);
+  });
+}

@@ -210,16 +210,29 @@ export class ProtoReader {
     }
   }
 
-  /** Skips a deprecated group up to its matching END_GROUP tag. */
+  /**
+   * Skips a deprecated group up to its matching END_GROUP tag. Nested groups are tracked on an
+   * explicit stack (never by recursion, which hostile input could drive into a stack overflow)
+   * and refused past MAX_GROUP_DEPTH; OTLP itself has no groups at all.
+   */
   private skipGroup(field: number, limit: number): void {
     const start = this.pos;
+    const open = [field];
     while (this.pos < limit) {
+      const at = this.pos;
       const tag = this.uint32();
-      if ((tag & 7) === 4) {
-        if (tag >>> 3 !== field) this.fail('mismatched end-group tag', start);
-        return;
+      const wire = tag & 7;
+      if (wire === 4) {
+        if (tag >>> 3 !== open[open.length - 1]) this.fail('mismatched end-group tag', start);
+        open.pop();
+        if (open.length === 0) return;
+      } else if (wire === 3) {
+        if (tag >>> 3 === 0) this.fail('invalid field number 0', at);
+        if (open.length >= MAX_GROUP_DEPTH) this.fail(`groups nested deeper than ${MAX_GROUP_DEPTH}`, at);
+        open.push(tag >>> 3);
+      } else {
+        this.skip(tag, limit);
       }
-      this.skip(tag, limit);
     }
     this.fail('unterminated group', start);
   }
@@ -229,6 +242,9 @@ export class ProtoReader {
     if (this.pos !== end) this.fail('field overruns the end of its message', end);
   }
 }
+
+/** Nesting limit for (skipped) protobuf groups. */
+export const MAX_GROUP_DEPTH = 64;
 
 const TWO_32 = 4294967296;
 
