@@ -48,9 +48,12 @@ export function isPermanentInsertError(err: unknown): boolean {
  * timeouts, read-only replicas, disk space, Keeper. A batch hitting these is retried as a whole
  * for as long as it takes (the writer reports itself stuck meanwhile) and never dropped, even when
  * a probe succeeds: dropping acknowledged spans because the store was overloaded would lose data.
- * File I/O failures of the engine (74, 75, 76: EMFILE, EIO on its part files) count as store-side.
+ * File I/O failures of the engine (74, 75, 76: EMFILE, EIO on its part files) count as store-side,
+ * and so does a schema the rows do not fit (16 no such column, 60 unknown table, 81 unknown
+ * database): a table renamed away or a migration not yet applied is the store's problem, and
+ * dropping the rows would lose acknowledged spans.
  */
-const STORE_SIDE_CODES = new Set(['74', '75', '76', '159', '164', '173', '202', '209', '210', '236', '241', '242', '243', '252', '319', '394', '425', '999']);
+const STORE_SIDE_CODES = new Set(['16', '60', '81', '74', '75', '76', '159', '164', '173', '202', '209', '210', '236', '241', '242', '243', '252', '319', '394', '425', '999']);
 function isStoreSideError(err: unknown): boolean {
   const code = (err as { code?: unknown }).code;
   return code !== undefined && STORE_SIDE_CODES.has(String(code));
