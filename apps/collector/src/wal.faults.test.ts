@@ -285,3 +285,29 @@ describe('WAL close', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 });
+
+describe('WAL group commit', () => {
+  it('commits what concurrent senders append meanwhile with one fsync', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plumb-wal-'));
+    let syncs = 0;
+    const fs: WalFs = {
+      ...nodeWalFs,
+      async create(path) {
+        const f = await nodeWalFs.create(path);
+        return { ...f, datasync: () => (syncs++, f.datasync()) };
+      },
+    };
+    const wal = await Wal.open(dir, { fsync: true, fs });
+    await wal.append(rec(0), 1); // the segment exists (its creation fsyncs are not counted below)
+    syncs = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async (_, w) => {
+        for (let i = 0; i < 25; i++) await wal.append(rec(w * 100 + i), 1);
+      }),
+    );
+    await wal.close();
+    // 200 appends by 8 senders that each wait for their previous one: ~8 per fsync.
+    expect(200 / syncs).toBeGreaterThan(6);
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
