@@ -290,8 +290,13 @@ describe('WAL group commit', () => {
   it('commits what concurrent senders append meanwhile with one fsync', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'plumb-wal-'));
     let syncs = 0;
+    let dirSyncs = 0;
     const fs: WalFs = {
       ...nodeWalFs,
+      async syncDir(d) {
+        dirSyncs++;
+        await nodeWalFs.syncDir(d);
+      },
       async create(path) {
         const f = await nodeWalFs.create(path);
         return {
@@ -313,6 +318,7 @@ describe('WAL group commit', () => {
       }),
     );
     await wal.close();
+    expect(dirSyncs).toBe(1); // the one segment's creation was made durable in its directory
     // 200 appends by 8 senders that each wait for their previous one: ~8 per fsync (+1 fsync
     // for the segment header).
     expect(200 / syncs).toBeGreaterThan(6);
