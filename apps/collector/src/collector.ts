@@ -48,10 +48,8 @@ export class Collector {
     };
     this.convertOptions = { semconv, maxAttributeLength: config.maxAttributeLength, maxTextLength: config.maxTextLength };
     this.writer = new Writer(store, { maxRows: config.batchMaxRows, maxDelayMs: config.batchMaxDelayMs }, wal, this.metrics, log);
-    this.context = new ContextStage(
-      { holdMs: config.contextHoldMs, maxTraces: 200_000, maxHeldRows: 200_000 },
-      (rows) => this.writer.enqueue(rows),
-      (c) => this.writer.correct(c),
+    this.context = new ContextStage({ holdMs: config.contextHoldMs, maxHeldRows: 200_000, maxBytes: config.contextMaxBytes }, (rows) =>
+      this.writer.enqueue(rows),
     );
     this.verifier = new KeyVerifier(store);
   }
@@ -67,6 +65,8 @@ export class Collector {
     c.ticker = setInterval(() => {
       c.context.tick(Date.now());
       c.metrics.heldRows.set(c.context.held);
+      c.metrics.contextBytes.set(c.context.bytes);
+      c.metrics.contextEvictions.set(c.context.evicted);
       void wal.tick();
     }, 250);
     c.ticker.unref();
@@ -181,6 +181,16 @@ export class Collector {
       rejectedSpans,
       errorMessage: rejectedSpans > 0 ? `${rejectedSpans} span(s) rejected; first: ${firstRejection}` : '',
     };
+  }
+
+  /** The context stage's own accounting (estimated bytes, traces tracked, evicted so far). */
+  get contextStats(): { bytes: number; traces: number; evicted: number } {
+    return { bytes: this.context.bytes, traces: this.context.traceCount, evicted: this.context.evicted };
+  }
+
+  /** Rows the context stage holds waiting for their trace's root. */
+  get heldRows(): number {
+    return this.context.held;
   }
 
   /** Health of the write path, for /readyz. */

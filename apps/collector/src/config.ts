@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DEFAULT_CONTEXT_MAX_BYTES } from './pipeline/context.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
@@ -18,6 +19,7 @@ const schema = z.object({
   PLUMB_MAX_ATTRIBUTE_LENGTH: z.coerce.number().int().min(16).default(16 * 1024),
   PLUMB_MAX_TEXT_LENGTH: z.coerce.number().int().min(16).default(32 * 1024),
   PLUMB_CONTEXT_HOLD_MS: z.coerce.number().int().min(0).default(2_000),
+  PLUMB_CONTEXT_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(DEFAULT_CONTEXT_MAX_BYTES),
   PLUMB_TENANT_KEYS: list.optional(),
   PLUMB_REQUEST_TYPE_KEYS: list.optional(),
 });
@@ -38,6 +40,8 @@ export type CollectorConfig = {
   maxTextLength: number;
   /** How long spans of a trace whose tenant/request type is unknown wait for their root. */
   contextHoldMs: number;
+  /** Byte budget of the context stage's per-trace state (trace map, span trees, agent maps). */
+  contextMaxBytes: number;
   tenantKeys: string[] | undefined;
   requestTypeKeys: string[] | undefined;
 };
@@ -64,6 +68,7 @@ export function collectorConfigFromEnv(env: Record<string, string | undefined> =
     maxAttributeLength: e.PLUMB_MAX_ATTRIBUTE_LENGTH,
     maxTextLength: e.PLUMB_MAX_TEXT_LENGTH,
     contextHoldMs: e.PLUMB_CONTEXT_HOLD_MS,
+    contextMaxBytes: e.PLUMB_CONTEXT_MAX_BYTES,
     tenantKeys: e.PLUMB_TENANT_KEYS,
     requestTypeKeys: e.PLUMB_REQUEST_TYPE_KEYS,
   };

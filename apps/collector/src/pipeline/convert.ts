@@ -1,4 +1,4 @@
-import { attrToString, validateSpanIds, type Attributes, type TraceRequest } from '@plumb/otlp';
+import { attrToString, parentIsRemote, validateSpanIds, type Attributes, type TraceRequest } from '@plumb/otlp';
 import type { PriceCatalog } from '@plumb/pricing';
 import { normalizeSpan, type SemconvOptions } from '@plumb/semconv';
 import type { SpanRow, StatusCode } from '@plumb/store';
@@ -69,6 +69,7 @@ export function convertRequest(
           continue;
         }
         const n = normalizeSpan(rs.resource, ss.scope, span, opts.semconv, opts.maxTextLength);
+        const isRoot = span.parentSpanId === '' || parentIsRemote(span.flags);
         const hasUsage = n.inputTokens + n.outputTokens > 0;
         const startMs = Number(span.startTimeUnixNano / 1_000_000n);
         let costUsd = '0';
@@ -90,7 +91,8 @@ export function convertRequest(
           traceId: span.traceId,
           spanId: span.spanId,
           parentSpanId: span.parentSpanId,
-          isRoot: span.parentSpanId === '',
+          // The local root: no parent, or a parent in another process (OTLP span flags).
+          isRoot,
           traceState: span.traceState,
           name: span.name,
           kind: span.kind,
@@ -116,7 +118,7 @@ export function convertRequest(
           sessionId: n.sessionId,
           userId: n.userId,
           tenant: n.tenant,
-          requestType: n.requestType || (span.parentSpanId === '' ? n.workflowName : ''),
+          requestType: n.requestType || (isRoot ? n.workflowName : ''),
           route: '',
           inputTokens: n.inputTokens,
           outputTokens: n.outputTokens,
