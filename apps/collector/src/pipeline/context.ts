@@ -31,11 +31,11 @@ import { TRACE_CONTEXT_FIELDS, type QueuedRow, type TraceContext, type TraceCont
  */
 
 /** Estimated heap bytes of one trace's state (object, key, context, two empty Maps). */
-export const TRACE_STATE_BYTES = 640;
+export const TRACE_STATE_BYTES = 800;
 /** Estimated heap bytes of one span id → parent id entry (two 16-char strings + Map slot). */
-export const PARENT_ENTRY_BYTES = 112;
+export const PARENT_ENTRY_BYTES = 160;
 /** Estimated heap bytes of one agent entry, plus the name's length. */
-export const AGENT_ENTRY_BYTES = 96;
+export const AGENT_ENTRY_BYTES = 128;
 /** Default byte budget of the stage (PLUMB_CONTEXT_MAX_BYTES). */
 export const DEFAULT_CONTEXT_MAX_BYTES = 64 * 1024 * 1024;
 /** Per-trace cap on the span tree kept for agent attribution. */
@@ -78,6 +78,8 @@ export class ContextStage {
   private holding = new Map<string, TraceState>();
   private heldRows = 0;
   private accounted = 0;
+  /** The trace of the previous row (fast path for runs of one trace's spans). */
+  private last: { projectId: string; traceId: string; key: string; st: TraceState } | null = null;
   /** Traces evicted to stay within the byte budget (since start). */
   evicted = 0;
 
@@ -140,12 +142,16 @@ export class ContextStage {
   }
 
   private state(row: SpanRow, now: number): TraceState {
+    const last = this.last;
+    if (last && last.traceId === row.traceId && last.projectId === row.projectId) return last.st;
     const k = key(row);
     let st = this.traces.get(k);
     if (st) {
-      // Keep recently used traces at the end of the Map (LRU order).
+      // Keep recently used traces at the end of the Map (LRU order); rows of one trace usually
+      // come together, so the move is skipped while the same trace repeats (`last`).
       this.traces.delete(k);
       this.traces.set(k, st);
+      this.last = { projectId: row.projectId, traceId: row.traceId, key: k, st };
       return st;
     }
     st = {
@@ -167,15 +173,20 @@ export class ContextStage {
     };
     this.accounted += st.bytes;
     this.traces.set(k, st);
+    this.last = { projectId: row.projectId, traceId: row.traceId, key: k, st };
     return st;
   }
 
   /** Records the span tree for agent attribution. */
   private note(st: TraceState, row: SpanRow, batch: BatchParents): void {
-    batch.set(st.key + row.spanId, row.parentSpanId);
-    if (st.parents && st.parents.size < MAX_PARENTS_PER_TRACE && !st.parents.has(row.spanId)) {
-      st.parents.set(row.spanId, row.parentSpanId);
-      this.charge(st, PARENT_ENTRY_BYTES);
+    if (st.parents && st.parents.size < MAX_PARENTS_PER_TRACE) {
+      if (!st.parents.has(row.spanId)) {
+        st.parents.set(row.spanId, row.parentSpanId);
+        this.charge(st, PARENT_ENTRY_BYTES);
+      }
+    } else {
+      // Resolved (or capped) traces keep no span tree: the batch's own tree covers its spans.
+      batch.set(st.key + row.spanId, row.parentSpanId);
     }
     if (row.category === 'agent' && row.agentName && !st.agents.has(row.spanId)) {
       st.agents.set(row.spanId, row.agentName);
@@ -208,6 +219,7 @@ export class ContextStage {
 
   private drop(st: TraceState): void {
     this.traces.delete(st.key);
+    if (this.last?.st === st) this.last = null;
     this.accounted -= st.bytes;
     this.evicted++;
   }
