@@ -117,6 +117,21 @@ describe('late trace context, corrected from the store', () => {
     }
   });
 
+  it('corrects across collectors: the root went to one, a span carrying the tenant to another', async () => {
+    const other = await startTestCollector({ contextHoldMs: 100, walDir: t.dir + '/x' }, { store: t.store, dir: t.dir });
+    try {
+      const traceId = hexId(16);
+      const s = spansOf(traceId);
+      await postJson(t.url, otlpJson([s.llm(), s.rootSpan({ 'plumb.request_type': 'chat' })])); // resolved here, no tenant
+      // Tenant and request type on the span: the other collector resolves the trace by itself.
+      await postJson(other.url, otlpJson([s.llm({ 'tenant.id': 'elsewhere', 'plumb.request_type': 'chat' })]));
+      await settle(t, other);
+      expect(await byTenant(traceId)).toMatchObject([{ tenant: 'elsewhere', spans: '3', input: '200', resolved: true }]);
+    } finally {
+      await other.stop();
+    }
+  });
+
   it('(c) counts a failing correction in /metrics and retries it until it succeeds', async () => {
     const traceId = hexId(16);
     const s = spansOf(traceId);
