@@ -152,6 +152,12 @@ export async function markCorrectionsChecked(store: Store, done: readonly Pendin
     ARRAY JOIN p, t, lo, hi, u`);
 }
 
+/** The store's clock (epoch ms): `updated_at` is stamped by it, so watermarks use it too. */
+export async function storeNowMs(store: Store): Promise<number> {
+  const [row] = await store.query<{ now: string }>(sql`SELECT toString(toUnixTimestamp64Milli(now64(3))) AS now`);
+  return Number(row?.now ?? Date.now());
+}
+
 /** Traces needing a correction whose last update is older than `olderThanMs` (a stuck backlog). */
 export async function correctionBacklog(store: Store, sinceMs: number, olderThanMs: number, nowMs: number = Date.now()): Promise<number> {
   const [row] = await store.query<{ n: string }>(sql`

@@ -268,7 +268,7 @@ function offered(row: SpanRow, field: TraceContextField): string {
     case 'requestType':
       return row.requestType || (row.isRoot ? row.name : '');
     case 'route':
-      return row.route || (row.isRoot ? row.attributes?.['http.route'] || row.name : '');
+      return row.route || (row.isRoot ? row.attributes['http.route'] || row.name : '');
   }
 }
 

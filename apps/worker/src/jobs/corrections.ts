@@ -1,4 +1,4 @@
-import { correctionBacklog, correctTrace, markCorrectionsChecked, pendingCorrections, type PendingCorrection, type Store } from '@plumb/store';
+import { correctionBacklog, correctTrace, markCorrectionsChecked, pendingCorrections, storeNowMs, type PendingCorrection, type Store } from '@plumb/store';
 import type { Job } from '../worker.ts';
 
 /**
@@ -68,7 +68,8 @@ export function correctionsJob(log: (msg: string) => void, opts: CorrectionsJobO
     name: 'context-corrections',
     intervalMs: opts.intervalMs ?? 2_000,
     async run(store: Store, signal: AbortSignal) {
-      const now = Date.now();
+      // The store's clock, not ours: it stamps updated_at (a worker on another host may be skewed).
+      const now = await storeNowMs(store);
       const sweep = watermark === null || now - lastSweep >= sweepMs;
       const since = sweep ? now - lookbackMs : watermark! - MARGIN_MS;
       let failing = 0;
@@ -108,7 +109,7 @@ export function correctionsJob(log: (msg: string) => void, opts: CorrectionsJobO
       stats.failing = failing;
       if (sweep) {
         lastSweep = now;
-        stats.backlog = await correctionBacklog(store, now - lookbackMs, 60_000);
+        stats.backlog = await correctionBacklog(store, now - lookbackMs, 60_000, now);
       }
       stats.lastRunMs = Date.now();
     },
