@@ -23,9 +23,11 @@ import type { Store } from './store.ts';
  *   added or moved by later migrations are carried over as they are; only the columns named in
  *   `set` (and `_version`) must exist.
  * - Rollups: the hours it touches are marked in `rollup_dirty_hours` (the rollup job re-rolls
- *   hours marked after it last rolled them) — once before the copy is inserted and once after,
- *   so neither a rollup running in between nor a crash after the insert leaves a stale hour
- *   unmarked. The copy is restricted to the hours that were marked.
+ *   hours marked after it last rolled them) — once before the copy is inserted and once after:
+ *   the second mark covers a rollup that ran between the first mark and the insert, the first
+ *   covers a crash between the insert and the second mark (only both at once leave the hour
+ *   stale). If the first mark fails, nothing is rewritten. The copy is restricted to the hours
+ *   that were marked.
  * - Reads only [fromNs, toNs] of start_time (the sort key's hour and the day partitions).
  */
 
