@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey, DEFAULT_PROJECT_ID, sql } from '@plumb/store';
+import { correctionsJob } from '@plumb/worker';
 import { hexId, otlpJson, postJson, startTestCollector, type JsonSpanSpec, type TestCollector } from './testing.ts';
 
 let t: TestCollector;
@@ -83,6 +84,9 @@ describe('collector over HTTP on the embedded engine', () => {
     await t.collector.flush();
     expect(await totals(sql`trace_id = ${tr.traceId}`)).toMatchObject([{ tenant: '', spans: 1 }]);
     expect((await postJson(t.url, otlpJson([tr.spans[0]!]))).status).toBe(200);
+    await t.collector.flush();
+    // The correction is the worker's (store-driven, see corrections.int.test.ts).
+    await correctionsJob(() => {}).run(t.store, new AbortController().signal);
     const rows = await totals(sql`trace_id = ${tr.traceId}`);
     expect(rows).toMatchObject([{ tenant: 'very-late-root', spans: 2, input: 1000 }]);
   });

@@ -54,10 +54,8 @@ export class Collector {
       this.metrics,
       log,
     );
-    this.context = new ContextStage(
-      { holdMs: config.contextHoldMs, maxTraces: 200_000, maxHeldRows: 200_000 },
-      (rows) => this.writer.enqueue(rows),
-      (c) => this.writer.correct(c),
+    this.context = new ContextStage({ holdMs: config.contextHoldMs, maxHeldRows: 200_000, maxBytes: config.contextMaxBytes }, (rows) =>
+      this.writer.enqueue(rows),
     );
     this.verifier = new KeyVerifier(store);
   }
@@ -83,6 +81,8 @@ export class Collector {
       c.context.tick(Date.now());
       c.metrics.heldRows.set(c.context.held);
       c.metrics.writerStalledSeconds.set(Math.round(c.writer.stalledMs / 1000));
+      c.metrics.contextBytes.set(c.context.bytes);
+      c.metrics.contextEvictions.set(c.context.evicted);
       wal.tick().catch((err: unknown) => log(`plumb collector: WAL rotation failed: ${(err as Error).message}`));
     }, 250);
     c.ticker.unref();
@@ -244,6 +244,16 @@ export class Collector {
       return { ok: false, reason: `writer stuck: ${this.writer.backlogRows} rows queued, no insert progress for ${Math.round(this.writer.stalledMs / 1000)} s` };
     }
     return { ok: true, reason: '' };
+  }
+
+  /** The context stage's own accounting (estimated bytes, traces tracked, evicted so far). */
+  get contextStats(): { bytes: number; traces: number; evicted: number } {
+    return { bytes: this.context.bytes, traces: this.context.traceCount, evicted: this.context.evicted };
+  }
+
+  /** Rows the context stage holds waiting for their trace's root. */
+  get heldRows(): number {
+    return this.context.held;
   }
 
   /** Health of the write path, for /readyz. */

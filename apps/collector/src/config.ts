@@ -1,5 +1,6 @@
 import { envWithoutBlanks } from '@plumb/store';
 import { z } from 'zod';
+import { DEFAULT_CONTEXT_MAX_BYTES } from './pipeline/context.ts';
 
 const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filter(Boolean));
@@ -23,6 +24,7 @@ const schema = z.object({
   PLUMB_CONTEXT_HOLD_MS: z.coerce.number().int().min(0).default(2_000),
   PLUMB_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(10_000),
   PLUMB_WRITER_STUCK_MS: z.coerce.number().int().min(1_000).default(30_000),
+  PLUMB_CONTEXT_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(DEFAULT_CONTEXT_MAX_BYTES),
   PLUMB_TENANT_KEYS: list.optional(),
   PLUMB_REQUEST_TYPE_KEYS: list.optional(),
 });
@@ -58,6 +60,8 @@ export type CollectorConfig = {
   shutdownTimeoutMs: number;
   /** No insert progress for this long with rows queued: /healthz and /readyz answer 503. */
   writerStuckMs: number;
+  /** Byte budget of the context stage's per-trace state (trace map, span trees, agent maps). */
+  contextMaxBytes: number;
   tenantKeys: string[] | undefined;
   requestTypeKeys: string[] | undefined;
 };
@@ -89,6 +93,7 @@ export function collectorConfigFromEnv(env: Record<string, string | undefined> =
     contextHoldMs: e.PLUMB_CONTEXT_HOLD_MS,
     shutdownTimeoutMs: e.PLUMB_SHUTDOWN_TIMEOUT_MS,
     writerStuckMs: e.PLUMB_WRITER_STUCK_MS,
+    contextMaxBytes: e.PLUMB_CONTEXT_MAX_BYTES,
     tenantKeys: e.PLUMB_TENANT_KEYS,
     requestTypeKeys: e.PLUMB_REQUEST_TYPE_KEYS,
   };

@@ -62,25 +62,34 @@ export class CollectorMetrics {
   readonly spansDuplicate = new Series('plumb_collector_spans_duplicate_total', 'Re-delivered spans dropped by the collector dedupe.', 'counter');
   readonly spansWritten = new Series('plumb_collector_spans_written_total', 'Span rows inserted into ClickHouse.', 'counter');
   readonly insertErrors = new Series('plumb_collector_insert_errors_total', 'Failed inserts (retried).', 'counter');
-  readonly contextCorrections = new Series('plumb_collector_context_corrections_total', 'Traces whose rows were rewritten when their context arrived late.', 'counter');
   readonly walErrors = new Series('plumb_collector_wal_errors_total', 'Failed WAL writes, fsyncs and segment opens (the request got 503).', 'counter');
   readonly walReplayCorruptBytes = new Series('plumb_collector_wal_replay_corrupt_bytes_total', 'WAL bytes skipped at replay as corrupt or torn.', 'counter');
   readonly walReplayCorruptRegions = new Series('plumb_collector_wal_replay_corrupt_regions_total', 'Corrupt or torn stretches skipped at WAL replay.', 'counter');
   readonly writerStalledSeconds = new Series('plumb_collector_writer_stalled_seconds', 'Seconds queued rows have waited without insert progress (0 when idle).', 'gauge');
+  readonly contextBytes = new Series('plumb_collector_context_bytes', 'Estimated bytes of the context stage state (trace map, span trees, agent maps).', 'gauge');
+  readonly contextEvictions = new Series('plumb_collector_context_evictions_total', 'Traces evicted from the context stage to stay within its byte budget (their corrections come from the store).', 'counter');
   readonly queueRows = new Series('plumb_collector_queue_rows', 'Rows waiting to be inserted (including held rows).', 'gauge');
   readonly heldRows = new Series('plumb_collector_held_rows', 'Rows held waiting for their trace context.', 'gauge');
   readonly inflightBytes = new Series('plumb_collector_inflight_bytes', 'Bytes of accepted data not yet inserted.', 'gauge');
   readonly insertSeconds = new Histogram('plumb_collector_insert_duration_seconds', 'Insert latency.', [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
   readonly walSyncSeconds = new Histogram('plumb_collector_wal_sync_duration_seconds', 'WAL append+fsync latency.', [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]);
 
+  private readonly sources: (() => string)[] = [];
+
+  /** Appends another component's series (e.g. the worker's corrections in `plumb start`). */
+  addSource(render: () => string): void {
+    this.sources.push(render);
+  }
+
   render(): string {
     return (
       [
         this.requests, this.spansReceived, this.spansAccepted, this.spansRejected, this.spansDuplicate, this.spansWritten,
-        this.insertErrors, this.contextCorrections, this.queueRows, this.heldRows, this.inflightBytes, this.insertSeconds,
+        this.insertErrors, this.contextBytes, this.contextEvictions, this.queueRows, this.heldRows, this.inflightBytes, this.insertSeconds,
         this.walSyncSeconds, this.walErrors, this.walReplayCorruptBytes, this.walReplayCorruptRegions, this.writerStalledSeconds,
       ]
         .map((s) => s.render())
+        .concat(this.sources.map((render) => render()))
         .join('\n') + '\n'
     );
   }

@@ -178,6 +178,7 @@ describe('protobuf and JSON decode of SDK-serialized requests', () => {
         { traceId: TRACE_B, spanId: '1111111111111111', traceState: '', attributes: {} },
       ],
       status: { code: 2, message: 'it failed' },
+      flags: 257, // sampled + HAS_IS_REMOTE (a local root: no remote parent)
     };
     for (const req of [fromProto, fromJson]) {
       const span = req.resourceSpans[0]?.scopeSpans[0]?.spans[0];

@@ -35,6 +35,25 @@ export const SpanKind = {
 
 export const StatusCode = { UNSET: 0, OK: 1, ERROR: 2 } as const;
 
+/** Bit masks of `Span.flags` (opentelemetry-proto trace.proto, enum SpanFlags). */
+export const SpanFlags = {
+  TRACE_FLAGS_MASK: 0x0ff,
+  /** The sender knows whether the parent is remote (bit 8)... */
+  CONTEXT_HAS_IS_REMOTE_MASK: 0x100,
+  /** ...and it is (bit 9). Without bit 8 this bit means nothing. */
+  CONTEXT_IS_REMOTE_MASK: 0x200,
+} as const;
+
+/**
+ * Whether the span's parent lives in another process (propagated `traceparent`): such a span is
+ * the local root of its trace here, even though its parent span id is set.
+ */
+export function parentIsRemote(flags: number | undefined): boolean {
+  if (flags === undefined) return false;
+  const both = SpanFlags.CONTEXT_HAS_IS_REMOTE_MASK | SpanFlags.CONTEXT_IS_REMOTE_MASK;
+  return (flags & both) === both;
+}
+
 export interface OtlpEvent {
   timeUnixNano: bigint;
   name: string;
@@ -61,6 +80,11 @@ export interface OtlpSpan {
   events: OtlpEvent[];
   links: OtlpLink[];
   status: { code: number; message: string };
+  /**
+   * `Span.flags` (fixed32): W3C trace flags in bits 0-7, and whether the parent is remote in
+   * bits 8-9 (see `SpanFlags`). Undefined when the sender did not set the field (older SDKs).
+   */
+  flags?: number;
 }
 
 export interface OtlpScope {

@@ -6,6 +6,7 @@ export * from './spans.ts';
 export * from './keys.ts';
 export * from './prices.ts';
 export * from './corrections.ts';
+export * from './rewrite.ts';
 export * from './semantic/index.ts';
 export * from './queries/index.ts';
 export { buildFixture, insertFixture, insertSpanRows, baseSpan, fixtureTraceId, FIXTURE_START, TENANTS, type Fixture, type FixtureOptions } from './queries/fixtures.ts';

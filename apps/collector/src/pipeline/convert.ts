@@ -1,4 +1,4 @@
-import { attrToString, truncateUtf16, validateSpanIds, type Attributes, type TraceRequest } from '@plumb/otlp';
+import { attrToString, parentIsRemote, truncateUtf16, validateSpanIds, type Attributes, type TraceRequest } from '@plumb/otlp';
 import type { PriceCatalog } from '@plumb/pricing';
 import { normalizeSpan, type SemconvOptions } from '@plumb/semconv';
 import type { SpanRow, StatusCode } from '@plumb/store';
@@ -77,6 +77,7 @@ export function convertRequest(
           if (!firstRejection) firstRejection = `span ${received - 1} (${span.name}): ${overflow}`;
           continue;
         }
+        const isRoot = span.parentSpanId === '' || parentIsRemote(span.flags);
         const hasUsage = n.inputTokens + n.outputTokens > 0;
         const startMs = Number(span.startTimeUnixNano / 1_000_000n);
         let costUsd = '0';
@@ -98,7 +99,8 @@ export function convertRequest(
           traceId: span.traceId,
           spanId: span.spanId,
           parentSpanId: span.parentSpanId,
-          isRoot: span.parentSpanId === '',
+          // The local root: no parent, or a parent in another process (OTLP span flags).
+          isRoot,
           traceState: span.traceState,
           name: span.name,
           kind: clampSpanKind(span.kind),
@@ -124,7 +126,7 @@ export function convertRequest(
           sessionId: n.sessionId,
           userId: n.userId,
           tenant: n.tenant,
-          requestType: n.requestType || (span.parentSpanId === '' ? n.workflowName : ''),
+          requestType: n.requestType || (isRoot ? n.workflowName : ''),
           route: '',
           inputTokens: n.inputTokens,
           outputTokens: n.outputTokens,

@@ -6,18 +6,15 @@ export interface QueuedRow {
   segment: number;
 }
 
-/** Trace-level context copied onto every span of a trace. */
+/** Trace-level context copied onto every span of a trace (same fields as `trace_context`). */
 export interface TraceContext {
   tenant: string;
   requestType: string;
   sessionId: string;
   userId: string;
+  /** `http.route` of the root, else its span name. */
+  route: string;
 }
 
-export interface ContextCorrection {
-  projectId: string;
-  traceId: string;
-  context: TraceContext;
-  fromNs: bigint;
-  toNs: bigint;
-}
+export type TraceContextField = keyof TraceContext;
+export const TRACE_CONTEXT_FIELDS: readonly TraceContextField[] = ['tenant', 'requestType', 'sessionId', 'userId', 'route'];

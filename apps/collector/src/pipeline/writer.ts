@@ -1,7 +1,7 @@
-import { SPAN_COLUMNS, correctTraceContext, serializeSpanRow, type Store } from '@plumb/store';
+import { SPAN_COLUMNS, serializeSpanRow, type Store } from '@plumb/store';
 import type { CollectorMetrics } from '../metrics.ts';
 import type { Wal } from '../wal.ts';
-import type { ContextCorrection, QueuedRow } from './types.ts';
+import type { QueuedRow } from './types.ts';
 
 export interface WriterOptions {
   maxRows: number;
@@ -87,13 +87,13 @@ function spanIdOf(line: string): string {
  * - `close(timeoutMs)` returns within its bound whatever the store does; rows not stored keep their
  *   WAL references, so their segments are replayed at the next start.
  *
- * After each insert the WAL references of its rows are released, and queued context corrections
- * run (they must see the rows they correct, so they always follow the insert that carried them).
+ * After each insert the WAL references of its rows are released. (Late trace context is not
+ * corrected here: every insert feeds `trace_context`, and the worker's corrections job rewrites
+ * rows from the store.)
  */
 export class Writer {
   private batch = emptyBatch();
   private timer: NodeJS.Timeout | null = null;
-  private corrections: ContextCorrection[] = [];
   private running: Promise<void> | null = null;
   private failures = 0;
   private closed = false;
@@ -146,11 +146,6 @@ export class Writer {
     else if (!this.timer && b.rows > 0) this.timer = setTimeout(() => this.kick(), this.opts.maxDelayMs);
   }
 
-  correct(c: ContextCorrection): void {
-    this.corrections.push(c);
-    if (!this.timer) this.timer = setTimeout(() => this.kick(), this.opts.maxDelayMs);
-  }
-
   private kick(force = false): void {
     if (this.timer) {
       clearTimeout(this.timer);
@@ -183,7 +178,7 @@ export class Writer {
   }
 
   private pending(): boolean {
-    return this.batch.rows > 0 || this.corrections.length > 0;
+    return this.batch.rows > 0;
   }
 
   /** Inserts batches back to back while full ones wait (or everything, when forced). */
@@ -191,9 +186,7 @@ export class Writer {
     do {
       const batch = this.batch;
       this.batch = emptyBatch();
-      const corrections = this.corrections.splice(0);
       if (batch.rows > 0) await this.insertWithRetry(batch);
-      for (const c of corrections) await this.correctWithRetry(c);
     } while (this.batch.rows >= this.opts.maxRows || ((force || this.closed) && this.pending()));
     if (this.pending() && !this.timer) this.timer = setTimeout(() => this.kick(), this.opts.maxDelayMs);
   }
@@ -283,20 +276,7 @@ export class Writer {
     }
   }
 
-  private async correctWithRetry(c: ContextCorrection): Promise<void> {
-    for (let attempt = 0; attempt < 5; attempt++) {
-      try {
-        await correctTraceContext(this.store, c.projectId, c.traceId, c.context, c.fromNs, c.toNs);
-        this.metrics.contextCorrections.inc();
-        return;
-      } catch (err) {
-        this.log(`plumb collector: context correction for trace ${c.traceId} failed: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, 200 * 2 ** attempt));
-      }
-    }
-  }
-
-  /** Writes everything queued (tests, replay). */
+  /** Writes everything queued (shutdown, tests, replay). */
   async flush(): Promise<void> {
     while (this.running) await this.running;
     this.kick(true);

@@ -5,7 +5,8 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Collector, collectorConfigFromEnv, createCollectorServer, listen } from '@plumb/collector';
 import { bootstrapProjects, ensureAdminUser } from '@plumb/store';
-import { compactJob, startWorker } from '@plumb/worker';
+import { compactJob, CorrectionStats, correctionsJob, startWorker } from '@plumb/worker';
+import { z } from 'zod';
 import { openStore } from './migrate.ts';
 import { webEnvFromEnv } from './web-env.ts';
 
@@ -55,6 +56,8 @@ export async function start(parts: StartParts): Promise<void> {
   await store.migrate();
   await bootstrapProjects(store, process.env.PLUMB_INGEST_KEY?.trim() || undefined);
   const closers: (() => Promise<void>)[] = [];
+  // Context corrections run in the worker; in one process their counters join the collector's /metrics.
+  const correctionStats = new CorrectionStats();
 
   if (web) {
     const admin = await ensureAdminUser(store, web.PLUMB_ADMIN_EMAIL, web.PLUMB_ADMIN_PASSWORD);
@@ -65,6 +68,7 @@ export async function start(parts: StartParts): Promise<void> {
 
   if (collectorConfig) {
     const collector = await Collector.start(store, collectorConfig, log);
+    if (parts.worker) collector.metrics.addSource(() => correctionStats.render());
     const server = createCollectorServer(collector, { log });
     const port = await listen(server, collectorConfig.port, collectorConfig.host);
     log(`plumb: OTLP/HTTP collector on http://${collectorConfig.host}:${port}/v1/traces`);
@@ -79,7 +83,7 @@ export async function start(parts: StartParts): Promise<void> {
     });
   }
   if (parts.worker) {
-    const worker = startWorker(store, { log, jobs: [compactJob(log)] });
+    const worker = startWorker(store, { log, jobs: [compactJob(log), correctionsJob(log, { stats: correctionStats })] });
     closers.push(() => worker.stop());
   }
   if (web) {

@@ -99,6 +99,7 @@ describe('decodeTraceRequestJson', () => {
       events: [{ timeUnixNano: 1544712660500000000n, name: 'ev', attributes: {} }],
       links: [{ traceId: TRACE, spanId: SPAN, traceState: '', attributes: {} }],
       status: { code: 2, message: 'oops' },
+      flags: 257,
     });
   });
 

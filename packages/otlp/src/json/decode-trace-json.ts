@@ -165,7 +165,17 @@ function readSpan(o: JsonObject): OtlpSpan {
     span.status.message = asString(status.message, 'message');
     leave();
   }
+  const flags = readFlags(o.flags);
+  if (flags !== undefined) span.flags = flags;
   return span;
+}
+
+/** `flags` (fixed32): a JSON number, or a decimal string as the proto3 JSON mapping allows. */
+function readFlags(v: unknown): number | undefined {
+  if (v === undefined || v === null) return undefined;
+  const n = typeof v === 'string' && /^\d{1,10}$/.test(v) ? Number(v) : v;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 0xffffffff) fail('flags', 'expected uint32');
+  return n;
 }
 
 function readEvent(o: JsonObject): OtlpEvent {

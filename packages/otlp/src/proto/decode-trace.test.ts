@@ -90,6 +90,7 @@ describe('decodeTraceRequestProtobuf', () => {
         events: [{ timeUnixNano: 99n, name: 'ev', attributes: {} }],
         links: [{ traceId: TRACE, spanId: SPAN, traceState: '', attributes: {} }],
         status: { code: 1, message: 'msg' },
+        flags: 0x301,
       },
     ]);
   });

@@ -16,7 +16,7 @@ import { ProtoReader } from './reader.ts';
  * Direct decoder of opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest.
  * Each message decoder switches on the full tag (field << 3 | wire type); a known field number
  * with an unexpected wire type falls to `default` and is skipped like an unknown field.
- * Unread fields: dropped_*_count, span/link flags, deprecated Status.code (1).
+ * Unread fields: dropped_*_count, link flags, deprecated Status.code (1).
  */
 
 /**
@@ -166,6 +166,9 @@ function readSpan(r: ProtoReader, end: number): OtlpSpan {
         break;
       case 122:
         readStatus(r, r.lenEnd(end), span.status);
+        break;
+      case 133: // flags (16, fixed32): remote-parent bits, see SpanFlags
+        span.flags = r.fixed32();
         break;
       default:
         r.skip(tag, end);

@@ -183,6 +183,14 @@ export class ProtoReader {
     return this.buf.slice(start, end);
   }
 
+  /** Unsigned little-endian fixed32 (wire type 5). */
+  fixed32(): number {
+    if (this.pos + 4 > this.len) this.fail('truncated fixed32');
+    const v = this.view.getUint32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+
   /** Skips the payload of an unknown field whose tag was just read. */
   skip(tag: number, limit: number): void {
     const at = this.pos;
