@@ -96,6 +96,8 @@ export class SpanRowWriter {
       r.provider = s.provider;
       r.requestModel = s.requestModel;
       r.responseModel = s.status === 'ok' ? s.responseModel : '';
+      // The scenario plans canonical reasons already ('stop' | 'length' | '').
+      r.finishReason = s.finishReason;
       r.agentName = owner.get(s.spanId) ?? '';
       r.toolName = s.toolName;
       r.inputTokens = u.inputTokens = s.inputTokens;

@@ -109,7 +109,7 @@ export function convertRequest(
           provider: n.provider,
           requestModel: n.requestModel,
           responseModel: n.responseModel,
-          finishReason: '',
+          finishReason: n.finishReason,
           agentName: n.agentName,
           agentId: n.agentId,
           toolName: n.toolName,

@@ -130,7 +130,7 @@ export async function insertSpanRows(store: Store, rows: readonly SpanRow[]): Pr
   // format, which @clickhouse/client rejects/re-encodes (it only passes raw text for TSV/CSV).
   await store.client.insert({
     table: 'spans',
-    columns: [...SPAN_COLUMNS],
+    columns: SPAN_COLUMNS as [string, ...string[]],
     values: rows.map((r) => JSON.parse(serializeSpanRow(r)) as unknown[]),
     format: 'JSONCompactEachRow',
   });

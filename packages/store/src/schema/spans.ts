@@ -1,0 +1,222 @@
+/**
+ * The span schema, declared once. Every stored span column is one entry of SPAN_FIELDS: its
+ * column name and ClickHouse type (checked against `system.columns` after migrating, see
+ * schema.test.ts), the SpanRow property, how it is written, and its public (camelCase) views
+ * with their JSON Schema. Derived from it: `SpanRow`, the insert column list, the serializer,
+ * the select lists and row mapping of the trace and span-detail reads, and the public JSON
+ * Schemas the OpenAPI document uses.
+ *
+ * Adding a span column = one entry here + a migration under clickhouse/migrations.
+ */
+import { isoFromMicros } from '../semantic/errors.ts';
+import {
+  ISO_TIME, NUM, S, STR_MAP, boolField, countField, derivedField, field, mapRow, objectSchema, publicViews,
+  selectList, strField, view, type Field, type PublicLevel, type PublicOf, type RowOf,
+} from './field.ts';
+
+export interface SpanEvent {
+  timeUnixNano: bigint;
+  name: string;
+  attributes: Record<string, string>;
+}
+export interface SpanLink {
+  traceId: string;
+  spanId: string;
+  attributes: Record<string, string>;
+}
+
+export type StatusCode = 'unset' | 'ok' | 'error';
+export type PricingStatus = 'none' | 'priced' | 'unpriced';
+export type SpanKindName = 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
+const KINDS: readonly SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
+
+const NS_PER_S = 1_000_000_000n;
+
+/** Unix nanoseconds → "seconds.nanoseconds", which DateTime64(9) parses exactly. */
+export function nanosToDateTime64(ns: bigint): string {
+  const s = ns / NS_PER_S;
+  const frac = (ns % NS_PER_S).toString().padStart(9, '0');
+  return `${s}.${frac}`;
+}
+
+/** Version that orders rows of one span: context-resolved rows first, then newest ingest. */
+export function rowVersion(contextResolved: boolean, ingestMs: number): number {
+  return (contextResolved ? 2 ** 42 : 0) + ingestMs;
+}
+
+const LC = 'LowCardinality(String)';
+const STATUS_TYPE = "Enum8('unset' = 0, 'ok' = 1, 'error' = 2)";
+const PRICING_TYPE = "Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2)";
+const span = 'span' as const;
+const detail = 'detail' as const;
+const time = (column: string, key: 'startTimeUnixNano' | 'endTimeUnixNano', name: 'startTime' | 'endTime') =>
+  field(column, 'DateTime64(9)', key, {
+    write: (ns: bigint) => nanosToDateTime64(ns),
+    views: [view(name, span, `toUnixTimestamp64Micro(${column})`, ISO_TIME, (us: number) => isoFromMicros(us))] as const,
+  });
+
+export const SPAN_FIELDS = [
+  strField('project_id', LC, 'projectId'),
+  strField('trace_id', 'String', 'traceId', { name: 'traceId', level: span }),
+  strField('span_id', 'String', 'spanId', { name: 'spanId', level: span }),
+  strField('parent_span_id', 'String', 'parentSpanId', { name: 'parentSpanId', level: span, description: "'' for a root span" }),
+  boolField('is_root', 'isRoot', { name: 'isRoot', level: span, description: 'No parent, or a parent flagged remote: the local root of the trace' }),
+  strField('trace_state', 'String', 'traceState', { name: 'traceState', level: detail }),
+  strField('name', LC, 'name', { name: 'name', level: span }),
+  field('kind', 'UInt8', 'kind', {
+    write: (k: number) => k,
+    views: [view('kind', span, 'kind', { enum: KINDS }, (k: number): SpanKindName => KINDS[k] ?? 'unspecified')] as const,
+  }),
+  strField('service', LC, 'service', { name: 'service', level: span }),
+  strField('service_version', LC, 'serviceVersion', { name: 'serviceVersion', level: detail }),
+  strField('environment', LC, 'environment', { name: 'environment', level: detail }),
+  strField('host', LC, 'host', { name: 'host', level: span, description: '`host.name` of the resource' }),
+  strField('scope_name', LC, 'scopeName', { name: 'scopeName', level: detail }),
+  time('start_time', 'startTimeUnixNano', 'startTime'),
+  time('end_time', 'endTimeUnixNano', 'endTime'),
+  derivedField(
+    'duration_ns',
+    'UInt64',
+    (r: { startTimeUnixNano: bigint; endTimeUnixNano: bigint }) =>
+      (r.endTimeUnixNano > r.startTimeUnixNano ? r.endTimeUnixNano - r.startTimeUnixNano : 0n).toString(),
+    [view('durationMs', span, 'duration_ns', NUM, (ns: number) => ns / 1e6)] as const,
+  ),
+  field('status_code', STATUS_TYPE, 'statusCode', {
+    write: (s: StatusCode) => s,
+    views: [view('status', span, 'toString(status_code)', { enum: ['ok', 'error', 'unset'] }, (s: StatusCode) => s)] as const,
+  }),
+  strField('status_message', 'String', 'statusMessage', { name: 'statusMessage', level: span }),
+  strField('error_type', LC, 'errorType', { name: 'errorType', level: span }),
+  strField('operation', LC, 'operation', { name: 'operation', level: span }),
+  strField('category', LC, 'category', { name: 'category', level: span }),
+  strField('provider', LC, 'provider', { name: 'provider', level: span }),
+  strField('request_model', LC, 'requestModel', { name: 'model', level: span, description: 'Requested model' }),
+  strField('response_model', LC, 'responseModel', { name: 'responseModel', level: span, description: 'Served model version' }),
+  strField('finish_reason', LC, 'finishReason', {
+    name: 'finishReason', level: span,
+    description: "Why the model stopped, normalized: stop | length | tool_calls | content_filter | error | other ('' when not reported)",
+  }),
+  strField('agent_name', LC, 'agentName', { name: 'agent', level: span }),
+  strField('agent_id', 'String', 'agentId', { name: 'agentId', level: detail }),
+  strField('tool_name', LC, 'toolName', { name: 'tool', level: span }),
+  strField('session_id', 'String', 'sessionId', { name: 'sessionId', level: span }),
+  strField('user_id', 'String', 'userId', { name: 'userId', level: span }),
+  strField('tenant', LC, 'tenant', { name: 'tenant', level: span }),
+  strField('request_type', LC, 'requestType', { name: 'requestType', level: span }),
+  strField('route', LC, 'route', { name: 'route', level: span, description: '`http.route` of the request, else its root span name' }),
+  countField('input_tokens', 'inputTokens', 'inputTokens'),
+  countField('output_tokens', 'outputTokens', 'outputTokens'),
+  countField('cache_read_tokens', 'cacheReadTokens', 'cacheReadTokens'),
+  countField('cache_write_tokens', 'cacheWriteTokens', 'cacheWriteTokens'),
+  countField('reasoning_tokens', 'reasoningTokens', 'reasoningTokens'),
+  boolField('usage_counted', 'usageCounted', { name: 'usageCounted', level: span, description: "False for wrappers that repeat their children's usage" }),
+  field('ttft_ms', 'Nullable(Float64)', 'ttftMs', {
+    write: (v: number | null) => v,
+    views: [view('ttftMs', span, 'ttft_ms', { type: ['number', 'null'] }, (v: number | null) => v)] as const,
+  }),
+  field('cost_usd', 'Decimal(18, 12)', 'costUsd', {
+    // Decimal string with up to 12 fractional digits (exact).
+    write: (v: string) => v,
+    views: [
+      view('costUsd', span, 'toString(cost_usd)', { ...NUM, description: 'USD; exact in storage, a JSON number here' }, (v: string) => Number(v)),
+      view('costUsdExact', detail, 'toString(cost_usd)', { ...S, description: 'The exact cost as decimal text' }, (v: string) => v),
+    ] as const,
+  }),
+  field('pricing_status', PRICING_TYPE, 'pricingStatus', {
+    write: (v: PricingStatus) => v,
+    views: [view('pricingStatus', span, 'toString(pricing_status)', { enum: ['none', 'priced', 'unpriced'] }, (v: PricingStatus) => v)] as const,
+  }),
+  strField('price_id', LC, 'priceId', { name: 'priceId', level: span }),
+  strField('input_text', 'String', 'inputText', { name: 'inputText', level: detail }),
+  strField('output_text', 'String', 'outputText', { name: 'outputText', level: detail }),
+  field('attributes', 'Map(LowCardinality(String), String)', 'attributes', {
+    write: (v: Record<string, string>) => v,
+    views: [view('attributes', detail, 'attributes', STR_MAP, (v: Record<string, string>) => v)] as const,
+  }),
+  field('resource_attributes', 'Map(LowCardinality(String), String)', 'resourceAttributes', {
+    write: (v: Record<string, string>) => v,
+    views: [view('resourceAttributes', detail, 'resource_attributes', STR_MAP, (v: Record<string, string>) => v)] as const,
+  }),
+  field('events', 'Array(Tuple(time DateTime64(9), name String, attributes Map(String, String)))', 'events', {
+    // Named tuples as objects: the default input_format_json_named_tuples_as_objects=1.
+    write: (v: SpanEvent[]) => v.map((e) => ({ time: nanosToDateTime64(e.timeUnixNano), name: e.name, attributes: e.attributes })),
+    views: [
+      view(
+        'events',
+        detail,
+        'arrayMap(e -> (toUnixTimestamp64Micro(e.time), e.name, e.attributes), events)',
+        { type: 'array', items: { type: 'object', properties: { time: ISO_TIME, name: S, attributes: STR_MAP }, required: ['time', 'name', 'attributes'] } },
+        (v: [number, string, Record<string, string>][]) => v.map(([us, name, attributes]) => ({ time: isoFromMicros(us), name, attributes })),
+      ),
+    ] as const,
+  }),
+  field('links', 'Array(Tuple(trace_id String, span_id String, attributes Map(String, String)))', 'links', {
+    write: (v: SpanLink[]) => v.map((l) => ({ trace_id: l.traceId, span_id: l.spanId, attributes: l.attributes })),
+    views: [
+      view(
+        'links',
+        span,
+        'links',
+        { type: 'array', items: { type: 'object', properties: { traceId: S, spanId: S }, required: ['traceId', 'spanId'] } },
+        (v: { trace_id: string; span_id: string }[]) => v.map((l) => ({ traceId: l.trace_id, spanId: l.span_id })),
+      ),
+    ] as const,
+  }),
+  boolField('context_resolved', 'contextResolved', {
+    name: 'contextResolved', level: detail, description: "False while the span's trace context (tenant, request type) was not yet known at ingest",
+  }),
+  field('_version', 'UInt64', 'version', { write: (v: number) => v }),
+  { column: '_ingested_at', type: 'DateTime64(3)', key: null, insert: false, views: [] } satisfies Field<null, never, readonly []>,
+] as const;
+
+/** The span row as the collector builds it and the store writes it. */
+export type SpanRow = RowOf<(typeof SPAN_FIELDS)[number]>;
+/** One span of a trace in the public (camelCase) shape; attributes, events and texts excluded. */
+export type TraceSpanRecord = PublicOf<(typeof SPAN_FIELDS)[number], 'span'>;
+/** One span with everything stored about it (the span-detail read). */
+export type SpanDetailRecord = PublicOf<(typeof SPAN_FIELDS)[number], 'detail'>;
+
+const ALL: readonly Field[] = SPAN_FIELDS as unknown as readonly Field[];
+const INSERT_FIELDS = ALL.filter((f) => f.insert);
+
+/** The insert column list (order of serializeSpanRow's values). */
+export const SPAN_COLUMNS: readonly string[] = INSERT_FIELDS.map((f) => f.column);
+
+// Per insert column: the value to write, from the row. Built once from the table.
+const WRITERS: readonly ((r: SpanRow) => unknown)[] = INSERT_FIELDS.map((f) => {
+  if (f.key === null) return f.derive as (r: SpanRow) => unknown;
+  const key = f.key as keyof SpanRow;
+  const write = f.write as ((v: unknown) => unknown) | undefined;
+  return write ? (r: SpanRow) => write(r[key]) : (r: SpanRow) => r[key];
+});
+
+/** One JSONCompactEachRow line (with trailing newline), values in SPAN_COLUMNS order. */
+export function serializeSpanRow(r: SpanRow): string {
+  const values = new Array<unknown>(WRITERS.length);
+  for (let i = 0; i < WRITERS.length; i++) values[i] = WRITERS[i]!(r);
+  return JSON.stringify(values) + '\n';
+}
+
+/** Public views of the span at a level, in table order. */
+export const SPAN_VIEWS: Readonly<Record<PublicLevel, ReturnType<typeof publicViews>>> = {
+  span: publicViews(ALL, 'span'),
+  detail: publicViews(ALL, 'detail'),
+};
+
+/** SELECT list (trusted text) whose rows `toSpanRecord` / `toSpanDetail` map; read from `spans FINAL`. */
+export const SPAN_SELECT_TEXT = selectList(SPAN_VIEWS.span);
+export const SPAN_DETAIL_SELECT_TEXT = selectList(SPAN_VIEWS.detail);
+
+export function toSpanRecord(raw: Record<string, unknown>): TraceSpanRecord {
+  return mapRow(SPAN_VIEWS.span, raw) as TraceSpanRecord;
+}
+export function toSpanDetail(raw: Record<string, unknown>): SpanDetailRecord {
+  return mapRow(SPAN_VIEWS.detail, raw) as SpanDetailRecord;
+}
+
+/**
+ * JSON Schemas of the public span (REST / OpenAPI components): `Span` as listed in a trace,
+ * `SpanDetail` with attributes, events and texts. Generated from SPAN_FIELDS.
+ */
+export const SPAN_JSON_SCHEMA = objectSchema(SPAN_VIEWS.span, 'One span. Times are ISO 8601 with microseconds; money is USD.');
+export const SPAN_DETAIL_JSON_SCHEMA = objectSchema(SPAN_VIEWS.detail, 'One span with everything stored about it.');
