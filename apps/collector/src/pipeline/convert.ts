@@ -1,7 +1,7 @@
 import { attrToString, validateSpanIds, type Attributes, type TraceRequest } from '@plumb/otlp';
 import type { PriceCatalog } from '@plumb/pricing';
 import { normalizeSpan, type SemconvOptions } from '@plumb/semconv';
-import type { SpanRow, StatusCode } from '@plumb/store';
+import { promoteRow, resourceColumns, type SpanRow, type StatusCode } from '@plumb/store';
 
 export interface ConvertOptions {
   semconv: SemconvOptions;
@@ -59,6 +59,8 @@ export function convertRequest(
   const counter = { truncated: 0 };
   for (const rs of req.resourceSpans) {
     const resourceAttributes = flatten(rs.resource, opts.maxAttributeLength, counter);
+    // Hash and promoted keys, once per resource; the map itself is written once per hash.
+    const resource = resourceColumns(resourceAttributes);
     for (const ss of rs.scopeSpans) {
       for (const span of ss.spans) {
         received++;
@@ -85,7 +87,7 @@ export function convertRequest(
             pricingStatus = 'unpriced';
           }
         }
-        rows.push({
+        const row: SpanRow = {
           projectId,
           traceId: span.traceId,
           spanId: span.spanId,
@@ -97,7 +99,7 @@ export function convertRequest(
           service: n.serviceName,
           serviceVersion: n.serviceVersion,
           environment: n.environment,
-          host: resourceAttributes['host.name'] ?? '',
+          ...resource,
           scopeName: ss.scope.name,
           startTimeUnixNano: span.startTimeUnixNano,
           endTimeUnixNano: span.endTimeUnixNano,
@@ -131,6 +133,7 @@ export function convertRequest(
           inputText: n.inputText,
           outputText: n.outputText,
           attributes: flatten(span.attributes, opts.maxAttributeLength, counter),
+          attributesPromoted: 0,
           resourceAttributes,
           events: span.events.map((e) => ({
             timeUnixNano: e.timeUnixNano,
@@ -140,7 +143,10 @@ export function convertRequest(
           links: span.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: flatten(l.attributes, opts.maxAttributeLength, counter) })),
           contextResolved: false,
           version: ingestMs,
-        });
+        };
+        // Attributes a column already holds are not stored twice (rebuilt for span detail).
+        promoteRow(row);
+        rows.push(row);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { SPAN_COLUMNS, correctTraceContext, serializeSpanRow, type Store } from '@plumb/store';
+import { correctTraceContext, insertSpanBatch, serializeResourceRow, serializeSpanRow, type Store } from '@plumb/store';
 import type { CollectorMetrics } from '../metrics.ts';
 import type { Wal } from '../wal.ts';
 import type { ContextCorrection, QueuedRow } from './types.ts';
@@ -9,14 +9,20 @@ export interface WriterOptions {
 }
 
 interface Batch {
+  /** One `spans` line per row. */
   parts: string[];
+  /** `span_resources` lines of resources first seen in this batch (written before the spans). */
+  resources: string[];
   /** WAL segment of each part (row). */
   segs: number[];
   bytes: number;
   rows: number;
 }
 
-const emptyBatch = (): Batch => ({ parts: [], segs: [], bytes: 0, rows: 0 });
+const emptyBatch = (): Batch => ({ parts: [], resources: [], segs: [], bytes: 0, rows: 0 });
+
+/** Resource hashes this process has queued for writing; past this many, it starts over. */
+const MAX_KNOWN_RESOURCES = 100_000;
 
 /**
  * ClickHouse errors that retrying cannot fix: the data itself is unacceptable (parse, type,
@@ -46,6 +52,9 @@ export class Writer {
   private closed = false;
   backlogBytes = 0;
   backlogRows = 0;
+  /** `project hash` of resources already queued: each resource is written once per process
+   *  (another collector or a restart writes it again; span_resources collapses the copies). */
+  private readonly knownResources = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -63,7 +72,17 @@ export class Writer {
   enqueue(rows: QueuedRow[]): void {
     const b = this.batch;
     for (const q of rows) {
-      const line = serializeSpanRow(q.row);
+      const r = q.row;
+      const resourceKey = `${r.projectId} ${r.resourceHash}`;
+      if (!this.knownResources.has(resourceKey)) {
+        if (this.knownResources.size >= MAX_KNOWN_RESOURCES) this.knownResources.clear();
+        this.knownResources.add(resourceKey);
+        const res = serializeResourceRow(r.projectId, r.resourceHash, r.resourceAttributes);
+        b.resources.push(res);
+        b.bytes += res.length;
+        this.backlogBytes += res.length;
+      }
+      const line = serializeSpanRow(r);
       b.parts.push(line);
       b.bytes += line.length;
       b.rows++;
@@ -107,7 +126,7 @@ export class Writer {
   }
 
   private async insertWithRetry(batch: Batch): Promise<void> {
-    const dropped = await this.insertOrIsolate(batch.parts);
+    const dropped = await this.insertOrIsolate(batch.parts, batch.resources);
     this.failures = 0;
     this.backlogBytes -= batch.bytes;
     this.backlogRows -= batch.rows;
@@ -122,13 +141,17 @@ export class Writer {
     }
   }
 
-  /** Inserts `parts`; returns how many rows were dropped as unacceptable to the store. */
-  private async insertOrIsolate(parts: string[]): Promise<number> {
+  /**
+   * Inserts `parts` (and the batch's new resources, at the top level only); returns how many
+   * rows were dropped as unacceptable to the store.
+   */
+  private async insertOrIsolate(parts: string[], resources: string[] = []): Promise<number> {
     const body = Buffer.from(parts.join(''), 'utf8');
+    const resourceBody = resources.length > 0 ? Buffer.from(resources.join(''), 'utf8') : null;
     for (let attempt = 0; ; attempt++) {
       const t0 = performance.now();
       try {
-        await this.store.insertRaw('spans', SPAN_COLUMNS, body);
+        await insertSpanBatch(this.store, body, resourceBody);
         this.metrics.insertSeconds.observe((performance.now() - t0) / 1000);
         return 0;
       } catch (err) {

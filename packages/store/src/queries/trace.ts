@@ -1,6 +1,7 @@
 import { sql, unsafeRaw } from '../sql.ts';
 import type { Store } from '../store.ts';
-import { SPAN_DETAIL_SELECT_TEXT, toSpanDetail, toSpanRecord, type SpanDetailRecord, type TraceSpanRecord } from '../schema/spans.ts';
+import { SPAN_DETAIL_SELECT_TEXT, resourceHashOf, toSpanDetail, toSpanRecord, type SpanDetailRecord, type TraceSpanRecord } from '../schema/spans.ts';
+import { param } from '../sql.ts';
 import { SPAN_SELECT, traceBounds } from './rows.ts';
 
 export interface TraceDetail {
@@ -29,5 +30,9 @@ export async function getSpanDetail(store: Store, projectId: string, traceId: st
     FROM spans FINAL
     WHERE project_id = ${projectId} AND trace_id = ${traceId} AND span_id = ${spanId} AND ${traceBounds(projectId, [traceId])}
     LIMIT 1`);
-  return row ? toSpanDetail(row) : null;
+  if (!row) return null;
+  // The resource is stored once per resource (span_resources); FINAL collapses re-writes.
+  const [res] = await store.query<{ attributes: Record<string, string> }>(sql`SELECT attributes FROM span_resources FINAL
+    WHERE project_id = ${projectId} AND resource_hash = ${param(resourceHashOf(row), 'UInt64')} LIMIT 1`);
+  return toSpanDetail(row, res?.attributes ?? {});
 }

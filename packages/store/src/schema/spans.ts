@@ -13,6 +13,8 @@ import {
   ISO_TIME, NUM, S, STR_MAP, boolField, countField, derivedField, field, mapRow, objectSchema, publicViews,
   selectList, strField, view, type Field, type PublicLevel, type PublicOf, type RowOf,
 } from './field.ts';
+import { PROMOTED_ATTRIBUTES, restoreAttributes } from './promoted.ts';
+import { RESOURCE_FIELDS } from './resources.ts';
 
 export interface SpanEvent {
   timeUnixNano: bigint;
@@ -71,6 +73,11 @@ export const SPAN_FIELDS = [
   strField('service_version', LC, 'serviceVersion', { name: 'serviceVersion', level: detail }),
   strField('environment', LC, 'environment', { name: 'environment', level: detail }),
   strField('host', LC, 'host', { name: 'host', level: span, description: '`host.name` of the resource' }),
+  // The rest of the resource lives once per resource in span_resources (resources.ts).
+  field('resource_hash', 'UInt64', 'resourceHash', { write: (v: string) => v }),
+  strField('service_instance', LC, 'serviceInstance', { name: 'serviceInstance', level: detail, description: '`service.instance.id` of the resource' }),
+  strField('k8s_namespace', LC, 'k8sNamespace', { name: 'k8sNamespace', level: detail, description: '`k8s.namespace.name` of the resource' }),
+  strField('k8s_pod', LC, 'k8sPod', { name: 'k8sPod', level: detail, description: '`k8s.pod.name` of the resource' }),
   strField('scope_name', LC, 'scopeName', { name: 'scopeName', level: detail }),
   time('start_time', 'startTimeUnixNano', 'startTime'),
   time('end_time', 'endTimeUnixNano', 'endTime'),
@@ -133,10 +140,8 @@ export const SPAN_FIELDS = [
     write: (v: Record<string, string>) => v,
     views: [view('attributes', detail, 'attributes', STR_MAP, (v: Record<string, string>) => v)] as const,
   }),
-  field('resource_attributes', 'Map(LowCardinality(String), String)', 'resourceAttributes', {
-    write: (v: Record<string, string>) => v,
-    views: [view('resourceAttributes', detail, 'resource_attributes', STR_MAP, (v: Record<string, string>) => v)] as const,
-  }),
+  // Bit i: PROMOTED_ATTRIBUTES[i] left out of `attributes` (its column holds it; promoted.ts).
+  field('attributes_promoted', 'UInt32', 'attributesPromoted', { write: (v: number) => v }),
   field('events', 'Array(Tuple(time DateTime64(9), name String, attributes Map(String, String)))', 'events', {
     // Named tuples as objects: the default input_format_json_named_tuples_as_objects=1.
     write: (v: SpanEvent[]) => v.map((e) => ({ time: nanosToDateTime64(e.timeUnixNano), name: e.name, attributes: e.attributes })),
@@ -169,12 +174,15 @@ export const SPAN_FIELDS = [
   { column: '_ingested_at', type: 'DateTime64(3)', key: null, insert: false, views: [] } satisfies Field<null, never, readonly []>,
 ] as const;
 
-/** The span row as the collector builds it and the store writes it. */
-export type SpanRow = RowOf<(typeof SPAN_FIELDS)[number]>;
+/**
+ * The span row as the collector builds it and the store writes it: the spans columns plus the
+ * resource (written to span_resources once per resource hash, resources.ts).
+ */
+export type SpanRow = RowOf<(typeof SPAN_FIELDS)[number] | (typeof RESOURCE_FIELDS)[number]>;
 /** One span of a trace in the public (camelCase) shape; attributes, events and texts excluded. */
 export type TraceSpanRecord = PublicOf<(typeof SPAN_FIELDS)[number], 'span'>;
 /** One span with everything stored about it (the span-detail read). */
-export type SpanDetailRecord = PublicOf<(typeof SPAN_FIELDS)[number], 'detail'>;
+export type SpanDetailRecord = PublicOf<(typeof SPAN_FIELDS)[number], 'detail'> & { resourceAttributes: Record<string, string> };
 
 const ALL: readonly Field[] = SPAN_FIELDS as unknown as readonly Field[];
 const INSERT_FIELDS = ALL.filter((f) => f.insert);
@@ -186,11 +194,11 @@ export const SPAN_COLUMNS: readonly string[] = INSERT_FIELDS.map((f) => f.column
 const WRITERS: readonly ((r: SpanRow) => unknown)[] = INSERT_FIELDS.map((f) => {
   if (f.key === null) return f.derive as (r: SpanRow) => unknown;
   const key = f.key as keyof SpanRow;
-  const write = f.write as ((v: unknown) => unknown) | undefined;
+  const write = f.write?.bind(f) as ((v: unknown) => unknown) | undefined;
   return write ? (r: SpanRow) => write(r[key]) : (r: SpanRow) => r[key];
 });
 
-/** One JSONCompactEachRow line (with trailing newline), values in SPAN_COLUMNS order. */
+/** One JSONCompactEachRow line of `spans` (with trailing newline), values in SPAN_COLUMNS order. */
 export function serializeSpanRow(r: SpanRow): string {
   const values = new Array<unknown>(WRITERS.length);
   for (let i = 0; i < WRITERS.length; i++) values[i] = WRITERS[i]!(r);
@@ -203,20 +211,37 @@ export const SPAN_VIEWS: Readonly<Record<PublicLevel, ReturnType<typeof publicVi
   detail: publicViews(ALL, 'detail'),
 };
 
-/** SELECT list (trusted text) whose rows `toSpanRecord` / `toSpanDetail` map; read from `spans FINAL`. */
+/** SELECT list (trusted text) whose rows `toSpanRecord` maps; read from `spans FINAL`. */
 export const SPAN_SELECT_TEXT = selectList(SPAN_VIEWS.span);
-export const SPAN_DETAIL_SELECT_TEXT = selectList(SPAN_VIEWS.detail);
+/** SELECT list for `toSpanDetail`: the detail views plus what rebuilding attributes and the resource needs. */
+export const SPAN_DETAIL_SELECT_TEXT = `${selectList(SPAN_VIEWS.detail)}, toString(resource_hash) AS _resourceHash, attributes_promoted AS _attributesPromoted`;
 
 export function toSpanRecord(raw: Record<string, unknown>): TraceSpanRecord {
   return mapRow(SPAN_VIEWS.span, raw) as TraceSpanRecord;
 }
-export function toSpanDetail(raw: Record<string, unknown>): SpanDetailRecord {
-  return mapRow(SPAN_VIEWS.detail, raw) as SpanDetailRecord;
+
+/** Public name of the view of each row property (for rebuilding promoted attributes). */
+const PUBLIC_NAME = new Map(ALL.flatMap((f) => (f.key !== null && f.views[0] ? [[f.key, f.views[0].name] as const] : [])));
+const PROMOTED_SOURCES = PROMOTED_ATTRIBUTES.map((pa) => pa.row);
+
+/** A selected detail row (+ its resource map) → the public detail, promoted attributes put back. */
+export function toSpanDetail(raw: Record<string, unknown>, resourceAttributes: Record<string, string>): SpanDetailRecord {
+  const d = mapRow(SPAN_VIEWS.detail, raw) as Omit<SpanDetailRecord, 'resourceAttributes'>;
+  const values: Record<string, string | number> = {};
+  for (const k of PROMOTED_SOURCES) values[k] = (d as unknown as Record<string, string | number>)[PUBLIC_NAME.get(k)!]!;
+  const attributes = restoreAttributes(d.attributes, Number(raw._attributesPromoted ?? 0), values as Parameters<typeof restoreAttributes>[2]);
+  return { ...d, attributes, resourceAttributes };
 }
+
+/** The resource hash selected with SPAN_DETAIL_SELECT_TEXT. */
+export const resourceHashOf = (raw: Record<string, unknown>): string => String(raw._resourceHash);
 
 /**
  * JSON Schemas of the public span (REST / OpenAPI components): `Span` as listed in a trace,
  * `SpanDetail` with attributes, events and texts. Generated from SPAN_FIELDS.
  */
 export const SPAN_JSON_SCHEMA = objectSchema(SPAN_VIEWS.span, 'One span. Times are ISO 8601 with microseconds; money is USD.');
-export const SPAN_DETAIL_JSON_SCHEMA = objectSchema(SPAN_VIEWS.detail, 'One span with everything stored about it.');
+export const SPAN_DETAIL_JSON_SCHEMA = objectSchema(
+  [...SPAN_VIEWS.detail, view('resourceAttributes', 'detail', '', STR_MAP)],
+  'One span with everything stored about it.',
+);
