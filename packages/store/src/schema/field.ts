@@ -45,6 +45,9 @@ export interface Field<K extends string | null = string | null, T = unknown, V e
 
 const identity = <X>(x: X): X => x;
 
+/** The identity writer: the row value is written as is (the compiled serializer inlines it). */
+export const asIs = <T>(v: T): T => v;
+
 /** A public view whose selected value is the public value. */
 export function view<P, const N extends string, const L extends PublicLevel>(
   name: N,
@@ -135,3 +138,27 @@ type ValueOf<V> = V extends { read: (raw: never) => infer P } ? P : never;
 export type PublicOf<F extends Field, L extends PublicLevel> = {
   -readonly [V in ViewAt<F['views'][number], L> as V['name']]: ValueOf<V>;
 };
+
+const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * A JSONCompactEachRow serializer for `fields` (insert columns, in order), compiled once into a
+ * function with one static property read per column: a loop over per-column closures reads
+ * the row with megamorphic keyed loads and cost ~2x as much per row. Keys come from the field
+ * table and are checked to be identifiers, so the generated source holds nothing else.
+ */
+export function compileSerializer<R>(fields: readonly Field[]): (row: R) => string {
+  const writers: ((v: unknown) => unknown)[] = [];
+  const parts = fields.map((f) => {
+    if (f.key === null) {
+      writers.push(f.derive!.bind(f) as (v: unknown) => unknown);
+      return `w[${writers.length - 1}](r)`;
+    }
+    if (!IDENTIFIER.test(f.key)) throw new Error(`field key is not an identifier: ${f.key}`);
+    if (!f.write || f.write === asIs) return `r.${f.key}`;
+    writers.push(f.write.bind(f) as (v: unknown) => unknown);
+    return `w[${writers.length - 1}](r.${f.key})`;
+  });
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval -- generated from the field table (see above)
+  return new Function('w', `return (r) => JSON.stringify([${parts.join(', ')}]) + '\\n';`)(writers) as (row: R) => string;
+}

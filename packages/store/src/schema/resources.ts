@@ -7,12 +7,12 @@
  * before and after the upgrade may have two rows, which is harmless.
  */
 import { createHash } from 'node:crypto';
-import { field, type Field } from './field.ts';
+import { asIs, field, type Field } from './field.ts';
 
 export const RESOURCE_FIELDS = [
-  field('project_id', 'LowCardinality(String)', 'projectId', { write: (v: string) => v }),
-  field('resource_hash', 'UInt64', 'resourceHash', { write: (v: string) => v }),
-  field('attributes', 'Map(LowCardinality(String), String)', 'resourceAttributes', { write: (v: Record<string, string>) => v }),
+  field('project_id', 'LowCardinality(String)', 'projectId', { write: asIs<string> }),
+  field('resource_hash', 'UInt64', 'resourceHash', { write: asIs<string> }),
+  field('attributes', 'Map(LowCardinality(String), String)', 'resourceAttributes', { write: asIs<Record<string, string>> }),
   { column: 'first_seen', type: 'DateTime64(3)', key: null, insert: false, views: [] } satisfies Field<null, never, readonly []>,
 ] as const;
 

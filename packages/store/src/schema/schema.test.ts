@@ -10,7 +10,7 @@ import { insertSpanBatch } from '../spans.ts';
 import { getSpanDetail } from '../queries/trace.ts';
 import { attributeEquals, promoteAttributes, PROMOTED_ATTRIBUTES, restoreAttributes } from './promoted.ts';
 import { RESOURCE_FIELDS, resourceColumns, serializeResourceRow } from './resources.ts';
-import { SPAN_COLUMNS, SPAN_DETAIL_JSON_SCHEMA, SPAN_FIELDS, SPAN_JSON_SCHEMA, serializeSpanRow, type SpanRow } from './spans.ts';
+import { nanosToDateTime64, SPAN_COLUMNS, SPAN_DETAIL_JSON_SCHEMA, SPAN_FIELDS, SPAN_JSON_SCHEMA, serializeSpanRow, type SpanRow } from './spans.ts';
 
 let store: Store;
 beforeAll(async () => {
@@ -56,6 +56,13 @@ describe('span field table', () => {
     const [back] = await store.query<{ d: string; c: string; f: string; h: string; i: string }>(sql`SELECT toString(duration_ns) AS d,
       toString(cost_usd) AS c, finish_reason AS f, host AS h, service_instance AS i FROM spans WHERE project_id = 'p'`);
     expect(back).toEqual({ d: '499999999', c: '0.000000000001', f: 'stop', h: 'h-1', i: 'i-1' });
+  });
+
+  it('writes nanosecond times exactly', () => {
+    expect(nanosToDateTime64(1_700_000_000_000_000_001n)).toBe('1700000000.000000001');
+    expect(nanosToDateTime64(1_000_000_000n)).toBe('1.000000000');
+    expect(nanosToDateTime64(999_999_999n)).toBe('0.999999999');
+    expect(nanosToDateTime64(5n)).toBe('0.000000005');
   });
 
   it('derives the public JSON Schemas with camelCase names', () => {

@@ -10,7 +10,7 @@
  */
 import { isoFromMicros } from '../semantic/errors.ts';
 import {
-  ISO_TIME, NUM, S, STR_MAP, boolField, countField, derivedField, field, mapRow, objectSchema, publicViews,
+  asIs, compileSerializer, ISO_TIME, NUM, S, STR_MAP, boolField, countField, derivedField, field, mapRow, objectSchema, publicViews,
   selectList, strField, view, type Field, type PublicLevel, type PublicOf, type RowOf,
 } from './field.ts';
 import { PROMOTED_ATTRIBUTES, restoreAttributes } from './promoted.ts';
@@ -36,6 +36,11 @@ const NS_PER_S = 1_000_000_000n;
 
 /** Unix nanoseconds → "seconds.nanoseconds", which DateTime64(9) parses exactly. */
 export function nanosToDateTime64(ns: bigint): string {
+  // Digit slicing: BigInt division allocates and was a visible share of serialization.
+  if (ns >= NS_PER_S) {
+    const d = ns.toString();
+    return `${d.slice(0, -9)}.${d.slice(-9)}`;
+  }
   const s = ns / NS_PER_S;
   const frac = (ns % NS_PER_S).toString().padStart(9, '0');
   return `${s}.${frac}`;
@@ -66,7 +71,7 @@ export const SPAN_FIELDS = [
   strField('trace_state', 'String', 'traceState', { name: 'traceState', level: detail }),
   strField('name', LC, 'name', { name: 'name', level: span }),
   field('kind', 'UInt8', 'kind', {
-    write: (k: number) => k,
+    write: asIs<number>,
     views: [view('kind', span, 'kind', { enum: KINDS }, (k: number): SpanKindName => KINDS[k] ?? 'unspecified')] as const,
   }),
   strField('service', LC, 'service', { name: 'service', level: span }),
@@ -74,7 +79,7 @@ export const SPAN_FIELDS = [
   strField('environment', LC, 'environment', { name: 'environment', level: detail }),
   strField('host', LC, 'host', { name: 'host', level: span, description: '`host.name` of the resource' }),
   // The rest of the resource lives once per resource in span_resources (resources.ts).
-  field('resource_hash', 'UInt64', 'resourceHash', { write: (v: string) => v }),
+  field('resource_hash', 'UInt64', 'resourceHash', { write: asIs<string> }),
   strField('service_instance', LC, 'serviceInstance', { name: 'serviceInstance', level: detail, description: '`service.instance.id` of the resource' }),
   strField('k8s_namespace', LC, 'k8sNamespace', { name: 'k8sNamespace', level: detail, description: '`k8s.namespace.name` of the resource' }),
   strField('k8s_pod', LC, 'k8sPod', { name: 'k8sPod', level: detail, description: '`k8s.pod.name` of the resource' }),
@@ -89,7 +94,7 @@ export const SPAN_FIELDS = [
     [view('durationMs', span, 'duration_ns', NUM, (ns: number) => ns / 1e6)] as const,
   ),
   field('status_code', STATUS_TYPE, 'statusCode', {
-    write: (s: StatusCode) => s,
+    write: asIs<StatusCode>,
     views: [view('status', span, 'toString(status_code)', { enum: ['ok', 'error', 'unset'] }, (s: StatusCode) => s)] as const,
   }),
   strField('status_message', 'String', 'statusMessage', { name: 'statusMessage', level: span }),
@@ -118,30 +123,30 @@ export const SPAN_FIELDS = [
   countField('reasoning_tokens', 'reasoningTokens', 'reasoningTokens'),
   boolField('usage_counted', 'usageCounted', { name: 'usageCounted', level: span, description: "False for wrappers that repeat their children's usage" }),
   field('ttft_ms', 'Nullable(Float64)', 'ttftMs', {
-    write: (v: number | null) => v,
+    write: asIs<number | null>,
     views: [view('ttftMs', span, 'ttft_ms', { type: ['number', 'null'] }, (v: number | null) => v)] as const,
   }),
   field('cost_usd', 'Decimal(18, 12)', 'costUsd', {
     // Decimal string with up to 12 fractional digits (exact).
-    write: (v: string) => v,
+    write: asIs<string>,
     views: [
       view('costUsd', span, 'toString(cost_usd)', { ...NUM, description: 'USD; exact in storage, a JSON number here' }, (v: string) => Number(v)),
       view('costUsdExact', detail, 'toString(cost_usd)', { ...S, description: 'The exact cost as decimal text' }, (v: string) => v),
     ] as const,
   }),
   field('pricing_status', PRICING_TYPE, 'pricingStatus', {
-    write: (v: PricingStatus) => v,
+    write: asIs<PricingStatus>,
     views: [view('pricingStatus', span, 'toString(pricing_status)', { enum: ['none', 'priced', 'unpriced'] }, (v: PricingStatus) => v)] as const,
   }),
   strField('price_id', LC, 'priceId', { name: 'priceId', level: span }),
   strField('input_text', 'String', 'inputText', { name: 'inputText', level: detail }),
   strField('output_text', 'String', 'outputText', { name: 'outputText', level: detail }),
   field('attributes', 'Map(LowCardinality(String), String)', 'attributes', {
-    write: (v: Record<string, string>) => v,
+    write: asIs<Record<string, string>>,
     views: [view('attributes', detail, 'attributes', STR_MAP, (v: Record<string, string>) => v)] as const,
   }),
   // Bit i: PROMOTED_ATTRIBUTES[i] left out of `attributes` (its column holds it; promoted.ts).
-  field('attributes_promoted', 'UInt32', 'attributesPromoted', { write: (v: number) => v }),
+  field('attributes_promoted', 'UInt32', 'attributesPromoted', { write: asIs<number> }),
   field('events', 'Array(Tuple(time DateTime64(9), name String, attributes Map(String, String)))', 'events', {
     // Named tuples as objects: the default input_format_json_named_tuples_as_objects=1.
     write: (v: SpanEvent[]) => v.map((e) => ({ time: nanosToDateTime64(e.timeUnixNano), name: e.name, attributes: e.attributes })),
@@ -170,7 +175,7 @@ export const SPAN_FIELDS = [
   boolField('context_resolved', 'contextResolved', {
     name: 'contextResolved', level: detail, description: "False while the span's trace context (tenant, request type) was not yet known at ingest",
   }),
-  field('_version', 'UInt64', 'version', { write: (v: number) => v }),
+  field('_version', 'UInt64', 'version', { write: asIs<number> }),
   { column: '_ingested_at', type: 'DateTime64(3)', key: null, insert: false, views: [] } satisfies Field<null, never, readonly []>,
 ] as const;
 
@@ -190,20 +195,8 @@ const INSERT_FIELDS = ALL.filter((f) => f.insert);
 /** The insert column list (order of serializeSpanRow's values). */
 export const SPAN_COLUMNS: readonly string[] = INSERT_FIELDS.map((f) => f.column);
 
-// Per insert column: the value to write, from the row. Built once from the table.
-const WRITERS: readonly ((r: SpanRow) => unknown)[] = INSERT_FIELDS.map((f) => {
-  if (f.key === null) return f.derive as (r: SpanRow) => unknown;
-  const key = f.key as keyof SpanRow;
-  const write = f.write?.bind(f) as ((v: unknown) => unknown) | undefined;
-  return write ? (r: SpanRow) => write(r[key]) : (r: SpanRow) => r[key];
-});
-
 /** One JSONCompactEachRow line of `spans` (with trailing newline), values in SPAN_COLUMNS order. */
-export function serializeSpanRow(r: SpanRow): string {
-  const values = new Array<unknown>(WRITERS.length);
-  for (let i = 0; i < WRITERS.length; i++) values[i] = WRITERS[i]!(r);
-  return JSON.stringify(values) + '\n';
-}
+export const serializeSpanRow: (r: SpanRow) => string = compileSerializer<SpanRow>(INSERT_FIELDS);
 
 /** Public views of the span at a level, in table order. */
 export const SPAN_VIEWS: Readonly<Record<PublicLevel, ReturnType<typeof publicViews>>> = {
