@@ -30,6 +30,7 @@ function llmTrace(tenant: string, opts: { model?: string; input?: number; output
       attributes: {
         'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': opts.model ?? 'gpt-4o',
         'gen_ai.usage.input_tokens': opts.input ?? 1000, 'gen_ai.usage.output_tokens': opts.output ?? 200,
+        'llm.response.finish_reason': 'max_tokens',
       },
     },
   ];
@@ -45,12 +46,13 @@ describe('collector over HTTP on the embedded engine', () => {
     await t.collector.flush();
     const rows = await t.store.query<Record<string, unknown>>(sql`
       SELECT span_id, tenant, request_type, operation, category, provider, request_model, input_tokens, output_tokens,
-             toString(cost_usd) AS cost, pricing_status, price_id, context_resolved, service
+             toString(cost_usd) AS cost, pricing_status, price_id, context_resolved, service, finish_reason
       FROM spans FINAL WHERE trace_id = ${tr.traceId} ORDER BY start_time`);
     expect(rows).toHaveLength(2);
     expect(rows[1]).toMatchObject({
       span_id: tr.chat, tenant: 'acme', request_type: 'chat', operation: 'chat', category: 'llm', provider: 'openai',
       request_model: 'gpt-4o', input_tokens: 1000, output_tokens: 200, pricing_status: 'priced', context_resolved: true, service: 'test-svc',
+      finish_reason: 'length',
     });
     // gpt-4o: $2.50 / 1M input, $10 / 1M output → 0.0025 + 0.002
     expect(Number(rows[1]!.cost)).toBeCloseTo(0.0045, 12);

@@ -5,7 +5,7 @@
  * of the previous one (chDB and the HTTP client both insert off the JS thread).
  */
 import { PriceCatalog, picoToUsd } from '@plumb/pricing';
-import { SPAN_COLUMNS, type Store } from '@plumb/store';
+import { insertSpanBatch, type Store } from '@plumb/store';
 import { Rng } from './rng.ts';
 import { SpanRowWriter, type AttributeMode } from './rows.ts';
 import { Scenario } from './scenario.ts';
@@ -68,8 +68,8 @@ export function trafficWeight(ms: number, fromMs: number, toMs: number): number 
   return daily * weekly * growth;
 }
 
-async function insertRows(store: Store, body: Buffer): Promise<void> {
-  await store.insertRaw('spans', SPAN_COLUMNS, body);
+async function insertRows(store: Store, body: Buffer, resources: Buffer | null): Promise<void> {
+  await insertSpanBatch(store, body, resources);
 }
 
 export async function backfill(store: Store, o: BackfillOptions = {}): Promise<BackfillResult> {
@@ -98,6 +98,7 @@ export async function backfill(store: Store, o: BackfillOptions = {}): Promise<B
   const started = performance.now();
   let traces = 0;
   let lines: string[] = [];
+  let resourceLines: string[] = [];
   // Up to `concurrency` INSERTs in flight while the next chunk is generated.
   const inflight = new Set<Promise<void>>();
   let insertWaitMs = 0;
@@ -109,9 +110,11 @@ export async function backfill(store: Store, o: BackfillOptions = {}): Promise<B
   const flush = async (): Promise<void> => {
     if (lines.length === 0) return;
     const body = Buffer.from(lines.join(''), 'utf8');
+    const resources = resourceLines.length > 0 ? Buffer.from(resourceLines.join(''), 'utf8') : null;
     lines = [];
+    resourceLines = [];
     await waitFor(concurrency - 1);
-    const p: Promise<void> = insertRows(store, body).finally(() => inflight.delete(p));
+    const p: Promise<void> = insertRows(store, body, resources).finally(() => inflight.delete(p));
     // Awaited via waitFor; the no-op handler keeps a failure meanwhile from being "unhandled".
     p.catch(() => undefined);
     inflight.add(p);
@@ -126,7 +129,7 @@ export async function backfill(store: Store, o: BackfillOptions = {}): Promise<B
     while (writer.totals.spans < bucketTarget) {
       const t = scenario.next();
       const startMs = Math.min(b.start + Math.floor(placement.next() * b.len), toMs - Math.ceil(t.durationMs));
-      writer.write(t, startMs, lines);
+      writer.write(t, startMs, lines, resourceLines);
       traces++;
       if (lines.length >= chunkRows) await flush();
     }

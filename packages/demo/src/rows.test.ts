@@ -1,10 +1,10 @@
 import { PriceCatalog, usdToPico } from '@plumb/pricing';
-import { SPAN_COLUMNS } from '@plumb/store';
+import { PROMOTED_ATTRIBUTES, SPAN_COLUMNS } from '@plumb/store';
 import { describe, expect, it } from 'vitest';
 import { SpanRowWriter } from './rows.ts';
 import { generateTraces } from './scenario.ts';
 
-const col = (name: (typeof SPAN_COLUMNS)[number]) => SPAN_COLUMNS.indexOf(name);
+const col = (name: string) => SPAN_COLUMNS.indexOf(name);
 const START = Date.UTC(2026, 9, 1, 12);
 
 function rows(mode: 'full' | 'lean') {
@@ -60,11 +60,15 @@ describe('SpanRowWriter', () => {
     }
   });
 
-  it('keeps all attributes in full mode and only the non-column ones in lean mode', () => {
+  it('keeps all attributes in full mode (promoted ones recoverable) and only the non-column ones in lean mode', () => {
     const chatFull = parsed.find((r) => r[col('operation')] === 'chat' && r[col('status_code')] === 'ok')!;
-    expect(Object.keys(chatFull[col('attributes')] as object)).toEqual(
-      expect.arrayContaining(['gen_ai.request.model', 'gen_ai.usage.input_tokens', 'server.address']),
-    );
+    const fullKeys = Object.keys(chatFull[col('attributes')] as object);
+    expect(fullKeys).toEqual(expect.arrayContaining(['server.address', 'gen_ai.response.finish_reasons']));
+    // As the collector stores them: keys a column holds are flagged in attributes_promoted instead.
+    const mask = chatFull[col('attributes_promoted')] as number;
+    const promoted = PROMOTED_ATTRIBUTES.filter((_, i) => mask & (1 << i)).map((p) => p.key);
+    expect(promoted).toEqual(expect.arrayContaining(['gen_ai.request.model', 'gen_ai.usage.input_tokens']));
+    expect(fullKeys).not.toContain('gen_ai.request.model');
     const lean = rows('lean').parsed;
     const chatLean = lean.find((r) => r[col('operation')] === 'chat' && r[col('status_code')] === 'ok')!;
     const keys = Object.keys(chatLean[col('attributes')] as object);

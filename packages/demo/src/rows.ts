@@ -7,7 +7,7 @@
  * loop allocates little beyond the output strings.
  */
 import type { PriceCatalog, TokenUsage } from '@plumb/pricing';
-import { rowVersion, serializeSpanRow, type SpanRow } from '@plumb/store';
+import { promoteRow, resourceColumns, rowVersion, serializeResourceRow, serializeSpanRow, type SpanRow } from '@plumb/store';
 import { ENVIRONMENT, exceptionEvent, resourceAttributes, SCOPE_NAME, SERVICE_VERSION, spanAttributes } from './attributes.ts';
 import type { PlannedKind, PlannedTrace } from './scenario.ts';
 
@@ -17,7 +17,8 @@ const NS_PER_MS = 1_000_000n;
 const NONE: never[] = [];
 
 /**
- * 'full': the attribute map holds every span attribute, exactly as the collector stores it.
+ * 'full': every span attribute, exactly as the collector stores it (keys a column holds are
+ * flagged in attributes_promoted rather than repeated in the map; span detail rebuilds them).
  * 'lean': attributes already carried by a typed column (operation, provider, models, token
  * buckets, agent, tool, conversation, tenant, request type, user, error.type, messages, TTFT)
  * are left out of the map. No information is lost, rows are ~40% smaller, and the engine parses
@@ -61,11 +62,15 @@ export class SpanRowWriter {
       cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0, usageCounted: false, ttftMs: null,
       costUsd: '0', pricingStatus: 'none', priceId: '', inputText: '', outputText: '', attributes: {},
       resourceAttributes: {}, events: NONE, links: NONE, contextResolved: true, version: rowVersion(true, ingestMs),
+      attributesPromoted: 0, resourceHash: '0', serviceInstance: '', k8sNamespace: '', k8sPod: '',
     };
   }
 
-  /** Serialized rows of one trace starting at `startMs` (integer epoch ms), appended to `out`. */
-  write(t: PlannedTrace, startMs: number, out: string[]): void {
+  /**
+   * Serialized rows of one trace starting at `startMs` (integer epoch ms), appended to `out`;
+   * the `span_resources` line of each resource not written before, to `resourcesOut`.
+   */
+  write(t: PlannedTrace, startMs: number, out: string[], resourcesOut: string[] = []): void {
     const r = this.row;
     const u = this.usage;
     const baseNs = BigInt(startMs) * NS_PER_MS;
@@ -84,8 +89,8 @@ export class SpanRowWriter {
       r.name = s.name;
       r.kind = OTLP_KIND[s.kind];
       r.service = s.service;
-      r.resourceAttributes = this.resource(s.service);
-      r.host = r.resourceAttributes['host.name'] ?? '';
+      r.resourceAttributes = this.resource(s.service, resourcesOut);
+      Object.assign(r, resourceColumns(r.resourceAttributes));
       r.startTimeUnixNano = baseNs + BigInt(Math.round(s.startMs * 1e6));
       r.endTimeUnixNano = baseNs + BigInt(Math.round(s.endMs * 1e6));
       r.statusCode = s.status;
@@ -96,6 +101,8 @@ export class SpanRowWriter {
       r.provider = s.provider;
       r.requestModel = s.requestModel;
       r.responseModel = s.status === 'ok' ? s.responseModel : '';
+      // The scenario plans canonical reasons already ('stop' | 'length' | '').
+      r.finishReason = s.finishReason;
       r.agentName = owner.get(s.spanId) ?? '';
       r.toolName = s.toolName;
       r.inputTokens = u.inputTokens = s.inputTokens;
@@ -125,6 +132,8 @@ export class SpanRowWriter {
       r.inputText = s.inputMessages;
       r.outputText = s.outputMessages;
       r.attributes = stringAttributes(spanAttributes(t, s), this.attributeMode === 'lean' ? PROMOTED : null);
+      // As the collector does: keys a column holds are left out of the map (rebuilt on read).
+      promoteRow(r);
       const exception = exceptionEvent(s);
       r.events = exception ? [{ timeUnixNano: r.endTimeUnixNano, name: 'exception', attributes: exception }] : NONE;
       out.push(serializeSpanRow(r));
@@ -132,11 +141,12 @@ export class SpanRowWriter {
     this.totals.spans += t.spans.length;
   }
 
-  private resource(service: string): Record<string, string> {
+  private resource(service: string, resourcesOut: string[]): Record<string, string> {
     let attrs = this.resources.get(service);
     if (!attrs) {
       attrs = stringAttributes(resourceAttributes(service), null);
       this.resources.set(service, attrs);
+      resourcesOut.push(serializeResourceRow(this.row.projectId, resourceColumns(attrs).resourceHash, attrs));
     }
     return attrs;
   }

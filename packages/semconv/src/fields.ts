@@ -182,3 +182,17 @@ export const METADATA_KEYS = {
   tenant: ['tenant', 'tenant_id', 'tenantId', 'customer_id', 'customerId'],
   requestType: ['request_type', 'requestType'],
 } as const satisfies Record<string, readonly string[]>;
+
+/**
+ * Finish reason of a model call, best first; the first value of an array wins (see
+ * finish-reason.ts for the canonical set). The deprecated `gen_ai.output.messages[].finish_reason`
+ * is read only when none of these is present.
+ */
+export const FINISH_REASON_FIELDS = [
+  'gen_ai.response.finish_reasons',
+  'gen_ai.response.finish_reason',
+  'llm.finish_reason',
+  'llm.response.finish_reason',
+  'gen_ai.completion.0.finish_reason',
+  'ai.response.finishReason',
+] as const;

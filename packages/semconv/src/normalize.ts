@@ -11,6 +11,7 @@ import {
   type Signals,
 } from './classify.ts';
 import { readEvents } from './events.ts';
+import { firstFinishReason, normalizeFinishReason, outputMessagesFinishReason, type FinishReason } from './finish-reason.ts';
 import { METADATA_KEYS } from './fields.ts';
 import { unflatten } from './flattened.ts';
 import { normalizeProvider, openInferenceProvider } from './provider.ts';
@@ -111,6 +112,7 @@ export function normalizeSpan(
     inputText,
     outputText,
     reportedCostUsd: readCost(scan, schema),
+    finishReason: readFinishReason(scan, schema, events.outputMessages),
   };
 }
 
@@ -269,6 +271,13 @@ function firstText(scan: AttrScan, sources: readonly TextSource[], max: number):
     if (text !== '') return text;
   }
   return '';
+}
+
+function readFinishReason(scan: AttrScan, schema: Schema, eventOutput: unknown): FinishReason {
+  const reported = firstFinishReason(scan.raw(schema.finishReason));
+  if (reported !== '') return normalizeFinishReason(reported);
+  const messages = scan.get(schema.outputMessages) ?? eventOutput;
+  return messages === undefined ? '' : normalizeFinishReason(outputMessagesFinishReason(messages));
 }
 
 function isErrorLevel(level: string): boolean {

@@ -2,6 +2,7 @@ import type { Attributes } from '@plumb/otlp';
 import { AttrScan, KeyIndex } from './attr-index.ts';
 import {
   COST_FIELDS,
+  FINISH_REASON_FIELDS,
   JSON_FIELDS,
   RESOURCE_FIELDS,
   STRING_FIELDS,
@@ -29,6 +30,8 @@ export interface Schema {
   readonly outputText: readonly TextSource[];
   readonly tenant: number[];
   readonly requestType: number[];
+  readonly finishReason: number[];
+  readonly outputMessages: number;
 }
 
 function textSources(index: KeyIndex, keys: readonly string[]): TextSource[] {
@@ -52,6 +55,8 @@ function compile(options: SemconvOptions): Schema {
     outputText: textSources(index, TEXT_FIELDS.output),
     tenant,
     requestType,
+    finishReason: index.slots(FINISH_REASON_FIELDS),
+    outputMessages: index.slot('gen_ai.output.messages'),
   };
   // The scan is sized from the finished index, so it is created last.
   return { ...partial, scan: new AttrScan(index) };

@@ -1,3 +1,5 @@
+import type { FinishReason } from './finish-reason.ts';
+
 export type Category = 'llm' | 'agent' | 'tool' | 'retrieval' | 'chain' | 'other';
 
 export interface SemconvOptions {
@@ -82,6 +84,8 @@ export interface NormalizedSpan {
   /** Prompt / input messages as text (JSON when structured), truncated. */
   inputText: string;
   outputText: string;
+  /** Normalized finish reason of a model call (finish-reason.ts); '' when not reported. */
+  finishReason: FinishReason;
   /** Cost in USD when the sender reported one. */
   reportedCostUsd: number | null;
 }

@@ -15,9 +15,13 @@ export const CLIENT_SETTINGS = {
   do_not_merge_across_partitions_select_final: 1,
 } as const;
 
+/** chDB's zero-copy insert: the Buffer goes to the engine's (parallel) parser untouched. */
+export type RawInserter = (p: { table: string; columns: readonly string[]; format: string; values: Buffer }) => Promise<unknown>;
+
 interface EmbeddedHandle {
   path: string;
   client: ClickHouseClient;
+  rawInsert: RawInserter | null;
 }
 
 // chDB allows one data directory per process; Next.js route bundles and the collector must
@@ -56,8 +60,19 @@ export async function openClient(target: StoreTarget): Promise<ClickHouseClient>
     connection: connection as never,
     clickhouse_settings: { ...CLIENT_SETTINGS },
   } as never) as ClickHouseClient;
-  g[GLOBAL_KEY] = { path, client };
+  const ext = (connection as { chdb?: { rawInsert?: RawInserter } }).chdb;
+  g[GLOBAL_KEY] = { path, client, rawInsert: ext?.rawInsert ? (p) => ext.rawInsert!(p) : null };
   return client;
+}
+
+/**
+ * The embedded engine's raw insert for `client`, or null (a server, or a chDB without it).
+ * Through `client.exec` chDB would decode the body to a string and append it to the statement
+ * text (two copies of every batch on the JS thread, then the SQL parser over it).
+ */
+export function embeddedRawInserter(client: ClickHouseClient): RawInserter | null {
+  const handle = (globalThis as GlobalWithStore)[GLOBAL_KEY];
+  return handle && handle.client === client ? handle.rawInsert : null;
 }
 
 /** Closes the process-wide embedded client (tests, shutdown). */

@@ -1,11 +1,23 @@
 import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { StoreConfig } from './config.ts';
-import { closeEmbedded, openClient } from './connection.ts';
+import { closeEmbedded, embeddedRawInserter, openClient } from './connection.ts';
 import { loadMigrations, renderForCluster, type Migration } from './migrations.ts';
 import { render, sql, type SqlFragment } from './sql.ts';
 
 export type RawFormat = 'JSONCompactEachRow' | 'JSONEachRow' | 'TabSeparated';
+
+/**
+ * chDB's raw insert reports engine errors as `code: 'CHDB_INSERT'` with "Code: N." in the
+ * message; callers (the writer's permanent-error test) read the engine's code, as the client
+ * path gives it.
+ */
+function withEngineCode(err: unknown): unknown {
+  if (!(err instanceof Error)) return err;
+  const m = /\bCode: (\d+)\./.exec(err.message);
+  if (!m) return err;
+  return Object.assign(new Error(err.message.replace(/^Code: \d+\. (DB::Exception: )?/, ''), { cause: err }), { code: m[1] });
+}
 
 /**
  * The one place that talks to ClickHouse. Embedded (chDB) and server share every line here:
@@ -38,11 +50,21 @@ export class Store {
 
   /**
    * Inserts pre-serialized rows (one per line) in one INSERT. `client.insert` would re-encode
-   * JSON formats row by row, so the body goes through `exec` as is (HTTP body on a server,
-   * appended to the statement on chDB).
+   * JSON formats row by row, so the body goes as is: chDB's zero-copy raw insert when embedded,
+   * else through `exec` (the HTTP body on a server). `via: 'exec'` forces the second path
+   * (the ingest bench compares the two).
    */
-  async insertRaw(table: string, columns: readonly string[], body: Buffer | string, format: RawFormat = 'JSONCompactEachRow'): Promise<void> {
+  async insertRaw(table: string, columns: readonly string[], body: Buffer | string, format: RawFormat = 'JSONCompactEachRow', via: 'auto' | 'exec' = 'auto'): Promise<void> {
     for (const c of [table, ...columns]) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(c)) throw new Error(`invalid identifier ${JSON.stringify(c)}`);
+    const raw = via === 'auto' ? embeddedRawInserter(this.client) : null;
+    if (raw) {
+      try {
+        await raw({ table, columns, format, values: typeof body === 'string' ? Buffer.from(body) : body });
+      } catch (err) {
+        throw withEngineCode(err);
+      }
+      return;
+    }
     const result = await this.client.exec({
       query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT ${format}`,
       values: Readable.from([typeof body === 'string' ? Buffer.from(body) : body]),

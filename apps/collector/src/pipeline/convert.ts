@@ -1,7 +1,7 @@
 import { attrToString, parentIsRemote, truncateUtf16, validateSpanIds, type Attributes, type TraceRequest } from '@plumb/otlp';
 import type { PriceCatalog } from '@plumb/pricing';
 import { normalizeSpan, type SemconvOptions } from '@plumb/semconv';
-import type { SpanRow, StatusCode } from '@plumb/store';
+import { promoteRow, resourceColumns, type SpanRow, type StatusCode } from '@plumb/store';
 import { clampSpanKind, eventTime, MAX_TIME_NS, tokenOverflow } from './bounds.ts';
 
 export interface ConvertOptions {
@@ -61,6 +61,8 @@ export function convertRequest(
   const counter = { truncated: 0 };
   for (const rs of req.resourceSpans) {
     const resourceAttributes = flatten(rs.resource, opts.maxAttributeLength, counter);
+    // Hash and promoted keys, once per resource; the map itself is written once per hash.
+    const resource = resourceColumns(resourceAttributes);
     for (const ss of rs.scopeSpans) {
       for (const span of ss.spans) {
         received++;
@@ -94,7 +96,7 @@ export function convertRequest(
             pricingStatus = 'unpriced';
           }
         }
-        rows.push({
+        const row: SpanRow = {
           projectId,
           traceId: span.traceId,
           spanId: span.spanId,
@@ -107,7 +109,7 @@ export function convertRequest(
           service: n.serviceName,
           serviceVersion: n.serviceVersion,
           environment: n.environment,
-          host: resourceAttributes['host.name'] ?? '',
+          ...resource,
           scopeName: ss.scope.name,
           startTimeUnixNano: span.startTimeUnixNano,
           endTimeUnixNano: span.endTimeUnixNano,
@@ -119,7 +121,7 @@ export function convertRequest(
           provider: n.provider,
           requestModel: n.requestModel,
           responseModel: n.responseModel,
-          finishReason: '',
+          finishReason: n.finishReason,
           agentName: n.agentName,
           agentId: n.agentId,
           toolName: n.toolName,
@@ -141,6 +143,7 @@ export function convertRequest(
           inputText: n.inputText,
           outputText: n.outputText,
           attributes: flatten(span.attributes, opts.maxAttributeLength, counter),
+          attributesPromoted: 0,
           resourceAttributes,
           events: span.events.map((e) => ({
             timeUnixNano: eventTime(e.timeUnixNano, span.startTimeUnixNano),
@@ -150,7 +153,10 @@ export function convertRequest(
           links: span.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId, attributes: flatten(l.attributes, opts.maxAttributeLength, counter) })),
           contextResolved: false,
           version: ingestMs,
-        });
+        };
+        // Attributes a column already holds are not stored twice (rebuilt for span detail).
+        promoteRow(row);
+        rows.push(row);
       }
     }
   }

@@ -1,4 +1,4 @@
-import { SPAN_COLUMNS, serializeSpanRow, type Store } from '@plumb/store';
+import { insertSpanBatch, serializeResourceRow, serializeSpanRow, type Store } from '@plumb/store';
 import type { CollectorMetrics } from '../metrics.ts';
 import type { Wal } from '../wal.ts';
 import type { QueuedRow } from './types.ts';
@@ -24,14 +24,20 @@ const MAX_RETRY_MS = 5_000;
 class WriterAborted extends Error {}
 
 interface Batch {
+  /** One `spans` line per row. */
   parts: string[];
+  /** `span_resources` lines of resources first seen in this batch (written before the spans). */
+  resources: string[];
   /** WAL segment of each part (row). */
   segs: number[];
   bytes: number;
   rows: number;
 }
 
-const emptyBatch = (): Batch => ({ parts: [], segs: [], bytes: 0, rows: 0 });
+const emptyBatch = (): Batch => ({ parts: [], resources: [], segs: [], bytes: 0, rows: 0 });
+
+/** Resource hashes this process has queued for writing; past this many, it starts over. */
+const MAX_KNOWN_RESOURCES = 100_000;
 
 /**
  * ClickHouse errors that retrying cannot fix: the data itself is unacceptable (parse, type,
@@ -104,6 +110,9 @@ export class Writer {
   private lastGood: string | null = null;
   backlogBytes = 0;
   backlogRows = 0;
+  /** `project hash` of resources already queued: each resource is written once per process
+   *  (another collector or a restart writes it again; span_resources collapses the copies). */
+  private readonly knownResources = new Set<string>();
 
   constructor(
     private readonly store: Store,
@@ -132,7 +141,17 @@ export class Writer {
     if (this.backlogRows === 0) this.progressAt = Date.now();
     const b = this.batch;
     for (const q of rows) {
-      const line = serializeSpanRow(q.row);
+      const r = q.row;
+      const resourceKey = `${r.projectId} ${r.resourceHash}`;
+      if (!this.knownResources.has(resourceKey)) {
+        if (this.knownResources.size >= MAX_KNOWN_RESOURCES) this.knownResources.clear();
+        this.knownResources.add(resourceKey);
+        const res = serializeResourceRow(r.projectId, r.resourceHash, r.resourceAttributes);
+        b.resources.push(res);
+        b.bytes += res.length;
+        this.backlogBytes += res.length;
+      }
+      const line = serializeSpanRow(r);
       b.parts.push(line);
       b.bytes += line.length;
       b.rows++;
@@ -192,7 +211,7 @@ export class Writer {
   }
 
   private async insertWithRetry(batch: Batch): Promise<void> {
-    const dropped = await this.insertOrIsolate(batch.parts);
+    const dropped = await this.insertOrIsolate(batch.parts, batch.resources);
     this.failures = 0;
     this.progressAt = Date.now();
     this.backlogBytes -= batch.bytes;
@@ -208,10 +227,11 @@ export class Writer {
     }
   }
 
-  /** The one insert call of the writer. */
-  private async insertLines(parts: string[]): Promise<void> {
+  /** The one insert call of the writer: the batch's new resources (if any), then its spans. */
+  private async insertLines(parts: string[], resources: string[] = []): Promise<void> {
     const body = Buffer.from(parts.join(''), 'utf8');
-    await this.store.insertRaw('spans', SPAN_COLUMNS, body);
+    const resourceBody = resources.length > 0 ? Buffer.from(resources.join(''), 'utf8') : null;
+    await insertSpanBatch(this.store, body, resourceBody);
   }
 
   /** Whether the store is up: a ping, then the known-good row re-inserted (idempotent). */
@@ -226,8 +246,12 @@ export class Writer {
     }
   }
 
-  /** Inserts `parts`; returns how many rows were dropped as unacceptable to the store. */
-  private async insertOrIsolate(parts: string[]): Promise<number> {
+  /**
+   * Inserts `parts` (and the batch's new resources, at the top level only: halves retried after
+   * a bisection carry none, so a resource row the store refuses costs its resource, never the
+   * spans); returns how many rows were dropped as unacceptable to the store.
+   */
+  private async insertOrIsolate(parts: string[], resources: string[] = []): Promise<number> {
     const rowAttempts = this.opts.rowAttempts ?? 3;
     const base = this.opts.retryBaseMs ?? 200;
     let rowFailures = 0;
@@ -236,7 +260,7 @@ export class Writer {
       const t0 = performance.now();
       let err: unknown;
       try {
-        await this.insertLines(parts);
+        await this.insertLines(parts, resources);
         this.metrics.insertSeconds.observe((performance.now() - t0) / 1000);
         this.lastGood = parts[parts.length - 1]!;
         this.progressAt = Date.now();

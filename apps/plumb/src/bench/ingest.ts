@@ -1,27 +1,38 @@
-import { Collector, collectorConfigFromEnv, convertRequest, createCollectorServer, listen } from '@plumb/collector';
+import { Collector, collectorConfigFromEnv, createCollectorServer, listen } from '@plumb/collector';
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { decodeTraceRequestProtobuf } from '@plumb/otlp';
-import { PriceCatalog } from '@plumb/pricing';
-import { DEFAULT_SEMCONV_OPTIONS } from '@plumb/semconv';
-import { SPAN_COLUMNS, serializeSpanRow, sql, Store } from '@plumb/store';
+import { sql, Store } from '@plumb/store';
 
-import { buildTemplate, stamp } from './template.ts';
+import { rawInsertArms, type RawArm } from './ingest-raw.ts';
 
 export interface IngestBenchOptions {
   durationSec: number;
   exporters: number;
+  /** Rows per raw-insert arm (rounded to a multiple of 3 collector batches). */
+  rawRows: number;
+}
+
+/** Each lever as the ratio of the raw insert rates of its two arms (same run). */
+function levers(arms: RawArm[]): string {
+  const r = (name: string) => {
+    const a = arms.find((x) => x.name === name);
+    return a ? a.rows / a.seconds : NaN;
+  };
+  const x = (a: string, b: string) => `×${(r(a) / r(b)).toFixed(2)}`;
+  return `resource once ${x('hashed', 'wide')}, promoted attrs ${x('current', 'hashed')}, both ${x('current', 'wide')}, raw insert path ${x('current', 'exec')}, 3× inserts ${x('current3x', 'current')}, texts table ${x('texts-out', 'texts-in')}`;
 }
 
 const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
 
 /**
  * `plumb bench ingest`: collector + embedded engine in this process, load from a child process.
- * Prints accepted spans/s, export latency, peak RSS, and — in the same run — the raw engine
- * insert rate of the same rows pre-serialized, and the ratio of the two.
+ * Prints accepted and sustained spans/s, export latency, peak RSS, and — in the same run — the
+ * raw engine insert rate of the same rows pre-serialized in several layouts (the 0004 wide row,
+ * each slimming lever, the row the collector writes, and the issue's lean 27-column baseline),
+ * with the collector's ratio to its own row and to the lean row.
  */
 export async function benchIngest(opts: IngestBenchOptions): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'plumb-bench-ingest-'));
@@ -34,10 +45,15 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<void> {
 
   let peakRss = 0;
   let peakHeap = 0;
+  // rss() is cheap; the full memoryUsage() walks the heap spaces (1 % of the collector's
+  // thread at 10 Hz in the profile), so it is sampled once a second.
+  let ticks = 0;
   const sampler = setInterval(() => {
-    const m = process.memoryUsage();
-    peakRss = Math.max(peakRss, m.rss);
-    peakHeap = Math.max(peakHeap, m.heapTotal + m.external);
+    peakRss = Math.max(peakRss, process.memoryUsage.rss());
+    if (ticks++ % 10 === 0) {
+      const m = process.memoryUsage();
+      peakHeap = Math.max(peakHeap, m.heapTotal + m.external);
+    }
   }, 100);
 
   console.log(`bench ingest: ${opts.exporters} exporters × 512-span protobuf batches for ${opts.durationSec}s → collector + embedded chDB in one process (2 cores shared with the load generator)`);
@@ -59,30 +75,19 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<void> {
   const acceptedRate = load.accepted / (load.elapsedMs / 1000);
   const sustainedRate = load.accepted / ((load.elapsedMs + drainMs) / 1000);
 
-  // Raw engine: the same rows, pre-serialized, inserted in batches of the collector's size.
-  const template = buildTemplate(512);
-  const catalog = new PriceCatalog();
-  const batches: Buffer[] = [];
-  const rowsPerBatch = config.batchMaxRows;
-  const totalRaw = Math.max(rowsPerBatch * 5, Math.min(load.accepted, 200_000));
-  let parts: string[] = [];
-  let seq = 1_000_000_000;
-  for (let made = 0; made < totalRaw; ) {
-    const req = decodeTraceRequestProtobuf(stamp(template, seq++));
-    const { rows } = convertRequest(req, 'default', catalog, { semconv: DEFAULT_SEMCONV_OPTIONS, maxAttributeLength: 16384, maxTextLength: 32768 }, Date.now());
-    for (const r of rows) {
-      parts.push(serializeSpanRow(r));
-      if (parts.length === rowsPerBatch) {
-        batches.push(Buffer.from(parts.join('')));
-        parts = [];
-      }
-    }
-    made += rows.length;
-  }
-  await store.command(sql`CREATE TABLE spans_raw_bench AS spans`);
-  const rawStart = performance.now();
-  for (const b of batches) await store.insertRaw('spans_raw_bench', SPAN_COLUMNS, b);
-  const rawRate = (batches.length * rowsPerBatch) / ((performance.now() - rawStart) / 1000);
+  // Raw engine, same run: the bench's rows pre-serialized, one arm per row layout.
+  // --raw-rows 0 skips them (e.g. to profile the collector alone).
+  const arms = opts.rawRows > 0 ? await rawInsertArms(store, opts.rawRows, config.batchMaxRows) : [];
+  const rate = (a: RawArm) => a.rows / a.seconds;
+  const own = arms.find((a) => a.name === 'current');
+  const lean = arms.find((a) => a.name === 'lean');
+  const rawLines = own && lean
+    ? `  raw engine insert        ${own.rows} rows per arm, pre-serialized JSONCompactEachRow, ${config.batchMaxRows}-row inserts, arms interleaved
+${arms.map((a) => `    ${a.name.padEnd(9)} ${String(Math.round(rate(a))).padStart(7)} rows/s  ${String(Math.round(a.bytesPerRow)).padStart(5)} B/row  ${a.label}`).join('\n')}
+  levers (raw rate ratios) ${levers(arms)}
+  ratio collector/own row  ${(sustainedRate / rate(own)).toFixed(2)}   (sustained ÷ raw insert of the row the collector writes)
+  ratio collector/lean row ${(sustainedRate / rate(lean)).toFixed(2)}   (target ≥ 0.5)`
+    : '  raw engine insert        skipped (--raw-rows 0)';
 
   console.log(`
   requests                 ${load.requests} (${Object.entries(load.statuses).map(([s, n]) => `${s}: ${n}`).join(', ')})
@@ -91,8 +96,7 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<void> {
   sustained spans/s        ${Math.round(sustainedRate)} (including ${drainMs.toFixed(0)} ms to drain the queue)
   export latency           p50 ${load.p50.toFixed(0)} ms, p99 ${load.p99.toFixed(0)} ms, max ${load.max.toFixed(0)} ms
   peak RSS                 ${mib(peakRss)} (of which V8 heap + external buffers ${mib(peakHeap)}; the rest is the embedded engine)
-  raw engine insert        ${Math.round(rawRate)} rows/s (same rows, pre-serialized JSONCompactEachRow, ${rowsPerBatch}-row inserts)
-  ratio collector/raw      ${(sustainedRate / rawRate).toFixed(2)}
+${rawLines}
 `);
   if (stored!.n !== load.accepted) console.log(`  WARNING: stored ${stored!.n} spans but ${load.accepted} were accepted`);
 

@@ -10,15 +10,16 @@ export async function bench(argv: string[]): Promise<void> {
       spans: { type: 'string', default: '10000000' },
       days: { type: 'string', default: '30' },
       runs: { type: 'string', default: '20' },
+      'raw-rows': { type: 'string', default: '60000' },
     },
   });
   if (which === 'ingest') {
     const { benchIngest } = await import('../bench/ingest.ts');
-    await benchIngest({ durationSec: Number(values.duration), exporters: Number(values.exporters) });
+    await benchIngest({ durationSec: Number(values.duration), exporters: Number(values.exporters), rawRows: Number(values['raw-rows']) });
   } else if (which === 'query') {
     const { benchQuery } = await import('../bench/query.ts');
     await benchQuery({ spans: Number(values.spans), days: Number(values.days), runs: Number(values.runs) });
   } else {
-    throw new Error('usage: plumb bench ingest [--duration S] [--exporters N] | plumb bench query [--spans N] [--days D] [--runs R]');
+    throw new Error('usage: plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench query [--spans N] [--days D] [--runs R]');
   }
 }

@@ -1,4 +1,4 @@
-import { rowVersion, serializeSpanRow, SPAN_COLUMNS, type SpanRow } from '../spans.ts';
+import { RESOURCE_COLUMNS, resourceColumns, rowVersion, serializeResourceRow, serializeSpanRow, SPAN_COLUMNS, type SpanRow } from '../spans.ts';
 import type { Store } from '../store.ts';
 import { picoToDecimal } from './money.ts';
 
@@ -44,16 +44,19 @@ export function fixtureTraceId(i: number): string {
   return `f1f1${hex(i, 28)}`;
 }
 
+const NO_RESOURCE: Record<string, string> = {};
+
 export function baseSpan(over: Partial<SpanRow> & Pick<SpanRow, 'traceId' | 'spanId'>): SpanRow {
   return {
-    projectId: 'default', parentSpanId: '', traceState: '', host: '', finishReason: '', route: '', name: 'span', kind: 1, service: 'api',
+    projectId: 'default', parentSpanId: '', traceState: '', finishReason: '', route: '', name: 'span', kind: 1, service: 'api',
     serviceVersion: '1.0.0', environment: 'test', scopeName: 'fixture', startTimeUnixNano: 0n, endTimeUnixNano: 0n,
     statusCode: 'unset', statusMessage: '', errorType: '', operation: '', category: 'other', provider: '',
     requestModel: '', responseModel: '', agentName: '', agentId: '', toolName: '', sessionId: '', userId: '',
     tenant: '', requestType: '', inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0,
     reasoningTokens: 0, usageCounted: true, ttftMs: null, costUsd: '0', pricingStatus: 'none', priceId: '',
     inputText: '', outputText: '', attributes: {}, resourceAttributes: {}, events: [], links: [],
-    contextResolved: true, version: rowVersion(true, 1_700_000_000_000),
+    contextResolved: true, version: rowVersion(true, 1_700_000_000_000), attributesPromoted: 0,
+    ...resourceColumns(over.resourceAttributes ?? NO_RESOURCE),
     ...over,
     isRoot: over.isRoot ?? (over.parentSpanId ?? '') === '',
   };
@@ -130,8 +133,15 @@ export async function insertSpanRows(store: Store, rows: readonly SpanRow[]): Pr
   // format, which @clickhouse/client rejects/re-encodes (it only passes raw text for TSV/CSV).
   await store.client.insert({
     table: 'spans',
-    columns: [...SPAN_COLUMNS],
+    columns: SPAN_COLUMNS as [string, ...string[]],
     values: rows.map((r) => JSON.parse(serializeSpanRow(r)) as unknown[]),
+    format: 'JSONCompactEachRow',
+  });
+  const resources = new Map(rows.map((r) => [`${r.projectId} ${r.resourceHash}`, r]));
+  await store.client.insert({
+    table: 'span_resources',
+    columns: RESOURCE_COLUMNS as [string, ...string[]],
+    values: [...resources.values()].map((r) => JSON.parse(serializeResourceRow(r.projectId, r.resourceHash, r.resourceAttributes)) as unknown[]),
     format: 'JSONCompactEachRow',
   });
 }

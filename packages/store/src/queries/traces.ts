@@ -3,6 +3,7 @@ import type { Store } from '../store.ts';
 import { parseRange, QueryError, type TimeInput } from '../semantic/errors.ts';
 import { decodeCursor, encodeCursor, type TraceCursor } from './cursor.ts';
 import { traceSummaries, type TraceListItem } from './summaries.ts';
+import { attributeEquals } from '../schema/promoted.ts';
 
 export const TRACE_SORTS = ['startTime', 'durationMs', 'costUsd', 'spanCount'] as const;
 export type TraceSort = (typeof TRACE_SORTS)[number];
@@ -197,7 +198,9 @@ function spanLevelFilter(q: ListTracesQuery, pid: string, from: Date, to: Date):
   if (agents) conds.push(sql`agent_name IN ${agents}`);
   for (const [k, v] of Object.entries(q.attributes ?? {})) {
     if (typeof v !== 'string' || k === '') throw new QueryError(`attributes`, 'attribute filters must be key=value strings');
-    conds.push(sql`(attributes[${k}] = ${v} OR resource_attributes[${k}] = ${v})`);
+    // Span attributes (promoted ones through their column), or the span's resource: a semi-join
+    // on span_resources (one row per resource), only when this filter is used.
+    conds.push(sql`(${attributeEquals(k, v)} OR resource_hash IN (SELECT resource_hash FROM span_resources WHERE project_id = ${pid} AND attributes[${k}] = ${v}))`);
   }
   if (q.text !== undefined && q.text.trim() !== '') conds.push(sql`positionCaseInsensitiveUTF8(name, ${q.text.trim()}) > 0`);
   if (conds.length === 0) return null;

@@ -99,7 +99,7 @@ export const DIMENSIONS: readonly DimensionDef[] = [
   { name: 'environment', label: 'Environment', expr: 'environment', kind: 'span' },
   { name: 'service', label: 'Service', expr: 'service', kind: 'span' },
   { name: 'service_version', label: 'Service version', expr: 'service_version', kind: 'span' },
-  { name: 'host', label: 'Host', expr: "resource_attributes['host.name']", kind: 'span' },
+  { name: 'host', label: 'Host', expr: 'host', kind: 'span' },
   { name: 'status', label: 'Status', expr: 'toString(status_code)', kind: 'span' },
   { name: 'span_name', label: 'Span name', expr: 'name', kind: 'span' },
   { name: 'model', label: 'Model', expr: 'request_model', kind: 'subject' },
