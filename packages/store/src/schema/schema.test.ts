@@ -60,9 +60,9 @@ describe('span field table', () => {
 
   it('writes nanosecond times exactly', () => {
     expect(nanosToDateTime64(1_700_000_000_000_000_001n)).toBe('1700000000.000000001');
-    expect(nanosToDateTime64(1_000_000_000n)).toBe('1.000000000');
-    expect(nanosToDateTime64(999_999_999n)).toBe('0.999999999');
-    expect(nanosToDateTime64(5n)).toBe('0.000000005');
+    expect(nanosToDateTime64(1_000_000_000n)).toBe('0000000001.000000000');
+    expect(nanosToDateTime64(999_999_999n)).toBe('0000000000.999999999');
+    expect(nanosToDateTime64(5n)).toBe('0000000000.000000005');
   });
 
   it('derives the public JSON Schemas with camelCase names', () => {
