@@ -80,6 +80,9 @@ export async function createApiKey(
     AUTH('keys.createApiKey'),
   );
   keysChanged();
+  // Known at once in this process (the collector in the all-in-one process included): the first
+  // request with a key made in the UI never waits for the engine.
+  keyCache().set(hashKey(key), { keyId: id, projectId: opts.projectId, scopes: [...opts.scopes] });
   return { key, info: { id, projectId: opts.projectId, name: opts.name, keyPrefix, scopes: [...opts.scopes], createdAt: createdAt.toISOString(), revoked: false } };
 }
 

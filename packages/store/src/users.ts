@@ -151,14 +151,19 @@ const DUMMY_HASH = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${randomBytes(16)
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export async function createSession(store: Store, userId: string, ttlMs = SESSION_TTL_MS): Promise<{ token: string; expiresAt: Date }> {
+/**
+ * Starts a session. With `user` (login has it), the session is cached at once, so the requests
+ * that follow a sign-in do not look it up.
+ */
+export async function createSession(store: Store, userId: string, ttlMs = SESSION_TTL_MS, user?: User): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ttlMs);
   await store.command(
     sql`INSERT INTO sessions (token_hash, user_id, expires_at, _version) VALUES (${hashToken(token)}, ${userId}, ${expiresAt}, ${Date.now()})`,
     AUTH('users.createSession'),
   );
-  sessionCache().delete(hashToken(token));
+  if (user && user.id === userId && ttlMs > 0) sessionCache().set(hashToken(token), { user, expiresAt });
+  else sessionCache().delete(hashToken(token));
   return { token, expiresAt };
 }
 

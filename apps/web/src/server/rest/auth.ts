@@ -64,7 +64,7 @@ export function loginHandler(getStore: () => Promise<Store>): Handler {
     const store = await getStore();
     const { user, session } = await withQueryTag({ kind: 'auth', caller: 'rest login' }, async () => {
       const u = await verifyPassword(store, email, password);
-      return { user: u, session: u ? await createSession(store, u.id) : null };
+      return { user: u, session: u ? await createSession(store, u.id, undefined, u) : null };
     });
     if (!user || !session) return apiError(401, 'invalid_credentials', 'wrong email or password');
     return json(200, { user }, { 'set-cookie': sessionCookie(session.token, session.expiresAt, isHttps(request)) });
