@@ -1,7 +1,16 @@
 import type { NextConfig } from 'next';
-import { API_CSP, COMMON_SECURITY_HEADERS } from './src/server/security-headers.ts';
 
-const common = Object.entries(COMMON_SECURITY_HEADERS).map(([key, value]) => ({ key, value }));
+// The same values as src/server/security-headers.ts (COMMON_SECURITY_HEADERS, API_CSP), which the
+// proxy uses for pages. Written out here because `plumb start` loads this file at run time with
+// a plain require that cannot resolve a .ts import; security-headers.test.ts checks they agree.
+const common = [
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'Referrer-Policy', value: 'same-origin' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=(), payment=(), usb=()' },
+  { key: 'Cross-Origin-Opener-Policy', value: 'same-origin' },
+];
+const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 const config: NextConfig = {
   // Native / server-only clients must not be bundled.

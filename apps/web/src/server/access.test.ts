@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createContextFromRequest } from './context.ts';
 import { createRestApi, type RestApi } from './rest/index.ts';
-import { createCaller } from './router.ts';
+import { appRouter, createCaller } from './router.ts';
 import { openTestWorld, type TestWorld } from './testing.ts';
 import { adminProcedure, createCallerFactory, editorProcedure, protectedProcedure, router } from './trpc.ts';
 
@@ -101,6 +101,21 @@ describe('tRPC: membership', () => {
     expect((await (await asUser(u)).traces.list({ from, to })).items.length).toBeGreaterThan(0);
     await removeMembership(w.store, 'default', u.id);
     expect((await failure((await asUser(u, { 'x-plumb-project': 'default' })).traces.list({ from, to }))).code).toBe('NOT_FOUND');
+  });
+});
+
+describe('every procedure declares its access', () => {
+  // Public on purpose: says whether the caller is signed in. Anything else must go through
+  // protectedProcedure (and so carry a minRole); a new procedure built on publicProcedure fails here.
+  const PUBLIC = new Set(['auth.me']);
+  it('is protected with a minimum role, or listed as public', () => {
+    const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { meta?: { minRole?: string } } }>;
+    expect(Object.keys(procedures).length).toBeGreaterThan(10);
+    const undeclared = Object.entries(procedures)
+      .filter(([path, p]) => !PUBLIC.has(path) && !p._def.meta?.minRole)
+      .map(([path]) => path);
+    expect(undeclared).toEqual([]);
+    expect(procedures['keys.create']!._def.meta?.minRole).toBe('admin');
   });
 });
 

@@ -2,6 +2,7 @@ import { NextRequest } from 'next/server';
 import { describe, expect, it } from 'vitest';
 import nextConfig from '../../next.config.ts';
 import { proxy, config as proxyConfig } from '../proxy.ts';
+import { API_CSP, COMMON_SECURITY_HEADERS } from './security-headers.ts';
 
 /** The served headers are checked in the browser too (e2e/access.spec.ts); this pins their content. */
 describe('security headers', () => {
@@ -33,5 +34,7 @@ describe('security headers', () => {
     const h = Object.fromEntries(api.headers.map((x) => [x.key.toLowerCase(), x.value]));
     expect(h['content-security-policy']).toMatch(/^default-src 'none';.*frame-ancestors 'none'/);
     expect(h).toMatchObject({ 'x-frame-options': 'DENY', 'x-content-type-options': 'nosniff', 'referrer-policy': 'same-origin' });
+    // next.config.ts writes the values out (it cannot import .ts at run time): same as the proxy's.
+    expect(api.headers).toEqual([...Object.entries(COMMON_SECURITY_HEADERS).map(([key, value]) => ({ key, value })), { key: 'Content-Security-Policy', value: API_CSP }]);
   });
 });

@@ -209,7 +209,7 @@ export function KeysSettings() {
                           </span>
                         ))}
                       </td>
-                      <td className="num">{formatCreated(k.createdAt)}</td>
+                      <td className={styles.created}>{formatCreated(k.createdAt)}</td>
                       <td>{k.revoked ? <span className="badge is-error">revoked</span> : <span className="badge is-ok">active</span>}</td>
                       <td className={styles.actions}>
                         {!k.revoked &&
