@@ -1,7 +1,7 @@
 import { decodeTraceRequestJson, decodeTraceRequestProtobuf, OtlpDecodeError, type TraceRequest } from '@plumb/otlp';
 import { PriceCatalog } from '@plumb/pricing';
 import { DEFAULT_SEMCONV_OPTIONS, type SemconvOptions } from '@plumb/semconv';
-import { bootstrapProjects, countApiKeys, KeyVerifier, listPriceOverrides, type Store } from '@plumb/store';
+import { bootstrapProjects, countIngestKeys, KeyVerifier, listPriceOverrides, type Store } from '@plumb/store';
 import type { CollectorConfig } from './config.ts';
 import { PermanentError, RetryableError } from './errors.ts';
 import { CollectorMetrics } from './metrics.ts';
@@ -32,8 +32,8 @@ export class Collector {
   private readonly convertOptions: ConvertOptions;
   private readonly catalogs = new Map<string, { catalog: PriceCatalog; loadedAt: number }>();
   private ticker: NodeJS.Timeout | null = null;
-  private anyKey = true;
-  private anyKeyCheckedAt = 0;
+  /** Sticky: once an ingest key has existed in this run, keyless ingest stays refused. */
+  private anyIngestKey = true;
 
   private constructor(
     readonly store: Store,
@@ -74,8 +74,7 @@ export class Collector {
       },
     });
     const c = new Collector(store, config, wal, log, metrics);
-    c.anyKey = boot.anyKey;
-    c.anyKeyCheckedAt = Date.now();
+    c.anyIngestKey = boot.anyIngestKey;
     await c.replay();
     c.ticker = setInterval(() => {
       c.context.tick(Date.now());
@@ -137,14 +136,16 @@ export class Collector {
     }
   }
 
-  /** Whether requests without a key are allowed (only when no key exists at all). */
+  /**
+   * Whether requests without a key are allowed: only while no INGEST key exists (read and write
+   * keys, made for dashboards and scripts, leave it open). The count is cached briefly by the
+   * store and invalidated when a key is created here, so the first ingest key created in this
+   * process (UI, REST) closes it at once; one created elsewhere within ~10 s.
+   */
   async openIngest(): Promise<boolean> {
-    if (this.anyKey) return false;
-    if (Date.now() - this.anyKeyCheckedAt > 30_000) {
-      this.anyKeyCheckedAt = Date.now();
-      this.anyKey = (await countApiKeys(this.store)) > 0;
-    }
-    return !this.anyKey;
+    if (this.anyIngestKey) return false;
+    this.anyIngestKey = (await countIngestKeys(this.store)) > 0;
+    return !this.anyIngestKey;
   }
 
   /** Resolves a bearer key to its project; throws 401/403. */

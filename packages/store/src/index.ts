@@ -12,3 +12,6 @@ export * from './queries/index.ts';
 export { buildFixture, insertFixture, insertSpanRows, baseSpan, fixtureTraceId, FIXTURE_START, TENANTS, type Fixture, type FixtureOptions } from './queries/fixtures.ts';
 export * from './users.ts';
 export * from './maintenance.ts';
+export * from './memberships.ts';
+export * from './cache.ts';
+export { withQueryTag, currentQueryTag, QUERY_KINDS, QUERY_TIMEOUT_SEC, EngineQueue, type QueryKind, type QueryTag } from './scheduler.ts';

@@ -1,10 +1,29 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { sharedCache } from './cache.ts';
+import { grantInstanceAdmins } from './memberships.ts';
 import { sql } from './sql.ts';
-import type { Store } from './store.ts';
+import type { QueryOptions, Store } from './store.ts';
 
-export type Scope = 'ingest' | 'read';
-export const SCOPES: readonly Scope[] = ['ingest', 'read'];
+/**
+ * API keys. A key belongs to one project and carries scopes: `ingest` (send spans), `read`
+ * (the REST read API), `write` (changes through the REST API, e.g. managing keys).
+ */
+export type Scope = 'ingest' | 'read' | 'write';
+export const SCOPES: readonly Scope[] = ['ingest', 'read', 'write'];
 export const DEFAULT_PROJECT_ID = 'default';
+
+const AUTH = (caller: string): QueryOptions => ({ kind: 'auth', caller });
+
+// Verified keys by hash (30 s; revocation through this process invalidates at once) and
+// unknown hashes (5 s, in their own bounded map: see TtlCache).
+const keyCache = () => sharedCache<VerifiedKey>('api-keys', 30_000, 5_000);
+// Whether any live ingest key exists (the collector's open-loopback decision).
+const ingestCountCache = () => sharedCache<number>('ingest-key-count', 10_000, 0);
+
+function keysChanged(): void {
+  keyCache().clearMisses();
+  ingestCountCache().clear();
+}
 
 export interface ApiKeyInfo {
   id: string;
@@ -13,6 +32,7 @@ export interface ApiKeyInfo {
   keyPrefix: string;
   scopes: Scope[];
   createdAt: string;
+  revoked: boolean;
 }
 
 export interface VerifiedKey {
@@ -31,13 +51,15 @@ export function generateKey(): string {
 }
 
 export async function ensureProject(store: Store, id: string, name: string): Promise<void> {
-  const rows = await store.query(sql`SELECT 1 FROM projects FINAL WHERE id = ${id}`);
+  const rows = await store.query(sql`SELECT 1 FROM projects FINAL WHERE id = ${id}`, AUTH('keys.ensureProject'));
   if (rows.length > 0) return;
-  await store.command(sql`INSERT INTO projects (id, name, _version) VALUES (${id}, ${name}, ${Date.now()})`);
+  await store.command(sql`INSERT INTO projects (id, name, _version) VALUES (${id}, ${name}, ${Date.now()})`, AUTH('keys.ensureProject'));
+  // A new project is never without an admin: the instance administrators administer it.
+  await grantInstanceAdmins(store, id);
 }
 
 export async function listProjects(store: Store): Promise<{ id: string; name: string }[]> {
-  return store.query(sql`SELECT id, name FROM projects FINAL ORDER BY created_at`);
+  return store.query(sql`SELECT id, name FROM projects FINAL ORDER BY created_at`, AUTH('keys.listProjects'));
 }
 
 /** Stores a key (hashed); `plaintext` lets an operator fix the key (PLUMB_INGEST_KEY). */
@@ -51,80 +73,118 @@ export async function createApiKey(
   if (key.length < 16) throw new Error('an API key must be at least 16 characters');
   const id = randomUUID();
   const keyPrefix = key.slice(0, 8);
+  const createdAt = new Date();
   await store.command(
-    sql`INSERT INTO api_keys (id, project_id, name, key_hash, key_prefix, scopes, _version)
-        VALUES (${id}, ${opts.projectId}, ${opts.name}, ${hashKey(key)}, ${keyPrefix}, ${opts.scopes}, ${Date.now()})`,
+    sql`INSERT INTO api_keys (id, project_id, name, key_hash, key_prefix, scopes, created_at, _version)
+        VALUES (${id}, ${opts.projectId}, ${opts.name}, ${hashKey(key)}, ${keyPrefix}, ${opts.scopes}, ${createdAt}, ${Date.now()})`,
+    AUTH('keys.createApiKey'),
   );
-  return { key, info: { id, projectId: opts.projectId, name: opts.name, keyPrefix, scopes: [...opts.scopes], createdAt: new Date().toISOString() } };
+  keysChanged();
+  // Known at once in this process (the collector in the all-in-one process included): the first
+  // request with a key made in the UI never waits for the engine.
+  keyCache().set(hashKey(key), { keyId: id, projectId: opts.projectId, scopes: [...opts.scopes] });
+  return { key, info: { id, projectId: opts.projectId, name: opts.name, keyPrefix, scopes: [...opts.scopes], createdAt: createdAt.toISOString(), revoked: false } };
 }
 
-export async function listApiKeys(store: Store, projectId?: string): Promise<ApiKeyInfo[]> {
+/** Keys of one project (or all), newest first; revoked keys only when asked for. */
+export async function listApiKeys(store: Store, projectId?: string, opts: { includeRevoked?: boolean } = {}): Promise<ApiKeyInfo[]> {
   const where = projectId === undefined ? sql`1` : sql`project_id = ${projectId}`;
-  return store.query<ApiKeyInfo>(
-    sql`SELECT id, project_id AS projectId, name, key_prefix AS keyPrefix, scopes, toString(created_at) AS createdAt
-        FROM api_keys FINAL WHERE NOT revoked AND ${where} ORDER BY created_at`,
+  const live = opts.includeRevoked ? sql`1` : sql`NOT revoked`;
+  const rows = await store.query<Omit<ApiKeyInfo, 'revoked'> & { revoked: boolean | number }>(
+    sql`SELECT id, project_id AS projectId, name, key_prefix AS keyPrefix, scopes,
+               formatDateTime(created_at, '%Y-%m-%dT%H:%i:%S.%fZ', 'UTC') AS createdAt, revoked
+        FROM api_keys FINAL WHERE ${live} AND ${where} ORDER BY created_at DESC, id`,
+    AUTH('keys.listApiKeys'),
   );
+  return rows.map((r) => ({ ...r, createdAt: r.createdAt.replace(/(\.\d{3})\d*Z$/, '$1Z'), revoked: Boolean(r.revoked) }));
 }
 
-export async function revokeApiKey(store: Store, id: string): Promise<boolean> {
-  const rows = await store.query<{ n: number }>(sql`SELECT count() AS n FROM api_keys FINAL WHERE id = ${id} AND NOT revoked`);
+/**
+ * Revokes a key (of `projectId` only, when given: a project's admin or write key cannot revoke
+ * another project's keys). Returns whether a live key was revoked. Takes effect at once in this
+ * process (the verified-key cache drops it) and within the cache TTL (30 s) elsewhere.
+ */
+export async function revokeApiKey(store: Store, id: string, projectId?: string): Promise<boolean> {
+  const inProject = projectId === undefined ? sql`1` : sql`project_id = ${projectId}`;
+  const rows = await store.query<{ n: number }>(sql`SELECT count() AS n FROM api_keys FINAL WHERE id = ${id} AND NOT revoked AND ${inProject}`, AUTH('keys.revokeApiKey'));
   if (!rows[0]?.n) return false;
   await store.command(
     sql`INSERT INTO api_keys (id, project_id, name, key_hash, key_prefix, scopes, created_at, revoked, _version)
         SELECT id, project_id, name, key_hash, key_prefix, scopes, created_at, true, ${Date.now()} FROM api_keys FINAL WHERE id = ${id}`,
+    AUTH('keys.revokeApiKey'),
   );
+  keyCache().deleteWhere((k) => k.keyId === id);
+  keysChanged();
   return true;
 }
 
-export async function countApiKeys(store: Store): Promise<number> {
-  const rows = await store.query<{ n: number }>(sql`SELECT count() AS n FROM api_keys FINAL WHERE NOT revoked`);
+/** Live keys, of every project; with `scope`, only keys carrying it. */
+export async function countApiKeys(store: Store, scope?: Scope): Promise<number> {
+  const withScope = scope === undefined ? sql`1` : sql`has(scopes, ${scope})`;
+  const rows = await store.query<{ n: number }>(sql`SELECT count() AS n FROM api_keys FINAL WHERE NOT revoked AND ${withScope}`, AUTH('keys.countApiKeys'));
   return rows[0]?.n ?? 0;
 }
 
 /**
- * Verifies bearer keys against the store with a short cache, so ingest at tens of thousands of
- * requests per second does not query per request. Revocation takes effect within `ttlMs`.
+ * Live ingest keys, cached 10 s (invalidated when a key is created or revoked here). Open
+ * loopback ingest depends on this count only: read and write keys do not close it.
+ */
+export async function countIngestKeys(store: Store): Promise<number> {
+  const cache = ingestCountCache();
+  const hit = cache.get('n');
+  if (hit !== undefined && hit !== null) return hit;
+  const n = await countApiKeys(store, 'ingest');
+  cache.set('n', n);
+  return n;
+}
+
+/**
+ * Verifies bearer keys against the store through the process-wide key cache (30 s for known
+ * keys, 5 s for unknown ones, kept apart so random keys cannot evict real ones), so ingest at
+ * tens of thousands of requests per second — and the REST API while the engine is busy with a
+ * dashboard query — does not query per request. Revocation here takes effect at once; in other
+ * processes within 30 s. Keys whose project no longer exists do not verify.
  */
 export class KeyVerifier {
-  private cache = new Map<string, { value: VerifiedKey | null; until: number }>();
-  constructor(
-    private readonly store: Store,
-    private readonly ttlMs = 30_000,
-  ) {}
+  constructor(private readonly store: Store) {}
 
   async verify(key: string): Promise<VerifiedKey | null> {
+    if (key.length > 512) return null;
     const hash = hashKey(key);
-    const now = Date.now();
-    const hit = this.cache.get(hash);
-    if (hit && hit.until > now) return hit.value;
+    const cache = keyCache();
+    const hit = cache.get(hash);
+    if (hit !== undefined) return hit;
     const rows = await this.store.query<{ id: string; projectId: string; scopes: Scope[] }>(
-      sql`SELECT id, project_id AS projectId, scopes FROM api_keys FINAL WHERE key_hash = ${hash} AND NOT revoked LIMIT 1`,
+      sql`SELECT id, project_id AS projectId, scopes FROM api_keys FINAL
+          WHERE key_hash = ${hash} AND NOT revoked AND project_id IN (SELECT id FROM projects FINAL) LIMIT 1`,
+      AUTH('keys.verify'),
     );
     const row = rows[0];
     const value = row ? { keyId: row.id, projectId: row.projectId, scopes: row.scopes } : null;
-    if (this.cache.size > 10_000) this.cache.clear();
-    this.cache.set(hash, { value, until: now + this.ttlMs });
+    cache.set(hash, value);
     return value;
   }
 
+  /** Forgets every verified key (tests; bulk changes made outside this module). */
   invalidate(): void {
-    this.cache.clear();
+    keyCache().clear();
   }
 }
 
 /**
  * First start: the default project exists, and PLUMB_INGEST_KEY (if given) is its ingest key.
- * Returns whether any key exists at all (no key → collector accepts loopback ingest only).
+ * Returns whether any live ingest key exists (none → the collector accepts unauthenticated
+ * ingest from loopback; read and write keys do not change that).
  */
-export async function bootstrapProjects(store: Store, ingestKey?: string): Promise<{ anyKey: boolean; createdIngestKey: boolean }> {
+export async function bootstrapProjects(store: Store, ingestKey?: string): Promise<{ anyIngestKey: boolean; createdIngestKey: boolean }> {
   await ensureProject(store, DEFAULT_PROJECT_ID, 'Default project');
   let createdIngestKey = false;
   if (ingestKey) {
-    const rows = await store.query(sql`SELECT 1 FROM api_keys FINAL WHERE key_hash = ${hashKey(ingestKey)} AND NOT revoked`);
+    const rows = await store.query(sql`SELECT 1 FROM api_keys FINAL WHERE key_hash = ${hashKey(ingestKey)} AND NOT revoked`, AUTH('keys.bootstrap'));
     if (rows.length === 0) {
       await createApiKey(store, { projectId: DEFAULT_PROJECT_ID, name: 'PLUMB_INGEST_KEY', scopes: ['ingest'], plaintext: ingestKey });
       createdIngestKey = true;
     }
   }
-  return { anyKey: (await countApiKeys(store)) > 0, createdIngestKey };
+  return { anyIngestKey: (await countApiKeys(store, 'ingest')) > 0, createdIngestKey };
 }

@@ -3,9 +3,52 @@ import type { ClickHouseClient } from '@clickhouse/client';
 import type { StoreConfig } from './config.ts';
 import { closeEmbedded, embeddedRawInserter, openClient } from './connection.ts';
 import { loadMigrations, renderForCluster, type Migration } from './migrations.ts';
+import { currentQueryTag, embeddedQueue, QUERY_TIMEOUT_SEC, type QueryKind } from './scheduler.ts';
 import { render, sql, type SqlFragment } from './sql.ts';
 
 export type RawFormat = 'JSONCompactEachRow' | 'JSONEachRow' | 'TabSeparated';
+
+/** Per-statement options; anything left out comes from the surrounding `withQueryTag`, then defaults. */
+export interface QueryOptions {
+  kind?: QueryKind;
+  /** Names the caller in `log_comment` (system.query_log), e.g. "keys.verify". */
+  caller?: string;
+  signal?: AbortSignal;
+  /** Overrides the kind's `max_execution_time` (seconds; 0 = none). */
+  timeoutSec?: number;
+}
+
+/** A statement ran past its `max_execution_time` (ClickHouse TIMEOUT_EXCEEDED): overload, retry later. */
+export class QueryTimeoutError extends Error {
+  constructor(
+    readonly kind: QueryKind,
+    readonly caller: string,
+    readonly timeoutSec: number,
+    options?: { cause?: unknown },
+  ) {
+    super(`${kind} query ${caller} took longer than ${timeoutSec} s`, options);
+    this.name = 'QueryTimeoutError';
+  }
+}
+
+const isTimeout = (err: unknown) => err instanceof Error && /TIMEOUT_EXCEEDED|Timeout exceeded/i.test(err.message);
+
+/**
+ * The first stack frame outside this file, as "function (file.ts)": the default caller name
+ * when neither the statement nor a `withQueryTag` names one. Best effort (bundlers may rename).
+ */
+function callerFromStack(): string {
+  const lines = (new Error().stack ?? '').split('\n').slice(1);
+  for (const line of lines) {
+    if (/store\.ts|scheduler\.ts|node:|node_modules|<anonymous>/.test(line)) continue;
+    const m = /at (?:async )?(?:([\w$.<>]+) )?\(?(?:.*[\/])?([\w.-]+\.[cm]?[jt]sx?)/.exec(line);
+    if (m) return m[1] ? `${m[1]} (${m[2]})` : m[2]!;
+  }
+  return 'unknown';
+}
+
+/** Keeps log_comment printable and short (it is free text in system.query_log). */
+const cleanComment = (s: string) => s.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
 
 /**
  * chDB's raw insert reports engine errors as `code: 'CHDB_INSERT'` with "Code: N." in the
@@ -37,15 +80,40 @@ export class Store {
     return this.config.target.kind === 'embedded';
   }
 
-  async query<T = Record<string, unknown>>(fragment: SqlFragment, signal?: AbortSignal): Promise<T[]> {
-    const { query, params } = render(fragment);
-    const result = await this.client.query({ query, query_params: params, format: 'JSONEachRow', abort_signal: signal });
-    return (await result.json()) as T[];
+  /**
+   * The one place every statement passes through: it gets its settings here
+   * (`max_execution_time` by kind, `log_comment` naming kind and caller) and, on the embedded
+   * engine, its turn from the priority queue (see scheduler.ts).
+   */
+  private async run<R>(defaultKind: QueryKind, opts: QueryOptions | AbortSignal | undefined, fn: (settings: Record<string, string | number>, signal?: AbortSignal) => Promise<R>): Promise<R> {
+    const o: QueryOptions = opts instanceof AbortSignal ? { signal: opts } : (opts ?? {});
+    const tag = currentQueryTag();
+    const kind = o.kind ?? tag?.kind ?? defaultKind;
+    const caller = o.caller ?? tag?.caller ?? callerFromStack();
+    const timeoutSec = o.timeoutSec ?? QUERY_TIMEOUT_SEC[kind];
+    const settings = { max_execution_time: timeoutSec, log_comment: cleanComment(`plumb ${kind}: ${caller}`) };
+    const exec = async () => {
+      try {
+        return await fn(settings, o.signal);
+      } catch (err) {
+        if (isTimeout(err)) throw new QueryTimeoutError(kind, caller, timeoutSec, { cause: err });
+        throw err;
+      }
+    };
+    return this.embedded ? embeddedQueue().run(kind, exec) : exec();
   }
 
-  async command(fragment: SqlFragment): Promise<void> {
+  async query<T = Record<string, unknown>>(fragment: SqlFragment, opts?: QueryOptions | AbortSignal): Promise<T[]> {
     const { query, params } = render(fragment);
-    await this.client.command({ query, query_params: params });
+    return this.run('dashboard', opts, async (settings, signal) => {
+      const result = await this.client.query({ query, query_params: params, format: 'JSONEachRow', abort_signal: signal, clickhouse_settings: settings });
+      return (await result.json()) as T[];
+    });
+  }
+
+  async command(fragment: SqlFragment, opts?: QueryOptions): Promise<void> {
+    const { query, params } = render(fragment);
+    await this.run('maintenance', opts, (settings, signal) => this.client.command({ query, query_params: params, abort_signal: signal, clickhouse_settings: settings }));
   }
 
   /**
@@ -54,26 +122,37 @@ export class Store {
    * else through `exec` (the HTTP body on a server). `via: 'exec'` forces the second path
    * (the ingest bench compares the two).
    */
-  async insertRaw(table: string, columns: readonly string[], body: Buffer | string, format: RawFormat = 'JSONCompactEachRow', via: 'auto' | 'exec' = 'auto'): Promise<void> {
+  async insertRaw(
+    table: string,
+    columns: readonly string[],
+    body: Buffer | string,
+    format: RawFormat = 'JSONCompactEachRow',
+    opts?: QueryOptions & { via?: 'auto' | 'exec' },
+  ): Promise<void> {
     for (const c of [table, ...columns]) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(c)) throw new Error(`invalid identifier ${JSON.stringify(c)}`);
-    const raw = via === 'auto' ? embeddedRawInserter(this.client) : null;
-    if (raw) {
-      try {
-        await raw({ table, columns, format, values: typeof body === 'string' ? Buffer.from(body) : body });
-      } catch (err) {
-        throw withEngineCode(err);
+    const values = typeof body === 'string' ? Buffer.from(body) : body;
+    await this.run('insert', opts, async (settings, signal) => {
+      const raw = (opts?.via ?? 'auto') === 'auto' ? embeddedRawInserter(this.client) : null;
+      if (raw) {
+        try {
+          await raw({ table, columns, format, values });
+        } catch (err) {
+          throw withEngineCode(err);
+        }
+        return;
       }
-      return;
-    }
-    const result = await this.client.exec({
-      query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT ${format}`,
-      values: Readable.from([typeof body === 'string' ? Buffer.from(body) : body]),
-    });
-    result.stream.resume();
-    await new Promise<void>((resolve, reject) => {
-      result.stream.once('end', resolve);
-      result.stream.once('error', reject);
-      result.stream.once('close', resolve);
+      const result = await this.client.exec({
+        query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT ${format}`,
+        values: Readable.from([values]),
+        abort_signal: signal,
+        clickhouse_settings: settings,
+      });
+      result.stream.resume();
+      await new Promise<void>((resolve, reject) => {
+        result.stream.once('end', resolve);
+        result.stream.once('error', reject);
+        result.stream.once('close', resolve);
+      });
     });
   }
 
@@ -87,7 +166,7 @@ export class Store {
       ),
     );
     const applied = new Map(
-      (await this.query<{ name: string; checksum: string }>(sql`SELECT name, any(checksum) AS checksum FROM schema_migrations GROUP BY name`)).map(
+      (await this.query<{ name: string; checksum: string }>(sql`SELECT name, any(checksum) AS checksum FROM schema_migrations GROUP BY name`, { kind: 'maintenance', caller: 'store.migrate' })).map(
         (r) => [r.name, r.checksum],
       ),
     );
@@ -101,7 +180,7 @@ export class Store {
         continue;
       }
       for (const statement of m.statements) await this.exec(renderForCluster(statement, cluster));
-      await this.command(sql`INSERT INTO schema_migrations (name, checksum) VALUES (${m.name}, ${m.checksum})`);
+      await this.command(sql`INSERT INTO schema_migrations (name, checksum) VALUES (${m.name}, ${m.checksum})`, { caller: 'store.migrate' });
       done.push(m.name);
     }
     await this.applyRetention(this.config.retentionDays);
@@ -117,7 +196,7 @@ export class Store {
   }
 
   private async exec(statement: string): Promise<void> {
-    await this.client.command({ query: statement });
+    await this.run('maintenance', { caller: 'store.migrate' }, (settings) => this.client.command({ query: statement, clickhouse_settings: settings }));
   }
 
   async close(): Promise<void> {

@@ -1,9 +1,24 @@
 import { createHash, randomBytes, randomUUID, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from 'node:crypto';
+import { sharedCache } from './cache.ts';
+import { grantAllProjects } from './memberships.ts';
 import { sql } from './sql.ts';
-import type { Store } from './store.ts';
+import type { QueryOptions, Store } from './store.ts';
+
+const AUTH = (caller: string): QueryOptions => ({ kind: 'auth', caller });
+
+// Live sessions by token hash: every tRPC call resolves its cookie, and must not wait for the
+// engine while it runs a dashboard query. Logout through this process drops the entry at once;
+// other processes see it within the TTL. Unknown tokens are cached briefly, apart (TtlCache).
+const SESSION_CACHE_TTL_MS = 30_000;
+const sessionCache = () => sharedCache<Session>('sessions', SESSION_CACHE_TTL_MS, 5_000);
+// Login reads the user (and hash) by email; cached so a sign-in during a slow query waits only
+// for its session insert. Changes to a user through this module invalidate it.
+const userByEmailCache = () => sharedCache<User & { passwordHash: string }>('users-by-email', 60_000, 0);
 
 /**
- * Dashboard users and login sessions. Passwords are hashed with scrypt (per-user random salt,
+ * Dashboard users and login sessions. `role` is the instance role: 'admin' marks the instance
+ * administrator (the first user), who administers every project; what a user may do inside a
+ * project is their membership role (memberships.ts). Passwords are hashed with scrypt (per-user random salt,
  * parameters stored in the hash text so they can be raised later); session tokens are random
  * and stored only as SHA-256 hashes, so a database dump cannot be replayed as a cookie.
  */
@@ -61,19 +76,26 @@ function validateCredentials(email: string, password: string): void {
 const USER_COLUMNS = sql`id, email, name, role, toString(created_at) AS createdAt`;
 
 export async function countUsers(store: Store): Promise<number> {
-  const [row] = await store.query<{ n: number }>(sql`SELECT count() AS n FROM users FINAL WHERE NOT disabled`);
+  const [row] = await store.query<{ n: number }>(sql`SELECT count() AS n FROM users FINAL WHERE NOT disabled`, AUTH('users.countUsers'));
   return row?.n ?? 0;
 }
 
-export async function findUserByEmail(store: Store, email: string): Promise<(User & { passwordHash: string }) | null> {
+export async function findUserByEmail(store: Store, email: string, opts: { cached?: boolean } = {}): Promise<(User & { passwordHash: string }) | null> {
+  const normalized = normalizeEmail(email);
+  if (opts.cached) {
+    const hit = userByEmailCache().get(normalized);
+    if (hit) return hit;
+  }
   const [row] = await store.query<User & { passwordHash: string }>(
-    sql`SELECT ${USER_COLUMNS}, password_hash AS passwordHash FROM users FINAL WHERE email = ${normalizeEmail(email)} AND NOT disabled ORDER BY created_at LIMIT 1`,
+    sql`SELECT ${USER_COLUMNS}, password_hash AS passwordHash FROM users FINAL WHERE email = ${normalized} AND NOT disabled ORDER BY created_at LIMIT 1`,
+    AUTH('users.findUserByEmail'),
   );
+  if (row) userByEmailCache().set(normalized, row);
   return row ?? null;
 }
 
 export async function getUser(store: Store, id: string): Promise<User | null> {
-  const [row] = await store.query<User>(sql`SELECT ${USER_COLUMNS} FROM users FINAL WHERE id = ${id} AND NOT disabled LIMIT 1`);
+  const [row] = await store.query<User>(sql`SELECT ${USER_COLUMNS} FROM users FINAL WHERE id = ${id} AND NOT disabled LIMIT 1`, AUTH('users.getUser'));
   return row ?? null;
 }
 
@@ -82,8 +104,12 @@ export async function createUser(store: Store, opts: { email: string; password: 
   validateCredentials(email, opts.password);
   if (await findUserByEmail(store, email)) throw new Error(`a user with email ${email} already exists`);
   const user: User = { id: randomUUID(), email, name: opts.name ?? '', role: opts.role ?? 'member', createdAt: new Date().toISOString() };
-  await store.command(sql`INSERT INTO users (id, email, name, password_hash, role, _version)
-    VALUES (${user.id}, ${email}, ${user.name}, ${await hashPassword(opts.password)}, ${user.role}, ${Date.now()})`);
+  await store.command(
+    sql`INSERT INTO users (id, email, name, password_hash, role, _version)
+        VALUES (${user.id}, ${email}, ${user.name}, ${await hashPassword(opts.password)}, ${user.role}, ${Date.now()})`,
+    AUTH('users.createUser'),
+  );
+  userByEmailCache().delete(email);
   return user;
 }
 
@@ -99,13 +125,23 @@ export async function ensureAdminUser(
   if ((await countUsers(store)) > 0) return { created: false, email: email ? normalizeEmail(email) : '' };
   const generated = password ? undefined : randomBytes(12).toString('base64url');
   const user = await createUser(store, { email: email ?? DEFAULT_ADMIN_EMAIL, password: password ?? generated!, name: 'Admin', role: 'admin' });
+  await grantAllProjects(store, user.id, 'admin');
   return generated ? { created: true, email: user.email, generatedPassword: generated } : { created: true, email: user.email };
 }
 
-/** The user for these credentials, or null. Runs scrypt even for unknown emails (no timing oracle). */
+/**
+ * The user for these credentials, or null. Runs scrypt even for unknown emails (no timing
+ * oracle). Reads the user through the short email cache; a failed check against a cached row
+ * reads it again, so a password changed in another process is honoured.
+ */
 export async function verifyPassword(store: Store, email: string, password: string): Promise<User | null> {
-  const found = await findUserByEmail(store, email);
-  const ok = await checkPasswordHash(password, found?.passwordHash ?? DUMMY_HASH);
+  let found = await findUserByEmail(store, email, { cached: true });
+  let ok = await checkPasswordHash(password, found?.passwordHash ?? DUMMY_HASH);
+  if (found && !ok) {
+    const fresh = await findUserByEmail(store, email);
+    if (fresh && fresh.passwordHash !== found.passwordHash) ok = await checkPasswordHash(password, fresh.passwordHash);
+    found = fresh;
+  }
   if (!found || !ok) return null;
   const { passwordHash: _, ...user } = found;
   return user;
@@ -115,32 +151,56 @@ const DUMMY_HASH = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${randomBytes(16)
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('hex');
 
-export async function createSession(store: Store, userId: string, ttlMs = SESSION_TTL_MS): Promise<{ token: string; expiresAt: Date }> {
+/**
+ * Starts a session. With `user` (login has it), the session is cached at once, so the requests
+ * that follow a sign-in do not look it up.
+ */
+export async function createSession(store: Store, userId: string, ttlMs = SESSION_TTL_MS, user?: User): Promise<{ token: string; expiresAt: Date }> {
   const token = randomBytes(32).toString('base64url');
   const expiresAt = new Date(Date.now() + ttlMs);
-  await store.command(sql`INSERT INTO sessions (token_hash, user_id, expires_at, _version)
-    VALUES (${hashToken(token)}, ${userId}, ${expiresAt}, ${Date.now()})`);
+  await store.command(
+    sql`INSERT INTO sessions (token_hash, user_id, expires_at, _version) VALUES (${hashToken(token)}, ${userId}, ${expiresAt}, ${Date.now()})`,
+    AUTH('users.createSession'),
+  );
+  if (user && user.id === userId && ttlMs > 0) sessionCache().set(hashToken(token), { user, expiresAt });
+  else sessionCache().delete(hashToken(token));
   return { token, expiresAt };
 }
 
-/** The live session for a cookie token (not expired, not revoked, user enabled), or null. */
+/**
+ * The live session for a cookie token (not expired, not revoked, user enabled), or null.
+ * Cached 30 s per token (see sessionCache); an expired session is never served from the cache.
+ */
 export async function getSession(store: Store, token: string): Promise<Session | null> {
   if (!token || token.length > 200) return null;
+  const hash = hashToken(token);
+  const cache = sessionCache();
+  const hit = cache.get(hash);
+  if (hit === null) return null;
+  if (hit && hit.expiresAt.getTime() > Date.now()) return hit;
   const [row] = await store.query<{ userId: string; expiresMs: number }>(
     sql`SELECT user_id AS userId, toUnixTimestamp64Milli(expires_at) AS expiresMs FROM sessions FINAL
-        WHERE token_hash = ${hashToken(token)} AND NOT revoked AND expires_at > now64(3) LIMIT 1`,
+        WHERE token_hash = ${hash} AND NOT revoked AND expires_at > now64(3) LIMIT 1`,
+    AUTH('users.getSession'),
   );
-  if (!row) return null;
-  const user = await getUser(store, row.userId);
-  return user ? { user, expiresAt: new Date(row.expiresMs) } : null;
+  const user = row ? await getUser(store, row.userId) : null;
+  const session = row && user ? { user, expiresAt: new Date(row.expiresMs) } : null;
+  cache.set(hash, session);
+  return session;
 }
 
 /** Revokes a session (logout). Returns whether a live session was revoked. */
 export async function deleteSession(store: Store, token: string): Promise<boolean> {
   const hash = hashToken(token);
-  const [row] = await store.query<{ n: number }>(sql`SELECT count() AS n FROM sessions FINAL WHERE token_hash = ${hash} AND NOT revoked`);
+  sessionCache().delete(hash);
+  const [row] = await store.query<{ n: number }>(sql`SELECT count() AS n FROM sessions FINAL WHERE token_hash = ${hash} AND NOT revoked`, AUTH('users.deleteSession'));
   if (!row?.n) return false;
-  await store.command(sql`INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked, _version)
-    SELECT token_hash, user_id, created_at, expires_at, true, _version + 1 FROM sessions FINAL WHERE token_hash = ${hash}`);
+  await store.command(
+    sql`INSERT INTO sessions (token_hash, user_id, created_at, expires_at, revoked, _version)
+        SELECT token_hash, user_id, created_at, expires_at, true, _version + 1 FROM sessions FINAL WHERE token_hash = ${hash}`,
+    AUTH('users.deleteSession'),
+  );
+  // Dropped again after the write: a lookup racing the logout may have re-cached the session.
+  sessionCache().delete(hash);
   return true;
 }

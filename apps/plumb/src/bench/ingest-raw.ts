@@ -204,9 +204,9 @@ export async function rawInsertArms(store: Store, totalRows: number, batchRows: 
       const t0 = performance.now();
       const via = ARMS[a]!.via ?? 'auto';
       const f = 'JSONCompactEachRow';
-      if (body.resources) await store.insertRaw('bench_raw_resources', ['project_id', 'resource_hash', 'attributes'], body.resources, f, via);
-      if (body.texts) await store.insertRaw(`bench_raw_${a}_texts`, ['project_id', 'start_time', 'trace_id', 'span_id', 'input_text', 'output_text', '_version'], body.texts, f, via);
-      await store.insertRaw(`bench_raw_${a}`, ARMS[a]!.columns, body.spans, f, via);
+      if (body.resources) await store.insertRaw('bench_raw_resources', ['project_id', 'resource_hash', 'attributes'], body.resources, f, { via });
+      if (body.texts) await store.insertRaw(`bench_raw_${a}_texts`, ['project_id', 'start_time', 'trace_id', 'span_id', 'input_text', 'output_text', '_version'], body.texts, f, { via });
+      await store.insertRaw(`bench_raw_${a}`, ARMS[a]!.columns, body.spans, f, { via });
       seconds[a]! += (performance.now() - t0) / 1000;
       inserted[a]! += body.rows;
     }

@@ -1,5 +1,6 @@
 import { authRouter } from './routers/auth.ts';
 import { conversationsRouter, sessionsRouter } from './routers/conversations.ts';
+import { keysRouter } from './routers/keys.ts';
 import { filtersRouter, metricsRouter } from './routers/metrics.ts';
 import { overviewRouter } from './routers/overview.ts';
 import { spansRouter, tracesRouter } from './routers/traces.ts';
@@ -14,6 +15,7 @@ export const appRouter = router({
   metrics: metricsRouter,
   filters: filtersRouter,
   auth: authRouter,
+  keys: keysRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,5 @@
-import { KeyVerifier, QueryError, type Store } from '@plumb/store';
+import { KeyVerifier, QueryError, QueryTimeoutError, withQueryTag, type Store } from '@plumb/store';
+import { authenticateKey } from './auth.ts';
 
 /** What the REST handlers need; injected so tests call them without Next. */
 export interface RestDeps {
@@ -38,36 +39,25 @@ export const badParam = (field: string, message: string) => new HttpError(400, '
 export function wrap(fn: Handler): Handler {
   return async (request) => {
     try {
-      return await fn(request);
+      // Every statement a route issues is tagged with it (log_comment) as a dashboard query.
+      return await withQueryTag({ kind: 'dashboard', caller: `rest ${request.method} ${new URL(request.url).pathname.slice(0, 120)}` }, () => fn(request));
     } catch (err) {
       if (err instanceof HttpError) {
         const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': 'Bearer realm="plumb"' } : {};
         return apiError(err.status, err.code, err.message, err.field, headers);
       }
       if (err instanceof QueryError) return apiError(400, 'invalid_parameter', err.message, err.field);
+      if (err instanceof QueryTimeoutError) return apiError(503, 'overloaded', 'the query took too long; narrow the time range or retry', undefined, { 'retry-after': '5' });
       console.error('plumb: REST handler failed', err);
       return apiError(500, 'internal', 'internal error');
     }
   };
 }
 
-const verifiers = new WeakMap<Store, KeyVerifier>();
-
-/** `Authorization: Bearer <key>` with the read scope → the key's project. */
+/** `Authorization: Bearer <key>` with the read scope → the key's project (checked in rest/auth.ts). */
 export async function authenticateRead(request: Request, deps: RestDeps): Promise<{ store: Store; projectId: string }> {
-  const header = request.headers.get('authorization') ?? '';
-  const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
-  if (!m) throw new HttpError(401, 'unauthorized', 'missing Authorization: Bearer <key> header');
-  const store = await deps.getStore();
-  let verifier = deps.verifier ?? verifiers.get(store);
-  if (!verifier) {
-    verifier = new KeyVerifier(store);
-    verifiers.set(store, verifier);
-  }
-  const key = await verifier.verify(m[1]!);
-  if (!key) throw new HttpError(401, 'unauthorized', 'invalid or revoked API key');
-  if (!key.scopes.includes('read')) throw new HttpError(403, 'forbidden', 'this API key lacks the read scope (create one with `plumb keys create --scope read`)');
-  return { store, projectId: key.projectId };
+  const { store, projectId } = await authenticateKey(request, deps, 'read');
+  return { store, projectId };
 }
 
 /** Only GET (and HEAD) are served by the read API. */

@@ -1,6 +1,7 @@
 import { getStore } from '../store.ts';
 import { loginHandler, logoutHandler } from './auth.ts';
 import type { Handler, RestDeps } from './http.ts';
+import { keyByIdHandler, keysHandler } from './keys.ts';
 import { metricsHandler } from './metrics.ts';
 import { openApiHandler } from './openapi.ts';
 import { getTraceHandler, listTracesHandler } from './traces.ts';
@@ -12,6 +13,10 @@ export interface RestApi {
   openapi: Handler;
   login: Handler;
   logout: Handler;
+  /** GET / POST /api/v1/keys */
+  keys: Handler;
+  /** DELETE /api/v1/keys/{id} */
+  keyById: Handler;
 }
 
 /** All REST handlers as plain `(Request) => Promise<Response>` functions. */
@@ -23,6 +28,8 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     openapi: openApiHandler,
     login: loginHandler(deps.getStore),
     logout: logoutHandler(deps.getStore),
+    keys: keysHandler(deps),
+    keyById: keyByIdHandler(deps),
   };
 }
 
