@@ -1,7 +1,7 @@
 import { authRouter } from './routers/auth.ts';
-import { conversationsRouter, sessionsRouter } from './routers/conversations.ts';
 import { filtersRouter, metricsRouter } from './routers/metrics.ts';
 import { overviewRouter } from './routers/overview.ts';
+import { sessionsRouter } from './routers/sessions.ts';
 import { spansRouter, tracesRouter } from './routers/traces.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
@@ -9,7 +9,6 @@ export const appRouter = router({
   overview: overviewRouter,
   traces: tracesRouter,
   spans: spansRouter,
-  conversations: conversationsRouter,
   sessions: sessionsRouter,
   metrics: metricsRouter,
   filters: filtersRouter,
