@@ -1,7 +1,7 @@
 import Link from 'next/link';
 import type { CSSProperties, ReactNode } from 'react';
 import type { Category } from '@plumb/analytics';
-import { formatCost } from '@/lib/format';
+import { costParts, formatCost } from '@/lib/format';
 import type { Cost } from '@/lib/view';
 
 /** Small presentational primitives shared by every page. */
@@ -131,9 +131,11 @@ export function StatusBadge({ errors }: { errors: number }) {
 /** A cost as text: "$1.23", or with its unpriced part marked ("$1.23 + 2 unpriced", "unpriced"). */
 export function CostText({ cost }: { cost: Cost }) {
   if (cost.unpriced === 0) return <>{formatCost(cost)}</>;
+  const { priced, unpriced } = costParts(cost);
   return (
-    <span className="warn-text" title={`${cost.unpriced} span${cost.unpriced === 1 ? '' : 's'} matched no price: that cost is unknown, not $0`} data-unpriced={cost.unpriced}>
-      {formatCost(cost)}
+    <span title={`${cost.unpriced} span${cost.unpriced === 1 ? '' : 's'} matched no price: that cost is unknown, not $0`} data-unpriced={cost.unpriced}>
+      {priced}
+      <span className="warn-text unpriced-note">{priced ? ` + ${unpriced}` : unpriced}</span>
     </span>
   );
 }

@@ -49,9 +49,15 @@ export function formatUsd(usd: number | null | undefined): string {
  */
 export function formatCost(cost: { usd: number; unpriced: number } | null | undefined): string {
   if (!cost) return DASH;
-  if (cost.unpriced <= 0) return formatUsd(cost.usd);
-  const n = cost.unpriced === 1 ? 'unpriced' : `${formatCount(cost.unpriced)} unpriced`;
-  return cost.usd > 0 ? `${formatUsd(cost.usd)} + ${n}` : n;
+  const p = costParts(cost);
+  return p.priced !== null && p.unpriced !== null ? `${p.priced} + ${p.unpriced}` : (p.priced ?? p.unpriced ?? DASH);
+}
+
+/** The two parts formatCost joins, for views that style them apart (null = absent). */
+export function costParts(cost: { usd: number; unpriced: number }): { priced: string | null; unpriced: string | null } {
+  if (cost.unpriced <= 0) return { priced: formatUsd(cost.usd), unpriced: null };
+  const unpriced = cost.unpriced === 1 ? 'unpriced' : `${formatCount(cost.unpriced)} unpriced`;
+  return { priced: cost.usd > 0 ? formatUsd(cost.usd) : null, unpriced };
 }
 
 /** Compact counts: 950, 1.2k, 3.4M, 5.6B. */

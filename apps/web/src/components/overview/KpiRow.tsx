@@ -3,7 +3,7 @@ import { formatCost, formatCount, formatDuration, formatInteger, formatPercent, 
 import type { TimeRange } from '@/lib/time-range';
 import { explorerSearch } from '@/lib/trace-filters';
 import type { OverviewKpis } from '@/lib/view';
-import { KpiTile } from '../ui';
+import { CostText, KpiTile } from '../ui';
 
 /** The KPI strip. Each tile links to the traces behind it. */
 export function KpiRow({ kpis, loading, range }: { kpis: OverviewKpis | undefined; loading: boolean; range: TimeRange }) {
@@ -49,8 +49,7 @@ export function KpiRow({ kpis, loading, range }: { kpis: OverviewKpis | undefine
       <KpiTile
         label="Cost"
         loading={loading}
-        tone={k && k.cost.unpriced > 0 ? 'warn' : undefined}
-        value={formatCost(k?.cost)}
+        value={k ? <CostText cost={k.cost} /> : formatCost(undefined)}
         sub={k && k.cost.unpriced > 0 ? 'USD of priced spans; the rest is unknown' : 'USD'}
         title={k && k.cost.unpriced > 0 ? `${formatInteger(k.cost.unpriced)} LLM spans matched no price: their cost is unknown, not $0, and is not in this total.` : undefined}
         href={href({ sort: 'costUsd' })}
