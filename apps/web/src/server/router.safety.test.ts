@@ -30,16 +30,14 @@ afterAll(async () => w?.store.close());
 
 const BIG = 'x'.repeat(10 * 1024 * 1024);
 const YEAR_33658 = 1e15;
-// Inputs are cast: the point is what a client that ignores the types can send.
-type Any = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-describe.each<[string, (input: Any) => Promise<unknown>, Any]>([
-  ['overview.get', (i) => caller().overview.get(i), { from, to }],
-  ['traces.list', (i) => caller().traces.list(i), { from, to }],
-  ['metrics.query', (i) => caller().metrics.query(i), { from, to, measures: ['requests'] }],
-  ['filters.options', (i) => caller().filters.options(i), { from, to }],
+// Inputs are cast (`as never`): the point is what a client that ignores the types can send.
+describe.each<[string, (input: object) => Promise<unknown>, object]>([
+  ['overview.get', (i) => caller().overview.get(i as never), { from, to }],
+  ['traces.list', (i) => caller().traces.list(i as never), { from, to }],
+  ['metrics.query', (i) => caller().metrics.query(i as never), { from, to, measures: ['requests'] }],
+  ['filters.options', (i) => caller().filters.options(i as never), { from, to }],
 ])('%s', (_name, call, base) => {
-  it.each<[string, Any]>([
+  it.each<[string, object]>([
     ['to in year 33658', { to: YEAR_33658 }],
     ['from = -1e300', { from: -1e300 }],
     ['from = Infinity', { from: Infinity }],
@@ -59,20 +57,20 @@ describe('per-procedure limits', () => {
     ['traces.list limit NaN', () => caller().traces.list({ from, to, limit: NaN })],
     ['traces.list minCostUsd 1e300', () => caller().traces.list({ from, to, minCostUsd: 1e300 })],
     ['traces.list minDurationMs Infinity', () => caller().traces.list({ from, to, minDurationMs: Infinity })],
-    ['traces.list numeric filter values', () => caller().traces.list({ from, to, filter: { tenant: [1, 2] as Any } })],
-    ['traces.list object attribute value', () => caller().traces.list({ from, to, attr: { k: { nested: true } as Any } })],
+    ['traces.list numeric filter values', () => caller().traces.list({ from, to, filter: { tenant: [1, 2] as never } })],
+    ['traces.list object attribute value', () => caller().traces.list({ from, to, attr: { k: { nested: true } as never } })],
     ['traces.list 10k tenants', () => caller().traces.list({ from, to, filter: { tenant: Array.from({ length: 10_000 }, () => 'acme') } })],
     ['traces.list 10 MB text', () => caller().traces.list({ from, to, q: BIG })],
-    ['traces.list unknown filter', () => caller().traces.list({ from, to, filter: { colour: ['red'] } as Any })],
+    ['traces.list unknown filter', () => caller().traces.list({ from, to, filter: { colour: ['red'] } as never })],
     ['metrics.query huge groupBy', () => caller().metrics.query({ from, to, measures: ['requests'], groupBy: Array.from({ length: 10_000 }, () => 'tenant') })],
-    ['metrics.query numeric filter values', () => caller().metrics.query({ from, to, measures: ['requests'], filter: { tenant: [42] as Any } })],
+    ['metrics.query numeric filter values', () => caller().metrics.query({ from, to, measures: ['requests'], filter: { tenant: [42] as never } })],
     ['metrics.query limit 1e12', () => caller().metrics.query({ from, to, measures: ['requests'], limit: 1e12 })],
     ['metrics.query interval 1e18', () => caller().metrics.query({ from, to, measures: ['requests'], interval: 1e18 })],
     ['metrics.query interval NaN', () => caller().metrics.query({ from, to, measures: ['requests'], interval: NaN })],
     ['overview.get interval 1e18', () => caller().overview.get({ from, to, interval: 1e18 })],
     ['traces.get 10 MB id', () => caller().traces.get({ traceId: BIG })],
     ['traces.get non-hex id', () => caller().traces.get({ traceId: '../../etc' })],
-    ['spans.detail numeric span id', () => caller().spans.detail({ traceId: fixtureTraceId(0), spanId: 12 as Any })],
+    ['spans.detail numeric span id', () => caller().spans.detail({ traceId: fixtureTraceId(0), spanId: 12 as never })],
     ['sessions.get 10 MB id', () => caller().sessions.get({ sessionId: BIG })],
   ])('%s → BAD_REQUEST', async (_case, run) => {
     expect(await codeOf(run())).toBe('BAD_REQUEST');

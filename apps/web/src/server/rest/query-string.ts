@@ -67,6 +67,8 @@ export function queryPairs(url: string): [string, string][] {
   return out;
 }
 
+const RESERVED_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
 const split = (v: string) => v.split(',').map((x) => x.trim()).filter((x) => x !== '');
 
 /** Query string → the object `schema` validates (see the module comment). */
@@ -90,6 +92,8 @@ export function queryObject(url: string, schema: z.ZodObject): Record<string, un
     const m = /^([^[\]]+)\[([^[\]]*)\]$/.exec(name);
     if (m) {
       const [, base, key] = m as unknown as [string, string, string];
+      // Keys become object properties: never let one reach an object's prototype.
+      if (RESERVED_KEYS.has(key)) throw badParam(name, `\`${key}\` is not an allowed key`);
       const kind = root.map(base);
       if (kind === null || typeof kind === 'string') throw badParam(name, `unknown parameter \`${name}\``);
       const member = kind.map(key);

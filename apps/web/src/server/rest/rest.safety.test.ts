@@ -57,6 +57,18 @@ describe.each([
   });
 });
 
+describe('object keys from the URL', () => {
+  it.each([
+    ['/traces?attr[__proto__]=x', 'attr[__proto__]'],
+    ['/metrics?measures=requests&filter[__proto__]=x,y', 'filter[__proto__]'],
+    ['/traces?attr[constructor]=x', 'attr[constructor]'],
+  ])('%s → 400, never a prototype', async (path, field) => {
+    const r = await (path.startsWith('/traces') ? api.listTraces(get(path)) : api.metrics(get(path)));
+    expect(r.status).toBe(400);
+    expect(((await r.json()) as { error: { field: string } }).error.field).toBe(field);
+  });
+});
+
 describe('GET /traces (list) numbers', () => {
   it.each([
     ['minDurationMs=1e400', 'minDurationMs'],
