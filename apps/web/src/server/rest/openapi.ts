@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  errorSchema, metricsQuery, metricsResultSchema, spanSchema, traceListPageSchema, traceListItemSchema, traceListQuery, traceQuery, traceResponseSchema,
+  errorSchema, metricsQuery, metricsResultSchema, spanJsonSchema, traceListPageSchema, traceListItemSchema, traceListQuery, traceQuery, traceResponseSchema,
 } from '../schemas/index.ts';
 import { json, type Handler } from './http.ts';
 import { kindOf, MAX_QUERY_STRING } from './query-string.ts';
@@ -14,13 +14,12 @@ import { kindOf, MAX_QUERY_STRING } from './query-string.ts';
 
 const COMPONENTS = {
   Error: errorSchema,
-  Span: spanSchema,
   TraceListItem: traceListItemSchema,
   TraceListPage: traceListPageSchema,
   Trace: traceResponseSchema,
   MetricsResult: metricsResultSchema,
 } as const;
-type ComponentName = keyof typeof COMPONENTS;
+type ComponentName = keyof typeof COMPONENTS | 'Span';
 
 const ref = (name: ComponentName) => ({ $ref: `#/components/schemas/${name}` });
 
@@ -99,7 +98,8 @@ function build() {
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Plumb API key with the read scope' } },
-      schemas: Object.fromEntries(Object.entries(schemas).map(([k, v]) => [k, strip(v)])),
+      // Span is already JSON Schema (schemas/span.ts, the one declaration of the public span).
+      schemas: { ...Object.fromEntries(Object.entries(schemas).map(([k, v]) => [k, strip(v)])), Span: spanJsonSchema },
     },
   };
 }

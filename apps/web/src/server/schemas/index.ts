@@ -1,4 +1,4 @@
 export * from './primitives.ts';
 export * from './queries.ts';
 export * from './responses.ts';
-export { spanSchema } from './span.ts';
+export { spanJsonSchema, spanRef } from './span.ts';

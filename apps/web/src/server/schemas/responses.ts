@@ -1,6 +1,6 @@
 import type { MetricsResult, TraceListItem } from '@plumb/store';
 import { z } from 'zod';
-import { spanSchema } from './span.ts';
+import { spanRef } from './span.ts';
 
 /**
  * Response shapes of /api/v1, for the OpenAPI document. The handlers return store objects; the
@@ -48,7 +48,7 @@ export const traceListPageSchema = z.object({
 
 export const traceResponseSchema = z.object({
   traceId: z.string(),
-  spans: z.array(spanSchema),
+  spans: z.array(spanRef),
   criticalPath: z.array(z.string()).describe('Span ids on the critical path, in time order'),
   failureOrigin: z.string().nullable().describe('Span where the failure that reached the root started'),
   failureExplanation: z.string(),

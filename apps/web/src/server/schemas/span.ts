@@ -2,12 +2,14 @@ import type { TraceSpanRecord } from '@plumb/store';
 import { z } from 'zod';
 
 /**
- * The public span, as REST returns it and the OpenAPI document describes it. This module is the
- * ONE place the web layer declares it: when @plumb/store exports its public span schema (the span
- * field table), `spanSchema` becomes that export and nothing else here changes. The type checks at
- * the bottom fail the build if this shape and the store's TraceSpanRecord drift apart.
+ * The public span, as REST returns it and the OpenAPI document describes it (the `Span`
+ * component). This module is the ONE place the web layer declares it: when @plumb/store exports
+ * the JSON Schema of its span field table, `spanJsonSchema` becomes that export and `declared`
+ * with its type check goes; response schemas only hold `spanRef`, a reference to the component.
+ * Until then the type check at the bottom fails the build if this shape and the store's
+ * TraceSpanRecord drift apart.
  */
-export const spanSchema = z
+const declared = z
   .object({
     traceId: z.string(),
     spanId: z.string(),
@@ -46,8 +48,17 @@ export const spanSchema = z
   })
   .describe('One span. Times are ISO 8601 with microseconds; money is USD.');
 
+/** JSON Schema of the public span: the OpenAPI `Span` component. */
+export const spanJsonSchema: Readonly<Record<string, unknown>> = (() => {
+  const { $schema: _s, ...schema } = z.toJSONSchema(declared, { io: 'output' }) as Record<string, unknown>;
+  return schema;
+})();
+
+/** A span inside a response schema: a `$ref` to the Span component. */
+export const spanRef = z.custom<TraceSpanRecord>(() => true).meta({ $ref: '#/components/schemas/Span' });
+
 // Both directions: every store field is declared here, and nothing here is missing from the store.
-type Declared = z.infer<typeof spanSchema>;
+type Declared = z.infer<typeof declared>;
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const spanShapeMatchesStore: Same<Declared, TraceSpanRecord> = true;
 void spanShapeMatchesStore;
