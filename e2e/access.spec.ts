@@ -83,7 +83,7 @@ test.describe('API keys in Settings', () => {
     await expect(row).toContainText('read');
     await expect(row).toContainText('active');
 
-    const metrics = () => page.request.get('/api/v1/metrics?measure=requests', { headers: { authorization: `Bearer ${key}` } });
+    const metrics = () => page.request.get('/api/v1/metrics?measures=requests', { headers: { authorization: `Bearer ${key}` } });
     expect((await metrics()).status()).toBe(200);
 
     // The secret is shown once: gone after Done and after a reload.

@@ -64,5 +64,14 @@ for (const theme of ['light', 'dark'] as const satisfies readonly Theme[]) {
     await expect(page.getByTestId('agent-graph')).toBeVisible();
     await settled(page);
     await screenshot(page, 'trace-graph', theme);
+
+    // A trace with a self-hosted (unpriced) model: every cost must say "unpriced", never $0.
+    await page.goto(`/traces?model=${encodeURIComponent('meta-llama/Llama-3.1-8B-Instruct')}&sort=costUsd`);
+    const unpriced = page.getByTestId('trace-table').locator('tbody tr[data-trace-id]').first();
+    await expect(unpriced).toBeVisible();
+    await page.goto(`/traces/${await unpriced.getAttribute('data-trace-id')}?tab=graph`);
+    await expect(page.getByTestId('agent-graph')).toBeVisible();
+    await settled(page);
+    await screenshot(page, 'trace-graph-unpriced', theme);
   });
 }

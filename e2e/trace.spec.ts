@@ -22,6 +22,10 @@ const waterfallRows = (page: Page): Locator => page.getByTestId('waterfall').get
 const okLlmRows = (page: Page): Locator =>
   waterfallRows(page).filter({ has: page.locator('.dot[title="LLM"]') }).filter({ hasNot: page.getByLabel('error', { exact: true }) });
 
+/** A cost as the UI prints it: dollars, dollars plus the unpriced part, or only "N unpriced". */
+const COST_TEXT = /^(\$[\d,.]+( \+ ([\d.,k]+ )?unpriced)?|([\d.,k]+ )?unpriced)$/;
+const COST_TEXT_IN_NODE = /tok · (\$[\d,.]+( \+ ([\d.,k]+ )?unpriced)?|([\d.,k]+ )?unpriced)$/;
+
 function detailValue(detail: Locator, key: string): Locator {
   const exact = new RegExp(`^${key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`);
   return detail.locator('dl.kv dt', { hasText: exact }).locator('xpath=following-sibling::dd[1]');
@@ -81,11 +85,11 @@ test('agent graph and agents tab show per-agent cost', async ({ page }) => {
   const nodes = graph.locator('g[role="button"]');
   expect(await nodes.count()).toBeGreaterThan(1);
   expect(await graph.locator('g[role="button"][aria-label^="Agent "]').count()).toBeGreaterThan(0);
-  // Every LLM node shows its tokens and dollars, and some cost is above zero.
+  // Every LLM node shows its tokens and dollars (or says its price is unknown), and some cost is above zero.
   const llmNodes = graph.locator('g[role="button"][aria-label^="LLM "]');
   expect(await llmNodes.count()).toBeGreaterThan(0);
   const llmCosts = await llmNodes.locator('text:last-of-type').allTextContents();
-  for (const c of llmCosts) expect(c).toMatch(/tok · \$/);
+  for (const c of llmCosts) expect(c).toMatch(COST_TEXT_IN_NODE);
   expect(Math.max(...llmCosts.map(parseUsd))).toBeGreaterThan(0);
 
   await page.getByRole('tab', { name: /^Agents/ }).click();
@@ -93,8 +97,32 @@ test('agent graph and agents tab show per-agent cost', async ({ page }) => {
   const rows = rollup.locator('tbody tr');
   expect(await rows.count()).toBeGreaterThan(0);
   const costs = await rows.locator('td:last-child').allInnerTexts();
-  for (const c of costs) expect(c).toMatch(/^\$/);
-  expect(Math.max(...costs.map(parseUsd))).toBeGreaterThan(0);
+  for (const c of costs) expect(c).toMatch(COST_TEXT);
+  expect(Math.max(...costs.filter((c) => c.startsWith('$')).map(parseUsd))).toBeGreaterThan(0);
+});
+
+// A self-hosted model (vLLM) has no public price: its spend is unknown, never "$0".
+test('unpriced spend reads "unpriced" wherever a cost appears, never $0', async ({ page }) => {
+  const model = 'meta-llama/Llama-3.1-8B-Instruct';
+  await page.goto('/');
+  const top = page.getByTestId('top-model').locator('tbody tr', { has: page.getByRole('link', { name: model, exact: true }) });
+  await expect(top.locator('td').last()).toHaveText(/unpriced/);
+  await expect(page.getByTestId('kpi-cost').locator('.kpi-value')).toHaveText(/^\$[\d,.]+ \+ [\d.,k]+ unpriced$/);
+
+  await page.goto(`/traces?model=${encodeURIComponent(model)}`);
+  const row = page.getByTestId('trace-table').locator('tbody tr[data-trace-id]').first();
+  await expect(row.getByTestId('cell-cost')).toHaveText(/unpriced/);
+  await row.locator('td').first().click();
+  await expect(page.getByTestId('trace-cost')).toHaveText(/unpriced/);
+
+  await waterfallRows(page).filter({ hasText: model }).first().click();
+  const detail = page.getByTestId('span-detail');
+  await expect(detail.getByTestId('span-cost')).toHaveText('unpriced');
+  await expect(detailValue(detail, 'Price')).toContainText('cost unknown');
+
+  await page.getByRole('tab', { name: 'Agent graph' }).click();
+  const node = page.getByTestId('agent-graph').locator('g[role="button"][aria-label^="LLM "]', { hasText: 'Llama' }).first();
+  await expect(node.locator('text:last-of-type')).toHaveText(/tok · ([\d.]+ )?unpriced$/);
 });
 
 // Agent nodes carry what their direct calls spent.

@@ -1,7 +1,8 @@
 import Link from 'next/link';
 import type { CSSProperties, ReactNode } from 'react';
 import type { Category } from '@plumb/analytics';
-import { formatUsd } from '@/lib/format';
+import { costParts, formatCost } from '@/lib/format';
+import type { Cost } from '@/lib/view';
 
 /** Small presentational primitives shared by every page. */
 
@@ -127,12 +128,26 @@ export function StatusBadge({ errors }: { errors: number }) {
   return errors > 0 ? <span className="badge is-error">{errors} err</span> : <span className="badge is-ok">ok</span>;
 }
 
-/** A table cell with a cost and a bar scaled to the column's largest cost. */
-export function CostBarCell({ costUsd, maxCostUsd }: { costUsd: number; maxCostUsd: number }) {
+/** A cost as text: "$1.23", or with its unpriced part marked ("$1.23 + 2 unpriced", "unpriced"). */
+export function CostText({ cost }: { cost: Cost }) {
+  if (cost.unpriced === 0) return <>{formatCost(cost)}</>;
+  const { priced, unpriced } = costParts(cost);
+  return (
+    <span title={`${cost.unpriced} span${cost.unpriced === 1 ? '' : 's'} matched no price: that cost is unknown, not $0`} data-unpriced={cost.unpriced}>
+      {priced}
+      <span className="warn-text unpriced-note">{priced ? ` + ${unpriced}` : unpriced}</span>
+    </span>
+  );
+}
+
+/** A table cell with a cost and a bar scaled to the column's largest (priced) cost. */
+export function CostBarCell({ cost, maxCostUsd }: { cost: Cost; maxCostUsd: number }) {
   return (
     <td className="num bar-cell">
-      <span className="bar" style={{ width: `${maxCostUsd > 0 ? (costUsd / maxCostUsd) * 100 : 0}%` }} />
-      <span style={{ position: 'relative' }}>{formatUsd(costUsd)}</span>
+      <span className="bar" style={{ width: `${maxCostUsd > 0 ? (cost.usd / maxCostUsd) * 100 : 0}%` }} />
+      <span style={{ position: 'relative' }}>
+        <CostText cost={cost} />
+      </span>
     </td>
   );
 }

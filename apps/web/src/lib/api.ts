@@ -1,25 +1,16 @@
 'use client';
-import { keepPreviousData, useQuery, type UseQueryResult } from '@tanstack/react-query';
-import type {
-  OverviewKpis,
-  SessionDetail,
-  SpanView,
-  TimeSeries,
-  TopDimension,
-  TopRow,
-  TraceDetail,
-  TraceListPage,
-} from './api-types.ts';
-import { adaptKpis, adaptSession, adaptSeries, adaptSpan, adaptTop, adaptTrace, adaptTraceList } from './api-adapt.ts';
-import type { inferRouterInputs } from '@trpc/server';
-import type { AppRouter } from '@/server/router';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import type { TraceListInput } from '@/server/schemas';
 import type { ExplorerState } from './trace-filters.ts';
-import { useRpc } from './trpc.tsx';
+import { useTRPC } from './trpc.tsx';
+import { overviewView, sessionView, spanDetailView, traceListView, traceView } from './view.ts';
 
 /**
- * Data hooks, one per view. Procedure paths and input shapes live here only; outputs go
- * through api-adapt.ts. `placeholderData: keepPreviousData` keeps the old numbers on screen
- * while a new window loads, so auto-refresh never flashes skeletons.
+ * Data hooks, one per view: the procedure's `queryOptions` (key, fetcher and output type inferred
+ * from the router) plus the view conversion of view.ts as `select`. `placeholderData:
+ * keepPreviousData` keeps the old numbers on screen while a new window loads, so auto-refresh
+ * never flashes skeletons. Results are typed end to end: data is the view type, and error is
+ * the router's TRPCClientError (error.data.code: NOT_FOUND, BAD_REQUEST…).
  */
 
 export interface Window {
@@ -27,91 +18,57 @@ export interface Window {
   toMs: number;
 }
 
-export function useOverviewKpis(w: Window): UseQueryResult<OverviewKpis> {
-  const rpc = useRpc();
-  return useQuery({
-    queryKey: ['overview.kpis', w.fromMs, w.toMs],
-    queryFn: async () => adaptKpis(await rpc.overview.kpis.query({ from: w.fromMs, to: w.toMs })),
-    placeholderData: keepPreviousData,
-  });
+/** The whole overview page (KPIs, series, four top tables) in one call. */
+export function useOverview(w: Window) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.overview.get.queryOptions({ from: w.fromMs, to: w.toMs }), select: overviewView, placeholderData: keepPreviousData });
 }
 
-export function useOverviewSeries(w: Window): UseQueryResult<TimeSeries> {
-  const rpc = useRpc();
-  return useQuery({
-    queryKey: ['overview.timeseries', w.fromMs, w.toMs],
-    queryFn: async () => adaptSeries(await rpc.overview.timeseries.query({ from: w.fromMs, to: w.toMs })),
-    placeholderData: keepPreviousData,
-  });
+/** Distinct tenants, models, agents… in the window, for the filter fields' suggestions. */
+export function useFilterOptions(w: Window, enabled: boolean) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.filters.options.queryOptions({ from: w.fromMs, to: w.toMs }), enabled, placeholderData: keepPreviousData });
 }
 
-export function useTop(dimension: TopDimension, w: Window, limit = 8, enabled = true): UseQueryResult<TopRow[]> {
-  const rpc = useRpc();
-  return useQuery({
-    queryKey: ['overview.top', dimension, w.fromMs, w.toMs, limit],
-    queryFn: async () => adaptTop(await rpc.overview.top.query({ from: w.fromMs, to: w.toMs, dimension, limit })),
-    placeholderData: keepPreviousData,
-    enabled,
-  });
+export function useTraceList(state: ExplorerState, w: Window, limit = 50) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.traces.list.queryOptions(traceListInput(state, w, limit)), select: traceListView, placeholderData: keepPreviousData });
 }
 
-export function useTraceList(state: ExplorerState, w: Window, limit = 50): UseQueryResult<TraceListPage> {
-  const rpc = useRpc();
-  const input = traceListInput(state, w, limit);
-  return useQuery({
-    queryKey: ['traces.list', input],
-    queryFn: async () => adaptTraceList(await rpc.traces.list.query(input)),
-    placeholderData: keepPreviousData,
-  });
-}
-
-/** Explorer state → the store's ListTracesQuery shape (lists for dimension filters). */
-type TraceListInput = inferRouterInputs<AppRouter>['traces']['list'];
-
+/** Explorer state → the trace-list query (the same object REST builds from its URL). */
 export function traceListInput(state: ExplorerState, w: Window, limit: number): TraceListInput {
   const f = state.filters;
+  const filter: NonNullable<TraceListInput['filter']> = {};
+  if (f.service) filter.service = [f.service];
+  if (f.tenant) filter.tenant = [f.tenant];
+  if (f.requestType) filter.request_type = [f.requestType];
+  if (f.model) filter.model = [f.model];
+  if (f.agent) filter.agent = [f.agent];
+  if (f.sessionId) filter.session = f.sessionId;
+  if (f.status) filter.status = f.status;
   const input: TraceListInput = { from: w.fromMs, to: w.toMs, sort: state.sort, order: state.order, limit };
-  for (const key of ['service', 'tenant', 'requestType', 'model', 'agent'] as const) {
-    const v = f[key];
-    if (v) input[key] = [v];
-  }
-  if (f.sessionId) input.sessionId = f.sessionId;
-  if (f.status) input.status = f.status;
+  if (Object.keys(filter).length) input.filter = filter;
   if (f.minDurationMs) input.minDurationMs = f.minDurationMs;
   if (f.minCostUsd) input.minCostUsd = f.minCostUsd;
-  if (f.attributes?.length) input.attributes = Object.fromEntries(f.attributes.map((a) => [a.key, a.value]));
-  if (f.q) input.text = f.q;
+  if (f.attributes?.length) input.attr = Object.fromEntries(f.attributes.map((a) => [a.key, a.value]));
+  if (f.q) input.q = f.q;
   if (state.cursor) input.cursor = state.cursor;
   return input;
 }
 
-export function useTrace(traceId: string): UseQueryResult<TraceDetail | null> {
-  const rpc = useRpc();
-  return useQuery({
-    queryKey: ['traces.get', traceId],
-    queryFn: async () => adaptTrace(await rpc.traces.get.query({ traceId })),
-    staleTime: 60_000,
-  });
+/** One trace with every analysis; the error is NOT_FOUND when the trace is unknown. */
+export function useTrace(traceId: string) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.traces.get.queryOptions({ traceId }), select: traceView, staleTime: 60_000 });
 }
 
-export function useSession(sessionId: string): UseQueryResult<SessionDetail> {
-  const rpc = useRpc();
-  return useQuery({
-    queryKey: ['sessions.get', sessionId],
-    queryFn: async () => adaptSession(sessionId, await rpc.sessions.get.query({ sessionId })),
-  });
+export function useSession(sessionId: string) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.sessions.get.queryOptions({ sessionId }), select: sessionView });
 }
 
-/** Full detail of one span (attributes, events, prompt/completion text); null when not found. */
-export function useSpanDetail(traceId: string, spanId: string | null): UseQueryResult<SpanView | null> {
-  const rpc = useRpc();
-  return useQuery({
-    queryKey: ['traces.span', traceId, spanId],
-    queryFn: async () => {
-      const raw = await rpc.traces.span.query({ traceId, spanId: spanId! });
-      return raw ? adaptSpan(raw) : null;
-    },
-    enabled: spanId !== null,
-    staleTime: 60_000,
-  });
+/** Attributes, events and texts of one span; null when the span is unknown. */
+export function useSpanDetail(traceId: string, spanId: string) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.spans.detail.queryOptions({ traceId, spanId }), select: spanDetailView, staleTime: 60_000 });
 }

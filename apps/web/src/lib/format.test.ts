@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatCount, formatDuration, formatPercent, formatTimestamp, formatUsd, needsDate, shortId } from './format.ts';
+import { formatCost, formatCount, formatDuration, formatPercent, formatTimestamp, formatUsd, needsDate, shortId } from './format.ts';
 
 describe('formatDuration (input in ms)', () => {
   it.each([
@@ -80,5 +80,20 @@ describe('table timestamps', () => {
     expect(needsDate([today, yesterday], now)).toBe(true);
     expect(formatTimestamp(today, false)).toBe('14:03:27.120');
     expect(formatTimestamp(today, true)).toBe('Mar 04 14:03:27');
+  });
+});
+
+describe('formatCost', () => {
+  it.each([
+    [{ usd: 1.234, unpriced: 0 }, '$1.23'],
+    [{ usd: 0, unpriced: 0 }, '$0'],
+    [{ usd: 1.234, unpriced: 3 }, '$1.23 + 3 unpriced'],
+    [{ usd: 1.234, unpriced: 1 }, '$1.23 + unpriced'],
+    [{ usd: 0, unpriced: 1 }, 'unpriced'],
+    [{ usd: 0, unpriced: 2500 }, '2.5k unpriced'],
+  ])('%o → %s', (cost, text) => expect(formatCost(cost)).toBe(text));
+
+  it('never prints an unknown cost as $0', () => {
+    for (const unpriced of [1, 2, 10]) expect(formatCost({ usd: 0, unpriced })).not.toMatch(/\$/);
   });
 });

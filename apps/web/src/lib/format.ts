@@ -43,6 +43,23 @@ export function formatUsd(usd: number | null | undefined): string {
   return `${sign}$${trim(abs.toFixed(digits))}`;
 }
 
+/**
+ * A cost that may include spans with no price: "$1.23", "$1.23 + 2 unpriced", "unpriced" (one
+ * span, or a total that is all unpriced: "3 unpriced"). An unknown price is never printed as $0.
+ */
+export function formatCost(cost: { usd: number; unpriced: number } | null | undefined): string {
+  if (!cost) return DASH;
+  const p = costParts(cost);
+  return p.priced !== null && p.unpriced !== null ? `${p.priced} + ${p.unpriced}` : (p.priced ?? p.unpriced ?? DASH);
+}
+
+/** The two parts formatCost joins, for views that style them apart (null = absent). */
+export function costParts(cost: { usd: number; unpriced: number }): { priced: string | null; unpriced: string | null } {
+  if (cost.unpriced <= 0) return { priced: formatUsd(cost.usd), unpriced: null };
+  const unpriced = cost.unpriced === 1 ? 'unpriced' : `${formatCount(cost.unpriced)} unpriced`;
+  return { priced: cost.usd > 0 ? formatUsd(cost.usd) : null, unpriced };
+}
+
 /** Compact counts: 950, 1.2k, 3.4M, 5.6B. */
 export function formatCount(n: number | null | undefined): string {
   if (!ok(n)) return DASH;

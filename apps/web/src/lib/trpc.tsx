@@ -1,17 +1,19 @@
 'use client';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { createTRPCClient, httpBatchLink, isTRPCClientError, type TRPCClient } from '@trpc/client';
-import { createContext, useContext, useState, type ReactNode } from 'react';
+import { createTRPCClient, httpBatchLink, isTRPCClientError } from '@trpc/client';
+import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { useState, type ReactNode } from 'react';
 import superjson from 'superjson';
 import type { AppRouter } from '@/server/router';
 
 /**
- * tRPC over HTTP (`/api/trpc`, superjson) plus TanStack Query. Components never call the client
- * directly: the hooks in `api.ts` do, and adapt outputs to `api-types.ts`.
+ * tRPC over HTTP (`/api/trpc`, superjson) plus TanStack Query through @trpc/tanstack-react-query:
+ * `useTRPC().<path>.queryOptions(input)` gives the query key, the fetcher and the output type
+ * inferred from the router, so no key or shape is written by hand. Components use the hooks in
+ * `api.ts`, which add the view conversion (`view.ts`) as `select`.
  */
-export type RpcClient = TRPCClient<AppRouter>;
-
-const RpcContext = createContext<RpcClient | null>(null);
+const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+export { useTRPC };
 
 function makeQueryClient(): QueryClient {
   return new QueryClient({
@@ -35,26 +37,12 @@ function makeQueryClient(): QueryClient {
 
 export function ApiProvider({ children }: { children: ReactNode }) {
   const [queryClient] = useState(makeQueryClient);
-  const [client] = useState<RpcClient>(() =>
-    createTRPCClient<AppRouter>({
-      links: [httpBatchLink({ url: '/api/trpc', transformer: superjson })],
-    }),
-  );
+  const [trpcClient] = useState(() => createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: '/api/trpc', transformer: superjson })] }));
   return (
-    <RpcContext.Provider value={client}>
-      <QueryClientProvider client={queryClient}>{children}</QueryClientProvider>
-    </RpcContext.Provider>
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        {children}
+      </TRPCProvider>
+    </QueryClientProvider>
   );
-}
-
-export function useRpc(): RpcClient {
-  const c = useContext(RpcContext);
-  if (!c) throw new Error('useRpc must be used inside <ApiProvider>');
-  return c;
-}
-
-/** Human message for a failed query. */
-export function errorMessage(error: unknown): string {
-  if (error instanceof Error) return error.message;
-  return String(error);
 }

@@ -1,8 +1,8 @@
 import { authRouter } from './routers/auth.ts';
-import { conversationsRouter, sessionsRouter } from './routers/conversations.ts';
 import { keysRouter } from './routers/keys.ts';
 import { filtersRouter, metricsRouter } from './routers/metrics.ts';
 import { overviewRouter } from './routers/overview.ts';
+import { sessionsRouter } from './routers/sessions.ts';
 import { spansRouter, tracesRouter } from './routers/traces.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
@@ -10,7 +10,6 @@ export const appRouter = router({
   overview: overviewRouter,
   traces: tracesRouter,
   spans: spansRouter,
-  conversations: conversationsRouter,
   sessions: sessionsRouter,
   metrics: metricsRouter,
   filters: filtersRouter,

@@ -14,6 +14,8 @@ export interface Conversation {
   totalCostUsdExact: string;
   inputTokens: number;
   outputTokens: number;
+  /** Σ unpricedSpans of the turns: spend whose cost is unknown. */
+  unpricedSpans: number;
   truncated: boolean;
 }
 
@@ -35,6 +37,7 @@ export async function listConversation(store: Store, projectId: string, sessionI
     totalCostUsdExact: picoToDecimal(pico),
     inputTokens: traces.reduce((a, t) => a + t.inputTokens, 0),
     outputTokens: traces.reduce((a, t) => a + t.outputTokens, 0),
+    unpricedSpans: traces.reduce((a, t) => a + t.unpricedSpans, 0),
     truncated,
   };
 }

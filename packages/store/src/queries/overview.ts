@@ -8,9 +8,10 @@ export const OVERVIEW_KPIS = [
   'input_tokens', 'output_tokens', 'total_tokens', 'cost_usd', 'llm_calls', 'unpriced_spans',
 ] as const;
 export const OVERVIEW_SERIES = [
-  'requests', 'errors', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'input_tokens', 'output_tokens', 'cost_usd',
+  'requests', 'errors', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'input_tokens', 'output_tokens', 'cost_usd', 'unpriced_spans',
 ] as const;
-const TOP_MEASURES = ['cost_usd', 'requests', 'total_tokens', 'errors'] as const;
+// unpriced_spans rides along with every cost: an unknown price must never read as $0.
+const TOP_MEASURES = ['cost_usd', 'requests', 'total_tokens', 'errors', 'unpriced_spans'] as const;
 export const OVERVIEW_TOP_N = 10;
 
 export type OverviewKpis = Record<(typeof OVERVIEW_KPIS)[number], number | null>;

@@ -152,6 +152,21 @@ describe('conversation, overview, filter options', () => {
     expect(o.top.requestTypes).toHaveLength(2);
     const all = fixture.spans.filter((s) => s.usageCounted).reduce((a, s) => a + decimalToPico(s.costUsd), 0n);
     expect(o.kpis.cost_usd).toBe(Number(picoToDecimal(all)));
+    // Unpriced spend is counted wherever cost is shown, so the UI never prints an unknown cost as $0.
+    const unpricedModel = o.top.models.find((r) => r.key === 'mystery-model')!;
+    expect(unpricedModel).toMatchObject({ unpriced_spans: 2, cost_usd: 0 });
+    expect(o.top.tenants.reduce((a, r) => a + (r.unpriced_spans ?? 0), 0)).toBe(2);
+    expect(o.series.reduce((a, r) => a + Number(r.unpriced_spans), 0)).toBe(2);
+  });
+
+  it('counts unpriced spans per trace in the list and the conversation', async () => {
+    const unpricedByTrace = new Map<string, number>();
+    for (const s of fixture.spans) if (s.usageCounted && s.pricingStatus === 'unpriced') unpricedByTrace.set(s.traceId, (unpricedByTrace.get(s.traceId) ?? 0) + 1);
+    expect(unpricedByTrace.size).toBeGreaterThan(0);
+    const page = await list({ limit: 50 });
+    for (const t of page.items) expect(t.unpricedSpans).toBe(unpricedByTrace.get(t.traceId) ?? 0);
+    const c = await listConversation(store, P, 'sess-acme');
+    expect(c.unpricedSpans).toBe(c.traces.reduce((a, t) => a + t.unpricedSpans, 0));
   });
 
   it('offers distinct values for dropdowns', async () => {

@@ -31,6 +31,8 @@ export interface TraceListItem {
   costUsd: number;
   /** The exact cost as decimal text. */
   costUsdExact: string;
+  /** Usage-counted spans whose model matched no price: their cost is unknown (not in costUsd). */
+  unpricedSpans: number;
 }
 
 export interface TraceTextItem extends TraceListItem {
@@ -77,7 +79,8 @@ export async function traceSummaries(store: Store, projectId: string, traceIds: 
       arraySort(groupUniqArrayIf(agent_name, agent_name != '')) AS agents,
       sumIf(input_tokens, usage_counted) AS inputTokens,
       sumIf(output_tokens, usage_counted) AS outputTokens,
-      toString(sumIf(cost_usd, usage_counted)) AS costUsdText
+      toString(sumIf(cost_usd, usage_counted)) AS costUsdText,
+      countIf(usage_counted AND pricing_status = 'unpriced') AS unpricedSpans
       ${text}
     FROM spans FINAL
     WHERE project_id = ${projectId} AND trace_id IN ${ids} AND ${traceBounds(projectId, ids)}

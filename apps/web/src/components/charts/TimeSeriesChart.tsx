@@ -20,6 +20,7 @@ export function TimeSeriesChart<K extends string>({
   data,
   series,
   format,
+  formatTooltip = format,
   unit,
   fromMs,
   toMs,
@@ -29,6 +30,8 @@ export function TimeSeriesChart<K extends string>({
   data: ({ t: number } & Partial<Record<K, number | null>>)[];
   series: SeriesDef<K>[];
   format: (v: number) => string;
+  /** Tooltip text of a value (default `format`); gets the whole bucket row for context. */
+  formatTooltip?: (v: number, row: Readonly<Record<string, unknown>>) => string;
   unit: string;
   fromMs: number;
   toMs: number;
@@ -81,7 +84,7 @@ export function TimeSeriesChart<K extends string>({
                         <span className="dot" style={{ background: String(p.color) }} />
                         {p.name}
                       </span>
-                      <span>{p.value === null || p.value === undefined ? '—' : `${format(Number(p.value))}`}</span>
+                      <span>{p.value === null || p.value === undefined ? '—' : formatTooltip(Number(p.value), (p.payload ?? {}) as Record<string, unknown>)}</span>
                     </div>
                   ))}
                 </div>

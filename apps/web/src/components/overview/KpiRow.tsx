@@ -1,15 +1,16 @@
 'use client';
-import type { OverviewKpis } from '@/lib/api-types';
-import { formatCount, formatDuration, formatInteger, formatPercent, formatTokens, formatUsd } from '@/lib/format';
+import { formatCost, formatCount, formatDuration, formatInteger, formatPercent, formatTokens } from '@/lib/format';
 import type { TimeRange } from '@/lib/time-range';
 import { explorerSearch } from '@/lib/trace-filters';
-import { KpiTile } from '../ui';
+import type { OverviewKpis } from '@/lib/view';
+import { CostText, KpiTile } from '../ui';
 
 /** The KPI strip. Each tile links to the traces behind it. */
 export function KpiRow({ kpis, loading, range }: { kpis: OverviewKpis | undefined; loading: boolean; range: TimeRange }) {
   const k = kpis;
   const href = (extra: Parameters<typeof explorerSearch>[0] = {}) => `/traces?${explorerSearch({ range, ...extra })}`;
-  const errorTone = k && k.errorRate >= 0.05 ? 'bad' : k && k.errorRate >= 0.01 ? 'warn' : undefined;
+  const rate = k?.errorRate ?? 0;
+  const errorTone = rate >= 0.05 ? 'bad' : rate >= 0.01 ? 'warn' : undefined;
   return (
     <div className="kpis" data-testid="kpis">
       <KpiTile label="Requests" loading={loading} value={formatCount(k?.requests)} sub={k ? `${formatInteger(k.requests)} traces` : ''} href={href()} testId="kpi-requests" />
@@ -45,13 +46,21 @@ export function KpiRow({ kpis, loading, range }: { kpis: OverviewKpis | undefine
         sub={k ? `${formatTokens(k.inputTokens)} in · ${formatTokens(k.outputTokens)} out` : ''}
         href={href({ sort: 'costUsd' })}
       />
-      <KpiTile label="Cost" loading={loading} value={formatUsd(k?.costUsd)} sub="USD, priced spans" href={href({ sort: 'costUsd' })} testId="kpi-cost" />
+      <KpiTile
+        label="Cost"
+        loading={loading}
+        value={k ? <CostText cost={k.cost} /> : formatCost(undefined)}
+        sub={k && k.cost.unpriced > 0 ? 'USD of priced spans; the rest is unknown' : 'USD'}
+        title={k && k.cost.unpriced > 0 ? `${formatInteger(k.cost.unpriced)} LLM spans matched no price: their cost is unknown, not $0, and is not in this total.` : undefined}
+        href={href({ sort: 'costUsd' })}
+        testId="kpi-cost"
+      />
       <KpiTile
         label="Unpriced spans"
         loading={loading}
-        tone={k && k.unpricedSpans > 0 ? 'warn' : undefined}
-        value={formatCount(k?.unpricedSpans)}
-        sub={k && k.unpricedSpans > 0 ? 'cost unknown: add a price' : 'every LLM call priced'}
+        tone={k && k.cost.unpriced > 0 ? 'warn' : undefined}
+        value={formatCount(k?.cost.unpriced)}
+        sub={k && k.cost.unpriced > 0 ? 'cost unknown: add a price' : 'every LLM call priced'}
         title="LLM spans whose model matched no price. Their cost is unknown (not $0) and is excluded from Cost."
         testId="kpi-unpriced"
       />

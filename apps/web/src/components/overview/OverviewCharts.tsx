@@ -1,8 +1,8 @@
 'use client';
 import { useRouter } from 'next/navigation';
-import type { TimeSeries } from '@/lib/api-types';
-import { formatCount, formatDuration, formatTokens, formatUsd } from '@/lib/format';
+import { formatCost, formatCount, formatDuration, formatTokens, formatUsd } from '@/lib/format';
 import { explorerHref } from '@/lib/trace-filters';
+import type { OverviewView } from '@/lib/view';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 import { ErrorBox, Panel, Skeleton } from '../ui';
 
@@ -23,7 +23,7 @@ export function OverviewCharts({
   fromMs,
   toMs,
 }: {
-  series: TimeSeries | undefined;
+  series: OverviewView['series'] | undefined;
   loading: boolean;
   error: unknown;
   fromMs: number;
@@ -83,7 +83,14 @@ export function OverviewCharts({
       </Panel>
       <Panel title="Cost" unit={`USD ${per}`} testId="chart-cost">
         {body(
-          <TimeSeriesChart {...common} unit="USD" format={formatUsd} series={[{ key: 'costUsd', label: 'Cost', color: 'var(--chart-3)', kind: 'bar' }]} />,
+          <TimeSeriesChart
+            {...common}
+            unit="USD"
+            format={formatUsd}
+            // A bucket with unpriced calls says so: its bar is only the priced part.
+            formatTooltip={(usd, row) => formatCost({ usd, unpriced: Number(row.unpricedSpans ?? 0) })}
+            series={[{ key: 'costUsd', label: 'Cost', color: 'var(--chart-3)', kind: 'bar' }]}
+          />,
         )}
       </Panel>
     </div>

@@ -1,5 +1,5 @@
 'use client';
-import { useOverviewKpis, useOverviewSeries } from '@/lib/api';
+import { useOverview } from '@/lib/api';
 import { describeTimeRange } from '@/lib/time-range';
 import { OnboardingEmptyState } from '../OnboardingEmptyState';
 import { TimeControls } from '../TimeControls';
@@ -9,32 +9,32 @@ import { KpiRow } from './KpiRow';
 import { OverviewCharts } from './OverviewCharts';
 import { TopTable } from './TopTable';
 
+/** The overview page: one procedure call (overview.get) feeds the KPIs, the charts and the four tables. */
 export function OverviewView() {
   const { range, fromMs, toMs } = useTimeRange();
-  const window = { fromMs, toMs };
-  const kpis = useOverviewKpis(window);
-  const series = useOverviewSeries(window);
-  const empty = kpis.data !== undefined && kpis.data.requests === 0 && kpis.data.unpricedSpans === 0;
+  const q = useOverview({ fromMs, toMs });
+  const o = q.data;
+  const empty = o !== undefined && o.kpis.requests === 0 && o.kpis.cost.unpriced === 0;
+  const loading = q.isPending;
 
   return (
     <>
       <div className="page-header">
         <h1>Overview</h1>
-        {kpis.isFetching && !kpis.isPending && <span className="faint">updating…</span>}
+        {q.isFetching && !q.isPending && <span className="faint">updating…</span>}
         <span className="spacer" />
         <TimeControls />
       </div>
-      {kpis.isError ? <ErrorBox error={kpis.error} what="KPIs" /> : <KpiRow kpis={kpis.data} loading={kpis.isPending} range={range} />}
+      {q.isError ? <ErrorBox error={q.error} what="the overview" /> : <KpiRow kpis={o?.kpis} loading={loading} range={range} />}
       {empty ? (
         <OnboardingEmptyState windowLabel={describeTimeRange(range)} />
       ) : (
         <>
-          <OverviewCharts series={series.data} loading={series.isPending} error={series.isError ? series.error : null} fromMs={fromMs} toMs={toMs} />
+          <OverviewCharts series={o?.series} loading={loading} error={q.isError ? q.error : null} fromMs={fromMs} toMs={toMs} />
           <div className="grid-2">
-            <TopTable dimension="model" window={window} range={range} />
-            <TopTable dimension="tenant" window={window} range={range} />
-            <TopTable dimension="agent" window={window} range={range} />
-            <TopTable dimension="requestType" window={window} range={range} />
+            {(['model', 'tenant', 'agent', 'requestType'] as const).map((d) => (
+              <TopTable key={d} dimension={d} rows={o?.top[d]} loading={loading} error={q.isError ? q.error : null} range={range} />
+            ))}
           </div>
         </>
       )}

@@ -1,11 +1,10 @@
 'use client';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useTop, type Window } from '@/lib/api';
-import type { TopDimension } from '@/lib/api-types';
-import { formatCount, formatDuration, formatPercent, formatTokens } from '@/lib/format';
+import { formatCount, formatPercent, formatTokens } from '@/lib/format';
 import type { TimeRange } from '@/lib/time-range';
 import { explorerHref, type TraceFilters } from '@/lib/trace-filters';
+import type { TopDimension, TopRow } from '@/lib/view';
 import { CostBarCell, ErrorBox, Panel, SkeletonRows } from '../ui';
 
 const TITLES: Record<TopDimension, string> = { model: 'Top models', tenant: 'Top tenants', agent: 'Top agents', requestType: 'Top request types' };
@@ -13,21 +12,31 @@ const TITLES: Record<TopDimension, string> = { model: 'Top models', tenant: 'Top
 const COUNT_LABEL: Record<TopDimension, string> = { model: 'Calls', tenant: 'Requests', agent: 'Runs', requestType: 'Requests' };
 const NOT_SET: Record<TopDimension, string> = { model: '(no model)', tenant: '(no tenant)', agent: '(no agent)', requestType: '(untyped)' };
 
-/** Top values of one dimension by cost; each row opens the explorer filtered to that value. */
-export function TopTable({ dimension, window, range }: { dimension: TopDimension; window: Window; range: TimeRange }) {
-  const q = useTop(dimension, window);
+const COLS = 5;
+
+/** Top values of one dimension by cost (rows from the overview call); each row opens the explorer filtered to that value. */
+export function TopTable({
+  dimension,
+  rows: data,
+  loading,
+  error,
+  range,
+}: {
+  dimension: TopDimension;
+  rows: TopRow[] | undefined;
+  loading: boolean;
+  error: unknown;
+  range: TimeRange;
+}) {
   const router = useRouter();
-  const rows = q.data ?? [];
-  const maxCost = Math.max(0, ...rows.map((r) => r.costUsd));
-  // The column only appears when the server sends latency for these rows.
-  const showP95 = rows.some((r) => r.p95LatencyMs !== null);
-  const cols = showP95 ? 6 : 5;
+  const rows = data ?? [];
+  const maxCost = Math.max(0, ...rows.map((r) => r.cost.usd));
   const hrefFor = (key: string, extra: TraceFilters = {}) => explorerHref({ [dimension]: key, ...extra }, range);
 
   return (
     <Panel title={TITLES[dimension]} unit="by cost, USD" flush testId={`top-${dimension}`}>
-      {q.isError ? (
-        <ErrorBox error={q.error} what={TITLES[dimension].toLowerCase()} />
+      {error ? (
+        <ErrorBox error={error} what={TITLES[dimension].toLowerCase()} />
       ) : (
         <div className="table-wrap">
           <table className="table">
@@ -36,7 +45,6 @@ export function TopTable({ dimension, window, range }: { dimension: TopDimension
                 <th>{dimension === 'requestType' ? 'Request type' : dimension[0]!.toUpperCase() + dimension.slice(1)}</th>
                 <th className="num">{COUNT_LABEL[dimension]}</th>
                 <th className="num">Errors</th>
-                {showP95 && <th className="num">p95</th>}
                 <th className="num">Tokens</th>
                 <th className="num" style={{ width: '28%' }}>
                   Cost
@@ -44,11 +52,11 @@ export function TopTable({ dimension, window, range }: { dimension: TopDimension
               </tr>
             </thead>
             <tbody>
-              {q.isPending ? (
-                <SkeletonRows rows={5} cols={cols} />
+              {loading && !data ? (
+                <SkeletonRows rows={5} cols={COLS} />
               ) : rows.length === 0 ? (
                 <tr>
-                  <td colSpan={cols} className="empty-cell">
+                  <td colSpan={COLS} className="empty-cell">
                     No data in this window
                   </td>
                 </tr>
@@ -72,9 +80,8 @@ export function TopTable({ dimension, window, range }: { dimension: TopDimension
                           <span className="faint">0%</span>
                         )}
                       </td>
-                      {showP95 && <td className="num">{formatDuration(r.p95LatencyMs)}</td>}
                       <td className="num">{formatTokens(r.totalTokens)}</td>
-                      <CostBarCell costUsd={r.costUsd} maxCostUsd={maxCost} />
+                      <CostBarCell cost={r.cost} maxCostUsd={maxCost} />
                     </tr>
                   );
                 })

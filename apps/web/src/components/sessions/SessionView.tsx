@@ -3,11 +3,12 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { useSession } from '@/lib/api';
-import { formatDateTime, formatDuration, formatTokens, formatUsd } from '@/lib/format';
+import { formatDateTime, formatDuration, formatTokens } from '@/lib/format';
 import { useHotkeys } from '@/lib/hotkeys';
 import { messageSummary } from '@/lib/messages';
 import { explorerHref } from '@/lib/trace-filters';
-import { ErrorBox, SkeletonRows } from '../ui';
+import { addCost, type Cost } from '@/lib/view';
+import { CostText, ErrorBox, SkeletonRows } from '../ui';
 
 /** One conversation: its traces in order, cost per turn and the running total. */
 export function SessionView({ sessionId }: { sessionId: string }) {
@@ -23,7 +24,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
     Enter: () => traces[selected] && open(traces[selected]!.traceId),
   });
 
-  let running = 0;
+  let running: Cost = { usd: 0, unpriced: 0 };
   const first = traces[0];
   const last = traces[traces.length - 1];
   const spanMs = first && last ? last.startMs + last.durationMs - first.startMs : 0;
@@ -47,7 +48,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
           <section className="panel">
             <div className="summary-strip" data-testid="session-summary">
               <Summary label="Turns">{q.data ? traces.length : '…'}</Summary>
-              <Summary label="Total cost">{q.data ? formatUsd(q.data.totalCostUsd) : '…'}</Summary>
+              <Summary label="Total cost">{q.data ? <CostText cost={q.data.cost} /> : '…'}</Summary>
               <Summary label="Total tokens">{q.data ? formatTokens(q.data.totalTokens) : '…'}</Summary>
               <Summary label="Time in traces">{q.data ? formatDuration(q.data.totalDurationMs) : '…'}</Summary>
               <Summary label="Span of conversation">{q.data ? formatDuration(spanMs) : '…'}</Summary>
@@ -90,7 +91,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
                     </tr>
                   ) : (
                     traces.map((t, i) => {
-                      running += t.costUsd;
+                      running = addCost(running, t.cost);
                       return (
                         <tr key={t.traceId} className={`is-clickable ${i === selected ? 'is-selected' : ''}`} onClick={() => open(t.traceId)}>
                           <td className="num faint">{i + 1}</td>
@@ -106,8 +107,12 @@ export function SessionView({ sessionId }: { sessionId: string }) {
                           <td className="num">{t.spanCount}</td>
                           <td className="num">{t.errorCount > 0 ? <span className="badge is-error">{t.errorCount}</span> : <span className="faint">0</span>}</td>
                           <td className="num">{formatTokens(t.totalTokens)}</td>
-                          <td className="num">{formatUsd(t.costUsd)}</td>
-                          <td className="num muted">{formatUsd(running)}</td>
+                          <td className="num">
+                            <CostText cost={t.cost} />
+                          </td>
+                          <td className="num muted">
+                            <CostText cost={running} />
+                          </td>
                         </tr>
                       );
                     })
@@ -124,7 +129,9 @@ export function SessionView({ sessionId }: { sessionId: string }) {
                         <b>{formatTokens(q.data.totalTokens)}</b>
                       </td>
                       <td className="num">
-                        <b>{formatUsd(q.data.totalCostUsd)}</b>
+                        <b>
+                          <CostText cost={q.data.cost} />
+                        </b>
                       </td>
                       <td />
                     </tr>

@@ -1,7 +1,7 @@
 'use client';
-import type { AgentGraph, GraphEdge, GraphLayout, GraphNode } from '@plumb/analytics';
-import { GRAPH_LAYOUT } from '@/lib/api-adapt';
-import { formatDuration, formatTokens, formatUsd } from '@/lib/format';
+import type { GraphEdge, GraphLayout } from '@plumb/analytics';
+import { formatCost, formatDuration, formatTokens } from '@/lib/format';
+import { GRAPH_LAYOUT, type GraphNodeView, type TraceView } from '@/lib/view';
 import { CATEGORY_LABEL, categoryColor } from '../ui';
 
 const W = GRAPH_LAYOUT.nodeWidth;
@@ -24,7 +24,7 @@ export function AgentGraphView({
   selectedSpanId,
   onSelectSpan,
 }: {
-  graph: AgentGraph;
+  graph: TraceView['graph'];
   layout: GraphLayout;
   selectedSpanId: string | null;
   onSelectSpan: (spanId: string) => void;
@@ -110,7 +110,7 @@ function Edge({ edge, a, b }: { edge: GraphEdge; a: { x: number; y: number }; b:
   );
 }
 
-function Node({ node, x, y, selected, onSelect }: { node: GraphNode; x: number; y: number; selected: boolean; onSelect: (spanId: string) => void }) {
+function Node({ node, x, y, selected, onSelect }: { node: GraphNodeView; x: number; y: number; selected: boolean; onSelect: (spanId: string) => void }) {
   const color = categoryColor(node.kind === 'root' ? 'root' : node.kind);
   const first = node.spanIds[0];
   const label = node.label || CATEGORY_LABEL[node.kind];
@@ -133,7 +133,7 @@ function Node({ node, x, y, selected, onSelect }: { node: GraphNode; x: number; 
         }
       }}
     >
-      <title>{`${CATEGORY_LABEL[node.kind]} ${label}\n${node.calls} calls · ${formatDuration(node.totalMs)} total\n${formatTokens(node.inputTokens)} in / ${formatTokens(node.outputTokens)} out · ${formatUsd(node.costUsd)}${node.errorCount ? `\n${node.errorCount} errors` : ''}`}</title>
+      <title>{`${CATEGORY_LABEL[node.kind]} ${label}\n${node.calls} calls · ${formatDuration(node.totalMs)} total\n${formatTokens(node.inputTokens)} in / ${formatTokens(node.outputTokens)} out · ${formatCost(node.cost)}${node.errorCount ? `\n${node.errorCount} errors` : ''}`}</title>
       <rect width={W} height={H} rx="5" fill="var(--bg-panel)" stroke={selected ? 'var(--accent)' : node.errorCount > 0 ? 'var(--error)' : 'var(--border-strong)'} strokeWidth={selected ? 2 : 1.2} />
       <rect width="4" height={H} rx="2" fill={color} />
       <text x="12" y="17" fontSize="12" fontWeight="600" fill="var(--text)">
@@ -147,7 +147,14 @@ function Node({ node, x, y, selected, onSelect }: { node: GraphNode; x: number; 
         {node.errorCount > 0 && <tspan fill="var(--error)" fontWeight="700">{` · ${node.errorCount} err`}</tspan>}
       </text>
       <text x="12" y="52" fontSize="11" fill="var(--text-muted)">
-        {tokens > 0 || node.costUsd > 0 ? `${formatTokens(tokens)} tok · ${formatUsd(node.costUsd)}` : '—'}
+        {tokens > 0 || node.cost.usd > 0 || node.cost.unpriced > 0 ? (
+          <>
+            {`${formatTokens(tokens)} tok · `}
+            <tspan fill={node.cost.unpriced > 0 ? 'var(--warn)' : undefined}>{formatCost(node.cost)}</tspan>
+          </>
+        ) : (
+          '—'
+        )}
       </text>
     </g>
   );

@@ -1,13 +1,13 @@
 'use client';
 import Link from 'next/link';
-import type { AgentRollupRow } from '@plumb/analytics';
 import { NO_AGENT } from '@plumb/analytics';
 import { formatDuration, formatTokens } from '@/lib/format';
 import { explorerHref } from '@/lib/trace-filters';
+import type { AgentRollupView } from '@/lib/view';
 import { CostBarCell } from '../ui';
 
 /** Per-agent totals for this trace; agent names link to every trace that agent ran in. */
-export function AgentRollupTable({ rows }: { rows: AgentRollupRow[] }) {
+export function AgentRollupTable({ rows }: { rows: AgentRollupView[] }) {
   if (rows.length === 0) return <div className="empty">No agent spans in this trace.</div>;
   const maxCost = Math.max(0, ...rows.map((r) => r.costUsd));
   return (
@@ -51,7 +51,7 @@ export function AgentRollupTable({ rows }: { rows: AgentRollupRow[] }) {
               <td className="num">{formatDuration(r.selfMs)}</td>
               <td className="num">{formatTokens(r.inputTokens)}</td>
               <td className="num">{formatTokens(r.outputTokens)}</td>
-              <CostBarCell costUsd={r.costUsd} maxCostUsd={maxCost} />
+              <CostBarCell cost={r.cost} maxCostUsd={maxCost} />
             </tr>
           ))}
         </tbody>

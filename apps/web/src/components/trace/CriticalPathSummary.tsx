@@ -1,7 +1,7 @@
 'use client';
 import { CATEGORIES, type CriticalPath } from '@plumb/analytics';
-import type { SpanView } from '@/lib/api-types';
 import { formatDuration, formatPercent } from '@/lib/format';
+import type { SpanView } from '@/lib/view';
 import { CATEGORY_LABEL, categoryColor } from '../ui';
 
 /** Where the trace's wall-clock time went along the critical path: per category, then per span. */

@@ -2,10 +2,10 @@
 import Link from 'next/link';
 import { useState, type ReactNode } from 'react';
 import { useSpanDetail } from '@/lib/api';
-import type { CostBuckets, SpanView } from '@/lib/api-types';
-import { formatDateTime, formatDuration, formatInteger, formatUsd } from '@/lib/format';
+import { formatDateTime, formatDuration, formatInteger } from '@/lib/format';
 import { parseMessages } from '@/lib/messages';
-import { CATEGORY_LABEL, categoryColor, Skeleton } from '../ui';
+import type { SpanDetailView, SpanView } from '@/lib/view';
+import { CATEGORY_LABEL, categoryColor, CostText, Skeleton } from '../ui';
 import { CopyButton } from './CopyButton';
 
 /**
@@ -28,8 +28,9 @@ export function SpanDetailPanel({
   onClose: () => void;
 }) {
   const detail = useSpanDetail(base.traceId, base.spanId);
-  // The list row has the canonical fields at once; the detail query adds attributes, events, texts.
-  const span: SpanView = detail.data ? { ...base, ...pickDefined(detail.data, base) } : base;
+  // The trace's span has the canonical fields at once; the detail query adds attributes, events, texts.
+  const span = base;
+  const extra: SpanDetailView = detail.data ?? EMPTY_DETAIL;
   const dur = Math.max(0, span.endMs - span.startMs);
 
   return (
@@ -71,7 +72,7 @@ export function SpanDetailPanel({
           </Row>
           <Row k="Service">
             {span.service}
-            {span.serviceVersion && <span className="faint"> {span.serviceVersion}</span>}
+            {extra.serviceVersion && <span className="faint"> {extra.serviceVersion}</span>}
           </Row>
           {span.kind && <Row k="Kind">{span.kind}</Row>}
           {span.agent && <Row k="Agent">{span.agent}</Row>}
@@ -104,8 +105,8 @@ export function SpanDetailPanel({
         )}
         {detail.isError && <div className="error-text" style={{ marginTop: 8 }}>Could not load attributes and messages.</div>}
 
-        <TextSection title="Input (prompt)" text={span.inputText} />
-        <TextSection title="Output (completion)" text={span.outputText} />
+        <TextSection title="Input (prompt)" text={extra.inputText} />
+        <TextSection title="Output (completion)" text={extra.outputText} />
 
         {span.links.length > 0 && (
           <>
@@ -128,13 +129,13 @@ export function SpanDetailPanel({
           </>
         )}
 
-        <MapSection title="Attributes" map={span.attributes} />
-        <MapSection title="Resource" map={span.resourceAttributes} />
+        <MapSection title="Attributes" map={extra.attributes} />
+        <MapSection title="Resource" map={extra.resourceAttributes} />
 
-        {span.events.length > 0 && (
+        {extra.events.length > 0 && (
           <>
-            <div className="section-title">Events ({span.events.length})</div>
-            {span.events.map((e, i) => (
+            <div className="section-title">Events ({extra.events.length})</div>
+            {extra.events.map((e, i) => (
               <div key={i} style={{ marginBottom: 6 }}>
                 <div>
                   <span className="faint num">+{formatDuration(e.timeMs - span.startMs)}</span> <b>{e.name}</b>
@@ -149,15 +150,7 @@ export function SpanDetailPanel({
   );
 }
 
-/** Keeps the base value where the detail query has an empty one (detail may omit list fields). */
-function pickDefined(detail: SpanView, base: SpanView): Partial<SpanView> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(detail)) {
-    const empty = v === '' || v === null || v === undefined || (Array.isArray(v) && v.length === 0) || (typeof v === 'object' && v !== null && !Array.isArray(v) && Object.keys(v).length === 0);
-    out[k] = empty ? (base as unknown as Record<string, unknown>)[k] : v;
-  }
-  return out as Partial<SpanView>;
-}
+const EMPTY_DETAIL: SpanDetailView = { serviceVersion: '', inputText: '', outputText: '', attributes: {}, resourceAttributes: {}, events: [] };
 
 function Row({ k, children }: { k: string; children: ReactNode }) {
   return (
@@ -168,7 +161,7 @@ function Row({ k, children }: { k: string; children: ReactNode }) {
   );
 }
 
-const BUCKETS: { key: keyof CostBuckets; label: string; tokens: (s: SpanView) => number }[] = [
+const BUCKETS: { key: string; label: string; tokens: (s: SpanView) => number }[] = [
   // Inclusive OTel semantics: input includes cache read/write; output includes reasoning.
   { key: 'input', label: 'Input (uncached)', tokens: (s) => Math.max(0, s.inputTokens - s.cacheReadTokens - s.cacheWriteTokens) },
   { key: 'cacheRead', label: 'Cache read', tokens: (s) => s.cacheReadTokens },
@@ -177,12 +170,11 @@ const BUCKETS: { key: keyof CostBuckets; label: string; tokens: (s: SpanView) =>
   { key: 'reasoning', label: 'Reasoning', tokens: (s) => s.reasoningTokens },
 ];
 
+/** Tokens per bucket and the span's cost; an unpriced span says "unpriced", never $0. */
 function UsageSection({ span }: { span: SpanView }) {
-  const hasUsage = span.inputTokens + span.outputTokens > 0 || span.costUsd > 0 || span.priceId !== '';
+  const hasUsage = span.inputTokens + span.outputTokens > 0 || span.costUsd > 0 || span.priceId !== '' || span.pricingStatus === 'unpriced';
   if (!hasUsage) return null;
   const unpriced = span.pricingStatus === 'unpriced';
-  // Cost per bucket only when the server sent the split; the total is always shown.
-  const split = span.costBuckets;
   return (
     <>
       <div className="section-title">Usage &amp; cost</div>
@@ -196,19 +188,16 @@ function UsageSection({ span }: { span: SpanView }) {
           <tr>
             <th>Bucket</th>
             <th className="num">Tokens</th>
-            {split && <th className="num">Cost</th>}
           </tr>
         </thead>
         <tbody>
           {BUCKETS.map((b) => {
             const tokens = b.tokens(span);
-            const cost = split?.[b.key] ?? 0;
-            if (tokens === 0 && cost === 0) return null;
+            if (tokens === 0) return null;
             return (
               <tr key={b.key}>
                 <td>{b.label}</td>
                 <td className="num">{formatInteger(tokens)}</td>
-                {split && <td className="num">{unpriced ? '—' : formatUsd(cost)}</td>}
               </tr>
             );
           })}
@@ -219,20 +208,15 @@ function UsageSection({ span }: { span: SpanView }) {
             <td className="num">
               <b>{formatInteger(span.inputTokens + span.outputTokens)}</b>
             </td>
-            {split && (
-              <td className="num">
-                <b>{unpriced ? <span className="warn-text">unpriced</span> : formatUsd(span.costUsd)}</b>
-              </td>
-            )}
           </tr>
         </tbody>
       </table>
       <dl className="kv" style={{ marginTop: 4 }}>
-        {!split && (
-          <Row k="Cost">
-            <b>{unpriced ? <span className="warn-text">unpriced</span> : formatUsd(span.costUsd)}</b>
-          </Row>
-        )}
+        <Row k="Cost">
+          <b data-testid="span-cost">
+            <CostText cost={span.cost} />
+          </b>
+        </Row>
         <Row k="Price">
           {span.priceId ? <span className="mono">{span.priceId}</span> : unpriced ? <span className="warn-text">no price matched this model — cost unknown</span> : <span className="faint">—</span>}
         </Row>

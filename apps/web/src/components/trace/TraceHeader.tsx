@@ -1,8 +1,9 @@
 'use client';
 import Link from 'next/link';
-import type { TraceDetail } from '@/lib/api-types';
-import { formatDateTime, formatDuration, formatInteger, formatTokens, formatUsd } from '@/lib/format';
+import { formatDateTime, formatDuration, formatInteger, formatTokens } from '@/lib/format';
 import { explorerHref } from '@/lib/trace-filters';
+import type { TraceView } from '@/lib/view';
+import { CostText } from '../ui';
 import { CopyButton } from './CopyButton';
 
 function Item({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
@@ -15,7 +16,7 @@ function Item({ label, children, testId }: { label: string; children: React.Reac
 }
 
 /** One-line summary of the trace: root, timing, size, usage and the context it ran in. */
-export function TraceHeader({ trace }: { trace: TraceDetail }) {
+export function TraceHeader({ trace }: { trace: TraceView }) {
   const s = trace.summary;
   const c = trace.context;
   return (
@@ -40,7 +41,7 @@ export function TraceHeader({ trace }: { trace: TraceDetail }) {
           </span>
         </Item>
         <Item label="Cost" testId="trace-cost">
-          {formatUsd(s.costUsd)}
+          <CostText cost={s.cost} />
         </Item>
         <Item label="Tenant">{c.tenant ? <Link href={explorerHref({ tenant: c.tenant })}>{c.tenant}</Link> : <span className="faint">—</span>}</Item>
         <Item label="Request type">

@@ -2,11 +2,11 @@
 import Link from 'next/link';
 import { useMemo, useState } from 'react';
 import { useTrace } from '@/lib/api';
-import type { TraceDetail } from '@/lib/api-types';
 import { useExplorerReturnUrl } from '@/lib/explorer-return';
 import { useHotkeys } from '@/lib/hotkeys';
 import { useUrlParams } from '@/lib/url-state';
 import { ancestorsOf, buildWaterfall, visibleRows } from '@/lib/waterfall';
+import type { TraceView as Trace } from '@/lib/view';
 import { ErrorBox, Panel, Skeleton } from '../ui';
 import { AgentGraphView } from './AgentGraphView';
 import { AgentRollupTable } from './AgentRollupTable';
@@ -28,7 +28,7 @@ type TabId = (typeof TABS)[number]['id'];
 export function TraceView({ traceId }: { traceId: string }) {
   const q = useTrace(traceId);
   if (q.isPending) return <TraceSkeleton />;
-  if (q.isError) return <ErrorBox error={q.error} what={`trace ${traceId}`} />;
+  if (q.isError && q.error.data?.code !== 'NOT_FOUND') return <ErrorBox error={q.error} what={`trace ${traceId}`} />;
   if (!q.data)
     return (
       <div className="panel empty" data-testid="trace-not-found">
@@ -41,7 +41,7 @@ export function TraceView({ traceId }: { traceId: string }) {
   return <LoadedTrace trace={q.data} />;
 }
 
-function LoadedTrace({ trace }: { trace: TraceDetail }) {
+function LoadedTrace({ trace }: { trace: Trace }) {
   const { params, update } = useUrlParams();
   const tabParam = params.get('tab');
   const tab: TabId = TABS.some((t) => t.id === tabParam) ? (tabParam as TabId) : 'waterfall';

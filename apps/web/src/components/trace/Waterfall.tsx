@@ -1,8 +1,8 @@
 'use client';
 import { useEffect, useMemo, useRef } from 'react';
 import type { CriticalPath, FailureAnalysis } from '@plumb/analytics';
-import type { SpanView } from '@/lib/api-types';
 import { formatDuration } from '@/lib/format';
+import type { SpanView } from '@/lib/view';
 import { timeTicks, visibleRows, type WaterfallModel } from '@/lib/waterfall';
 import { CATEGORY_LABEL, categoryColor } from '../ui';
 import s from './Waterfall.module.css';

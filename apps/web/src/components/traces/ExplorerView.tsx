@@ -1,7 +1,7 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { useEffect, useRef, useState } from 'react';
-import { useTop, useTraceList } from '@/lib/api';
+import { useFilterOptions, useTraceList } from '@/lib/api';
 import { rememberExplorerUrl } from '@/lib/explorer-return';
 import { useHotkeys } from '@/lib/hotkeys';
 import { describeTimeRange } from '@/lib/time-range';
@@ -24,19 +24,19 @@ export function ExplorerView() {
   const list = useTraceList(state, { fromMs, toMs });
   const items = list.data?.items ?? [];
   const [selected, setSelected] = useState(0);
-  // Cursors of the pages before this one, for "previous" when the server gives no prevCursor.
+  // Cursors of the pages before this one (the list pages forward only), for "previous".
   const [history, setHistory] = useState<(string | null)[]>([]);
   const search = useRef<HTMLInputElement>(null);
   // Completions for the filter fields, fetched once the user starts filtering.
   const [wantSuggestions, setWantSuggestions] = useState(false);
-  const w = { fromMs, toMs };
-  const suggest = {
-    tenant: useTop('tenant', w, 50, wantSuggestions).data,
-    model: useTop('model', w, 50, wantSuggestions).data,
-    agent: useTop('agent', w, 50, wantSuggestions).data,
-    requestType: useTop('requestType', w, 50, wantSuggestions).data,
+  const options = useFilterOptions({ fromMs, toMs }, wantSuggestions).data;
+  const suggestions = {
+    service: options?.services ?? [],
+    tenant: options?.tenants ?? [],
+    model: options?.models ?? [],
+    agent: options?.agents ?? [],
+    requestType: options?.requestTypes ?? [],
   };
-  const suggestions = Object.fromEntries(Object.entries(suggest).map(([k, rows]) => [k, (rows ?? []).map((r) => r.key).filter(Boolean)]));
 
   const queryKey = JSON.stringify([state, fromMs, toMs]);
   useEffect(() => setSelected(0), [queryKey]);
@@ -71,7 +71,7 @@ export function ExplorerView() {
   };
 
   const nextCursor = list.data?.nextCursor ?? null;
-  const prevCursor = list.data?.prevCursor ?? (history.length > 0 ? history[history.length - 1]! : null);
+  const prevCursor = history.length > 0 ? history[history.length - 1]! : null;
   const canPrev = state.cursor !== null;
   const goNext = () => {
     if (!nextCursor) return;
@@ -81,7 +81,7 @@ export function ExplorerView() {
   const goPrev = () => {
     if (!canPrev) return;
     setHistory((h) => h.slice(0, -1));
-    setCursor(list.data?.prevCursor ?? prevCursor);
+    setCursor(prevCursor);
   };
 
   useHotkeys({

@@ -1,11 +1,11 @@
 'use client';
 import Link from 'next/link';
 import { useEffect, useRef } from 'react';
-import type { TraceListItem } from '@/lib/api-types';
 import { rememberExplorerUrl } from '@/lib/explorer-return';
-import { formatDateTime, formatDuration, formatTimestamp, formatTokens, formatUsd, needsDate } from '@/lib/format';
+import { formatDateTime, formatDuration, formatTimestamp, formatTokens, needsDate } from '@/lib/format';
 import type { SortField, SortOrder, TraceFilters } from '@/lib/trace-filters';
-import { SkeletonRows } from '../ui';
+import type { TraceListItemView } from '@/lib/view';
+import { CostText, SkeletonRows } from '../ui';
 
 interface Column {
   label: string;
@@ -43,7 +43,7 @@ export function TraceTable({
   traceHref,
   onOpen,
 }: {
-  items: TraceListItem[];
+  items: TraceListItemView[];
   loading: boolean;
   sort: SortField;
   order: SortOrder;
@@ -136,7 +136,9 @@ export function TraceTable({
                 <td className="num">{t.spanCount}</td>
                 <td className="num">{t.errorCount > 0 ? <span className="badge is-error">{t.errorCount}</span> : <span className="faint">0</span>}</td>
                 <td className="num">{formatTokens(t.totalTokens)}</td>
-                <td className="num">{formatUsd(t.costUsd)}</td>
+                <td className="num" data-testid="cell-cost">
+                  <CostText cost={t.cost} />
+                </td>
               </tr>
             ))
           )}

@@ -40,5 +40,5 @@ export function restApi(): RestApi {
   return api;
 }
 
-export { OPENAPI } from './openapi.ts';
+export { openApiDocument } from './openapi.ts';
 export { apiError, type Handler, type RestDeps } from './http.ts';

@@ -29,7 +29,7 @@ describe('REST auth', () => {
   });
 
   it('needs the read scope', async () => {
-    const r = await api.metrics(get(`/metrics?measure=requests`, w.ingestKey));
+    const r = await api.metrics(get(`/metrics?measures=requests`, w.ingestKey));
     expect(r.status).toBe(403);
     expect(await body(r)).toEqual({ error: { code: 'forbidden', message: expect.stringMatching(/read scope/) } });
   });
@@ -95,22 +95,22 @@ describe('GET /api/v1/traces/{traceId}', () => {
 
 describe('GET /api/v1/metrics', () => {
   it('answers semantic queries with groupBy, filters and interval', async () => {
-    const r = await api.metrics(get(`/metrics?measure=requests,cost_usd&groupBy=tenant&from=${from}&to=${to}&filter[request_type]=chat&interval=30m`));
+    const r = await api.metrics(get(`/metrics?measures=requests,cost_usd&groupBy=tenant&from=${from}&to=${to}&filter[request_type]=chat&interval=30m`));
     expect(r.status).toBe(200);
     const b = await body(r);
     expect(b.measures.map((m: { name: string }) => m.name)).toEqual(['requests', 'cost_usd']);
     expect(b.rows).toHaveLength(6);
     expect(b.rows.reduce((a: number, x: { requests: number }) => a + x.requests, 0)).toBe(6);
     expect(typeof b.rows[0].cost_usd).toBe('number');
-    const exact = await body(await api.metrics(get(`/metrics?measure=cost_usd&from=${from}&to=${to}&money=string`)));
+    const exact = await body(await api.metrics(get(`/metrics?measures=cost_usd&from=${from}&to=${to}&money=string`)));
     expect(exact.rows[0].cost_usd).toBe('0.084765');
   });
 
   it.each([
-    ['measure=p97_latency_ms', 'measures', /unknown measure `p97_latency_ms`; known: requests/],
-    ['measure=requests&groupBy=colour', 'groupBy', /unknown dimension `colour`/],
-    ['measure=requests&interval=5 minutes', 'interval', /5m/],
-    ['measure=requests&filter[colour]=x', 'filter[colour]', /unknown dimension/],
+    ['measures=p97_latency_ms', 'measures', /unknown measure `p97_latency_ms`; known: requests/],
+    ['measures=requests&groupBy=colour', 'groupBy', /unknown dimension `colour`/],
+    ['measures=requests&interval=5 minutes', 'interval', /5m/],
+    ['measures=requests&filter[colour]=x', 'filter[colour]', /unknown dimension/],
     ['', 'measures', /at least one measure/],
   ])('400 for %s', async (qs, field, message) => {
     const r = await api.metrics(get(`/metrics?from=${from}&to=${to}&${qs}`));
@@ -125,8 +125,31 @@ describe('openapi and login', () => {
   it('serves an OpenAPI 3.1 document for the endpoints', async () => {
     const doc = await body(await api.openapi(get('/openapi.json', null)));
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(['/traces', '/traces/{traceId}', '/metrics']);
+    expect(Object.keys(doc.paths)).toEqual(['/traces', '/traces/{traceId}', '/metrics', '/keys', '/keys/{id}']);
     expect(JSON.stringify(doc.paths['/metrics'])).toContain('p95_latency_ms');
+  });
+
+  it('generates parameters and components from the zod schemas the handlers validate with', async () => {
+    const doc = await body(await api.openapi(get('/openapi.json', null)));
+    const param = (path: string, name: string) => doc.paths[path].get.parameters.find((p: { name: string }) => p.name === name);
+    // Limits and enums are the schema's: the documented maximum is the validated one.
+    expect(param('/traces', 'limit')).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', minimum: 1, maximum: 200 } });
+    expect(param('/traces', 'filter')).toMatchObject({ style: 'deepObject', explode: true, schema: { type: 'object' } });
+    expect(param('/traces', 'filter').schema.properties.status.enum).toEqual(['ok', 'error']);
+    expect(param('/metrics', 'measures')).toMatchObject({ required: true, style: 'form', explode: false, schema: { type: 'array', maxItems: 30 } });
+    expect(param('/metrics', 'measures').schema.items.enum).toContain('unpriced_spans');
+    expect(param('/metrics', 'from').schema.type).toBe('string');
+    expect(param('/traces/{traceId}', 'traceId')).toMatchObject({ in: 'path', required: true });
+    // The span component lists exactly the fields a trace's spans carry.
+    const trace = await body(await api.getTrace(get(`/traces/${fixtureTraceId(7)}`)));
+    expect(Object.keys(doc.components.schemas.Span.properties).sort()).toEqual(Object.keys(trace.spans[0]).sort());
+    expect(doc.components.schemas.Trace.properties.spans.items).toEqual({ $ref: '#/components/schemas/Span' });
+    // A documented parameter is accepted; an undocumented one is a 400 naming it.
+    const names = doc.paths['/traces'].get.parameters.map((p: { name: string }) => p.name);
+    expect(names).toEqual(expect.arrayContaining(['from', 'to', 'filter', 'attr', 'q', 'minDurationMs', 'minCostUsd', 'sort', 'order', 'limit', 'cursor']));
+    const unknown = await api.listTraces(get(`/traces?from=${from}&to=${to}&colour=red`));
+    expect(unknown.status).toBe(400);
+    expect((await body(unknown)).error).toMatchObject({ code: 'invalid_parameter', field: 'colour' });
   });
 
   const login = (payload: unknown, headers: Record<string, string> = { 'content-type': 'application/json' }, url = 'https://plumb.example/api/auth/login') =>

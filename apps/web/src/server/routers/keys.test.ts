@@ -27,7 +27,7 @@ afterAll(async () => w?.store.close());
 const as = async (token: string, project = 'default') =>
   createCaller(await createContextFromRequest(new Request('http://x/api/trpc', { headers: { cookie: `plumb_session=${token}`, 'x-plumb-project': project } }), w.store));
 const code = async (p: Promise<unknown>) => ((await p.then(() => null, (e: unknown) => e)) as TRPCError | null)?.code;
-const metrics = (key: string) => api.metrics(new Request('http://localhost/api/v1/metrics?measure=requests', { headers: { authorization: `Bearer ${key}` } }));
+const metrics = (key: string) => api.metrics(new Request('http://localhost/api/v1/metrics?measures=requests', { headers: { authorization: `Bearer ${key}` } }));
 
 describe('keys router (admins of the project)', () => {
   it('creates a key whose secret is shown once and works at once, lists it by prefix, revokes it', async () => {

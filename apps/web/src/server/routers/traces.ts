@@ -1,11 +1,11 @@
-import { getSpanDetail, getTrace, listTraces } from '@plumb/store';
+import { getSpanDetail, getTrace, listTraces, type Store } from '@plumb/store';
 import { TRPCError } from '@trpc/server';
 import { analyzeTrace } from '../analysis.ts';
-import { listTracesInput, spanInput, traceIdInput } from '../inputs.ts';
+import { spanQuery, toListTracesQuery, traceListQuery, traceQuery } from '../schemas/index.ts';
 import { protectedProcedure, router } from '../trpc.ts';
 
 /** A trace with its spans, trace-level context and every analysis; NOT_FOUND when unknown. */
-export async function loadTrace(store: Parameters<typeof getTrace>[0], projectId: string, traceId: string) {
+export async function loadTrace(store: Store, projectId: string, traceId: string) {
   const trace = await getTrace(store, projectId, traceId);
   if (!trace) throw new TRPCError({ code: 'NOT_FOUND', message: `trace ${traceId} not found` });
   const root = trace.spans.find((s) => s.parentSpanId === '') ?? trace.spans[0]!;
@@ -13,15 +13,12 @@ export async function loadTrace(store: Parameters<typeof getTrace>[0], projectId
   return { ...trace, context, ...analyzeTrace(trace.spans) };
 }
 
-const spanDetail = protectedProcedure
-  .input(spanInput)
-  .query(({ ctx, input }) => getSpanDetail(ctx.store, ctx.projectId, input.traceId, input.spanId));
-
 export const tracesRouter = router({
-  list: protectedProcedure.input(listTracesInput).query(({ ctx, input }) => listTraces(ctx.store, { ...input, projectId: ctx.projectId })),
-  get: protectedProcedure.input(traceIdInput).query(({ ctx, input }) => loadTrace(ctx.store, ctx.projectId, input.traceId)),
-  /** Alias of spans.detail (null when the span is unknown). */
-  span: spanDetail,
+  list: protectedProcedure.input(traceListQuery).query(({ ctx, input }) => listTraces(ctx.store, toListTracesQuery(input, ctx.projectId))),
+  get: protectedProcedure.input(traceQuery).query(({ ctx, input }) => loadTrace(ctx.store, ctx.projectId, input.traceId)),
 });
 
-export const spansRouter = router({ detail: spanDetail });
+export const spansRouter = router({
+  /** Everything stored about one span (attributes, events, texts), or null when unknown. */
+  detail: protectedProcedure.input(spanQuery).query(({ ctx, input }) => getSpanDetail(ctx.store, ctx.projectId, input.traceId, input.spanId)),
+});

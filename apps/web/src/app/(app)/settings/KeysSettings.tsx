@@ -4,7 +4,7 @@ import { isTRPCClientError } from '@trpc/client';
 import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import { ErrorBox, Panel, SkeletonRows } from '@/components/ui';
 import { CopyButton } from '@/components/trace/CopyButton';
-import { useRpc } from '@/lib/trpc';
+import { useTRPC } from '@/lib/trpc';
 import type { Scope } from '@plumb/store';
 import styles from './settings.module.css';
 
@@ -13,8 +13,6 @@ const SCOPES: { scope: Scope; label: string; hint: string }[] = [
   { scope: 'write', label: 'write', hint: 'REST changes (keys)' },
   { scope: 'ingest', label: 'ingest', hint: 'send spans (OTLP)' },
 ];
-
-const KEYS_QUERY = ['settings', 'keys'] as const;
 
 function formatCreated(iso: string): string {
   const d = new Date(iso);
@@ -27,9 +25,10 @@ function formatCreated(iso: string): string {
  * secret is shown once, right after creation; afterwards it is known by its prefix.
  */
 export function KeysSettings() {
-  const rpc = useRpc();
+  const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const keys = useQuery({ queryKey: KEYS_QUERY, queryFn: () => rpc.keys.list.query() });
+  const keys = useQuery(trpc.keys.list.queryOptions());
+  const keysQueryKey = trpc.keys.list.queryKey();
   const [name, setName] = useState('');
   const [scopes, setScopes] = useState<Set<Scope>>(() => new Set<Scope>(['read']));
   const [created, setCreated] = useState<{ key: string; name: string; endedOpenIngest: boolean } | null>(null);
@@ -37,21 +36,19 @@ export function KeysSettings() {
   const nameId = useId();
   const secretRef = useRef<HTMLElement>(null);
 
-  const create = useMutation({
-    mutationFn: (input: { name: string; scopes: Scope[] }) => rpc.keys.create.mutate(input),
+  const create = useMutation(trpc.keys.create.mutationOptions({
     onSuccess: (res) => {
       setCreated({ key: res.key, name: res.info.name, endedOpenIngest: res.endedOpenIngest });
       setName('');
-      void queryClient.invalidateQueries({ queryKey: KEYS_QUERY });
+      void queryClient.invalidateQueries({ queryKey: keysQueryKey });
     },
-  });
-  const revoke = useMutation({
-    mutationFn: (id: string) => rpc.keys.revoke.mutate({ id }),
+  }));
+  const revoke = useMutation(trpc.keys.revoke.mutationOptions({
     onSettled: () => {
       setConfirming(null);
-      void queryClient.invalidateQueries({ queryKey: KEYS_QUERY });
+      void queryClient.invalidateQueries({ queryKey: keysQueryKey });
     },
-  });
+  }));
 
   // The new secret takes focus so it can be copied straight away (keyboard users included).
   useEffect(() => {
@@ -220,7 +217,7 @@ export function KeysSettings() {
                                 className={`btn ${styles.danger}`}
                                 autoFocus
                                 disabled={revoke.isPending}
-                                onClick={() => revoke.mutate(k.id)}
+                                onClick={() => revoke.mutate({ id: k.id })}
                               >
                                 Revoke “{k.name}”
                               </button>{' '}

@@ -1,0 +1,69 @@
+import type { MetricsResult, TraceListItem } from '@plumb/store';
+import { z } from 'zod';
+import { spanRef } from './span.ts';
+
+/**
+ * Response shapes of /api/v1, for the OpenAPI document. The handlers return store objects; the
+ * type checks below fail the build when a declared field is missing from (or typed differently
+ * than) what the store returns. Objects are open (the store may add fields).
+ */
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Machine-readable: invalid_parameter, unauthorized, forbidden, not_found, …'),
+      message: z.string(),
+      field: z.string().optional().describe('The parameter that was wrong (400s)'),
+    }),
+  })
+  .describe('Every error: `{ "error": { "code", "message", "field"? } }`');
+
+export const traceListItemSchema = z.looseObject({
+  traceId: z.string(),
+  rootSpanId: z.string(),
+  rootName: z.string().describe("'' when the root span has not arrived"),
+  service: z.string(),
+  startTime: z.string().describe('Root start, ISO 8601 with microseconds'),
+  durationMs: z.number(),
+  spanCount: z.number().int(),
+  errorCount: z.number().int(),
+  status: z.enum(['ok', 'error']),
+  tenant: z.string(),
+  requestType: z.string(),
+  sessionId: z.string(),
+  userId: z.string(),
+  models: z.array(z.string()),
+  agents: z.array(z.string()),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+  costUsd: z.number().describe('Priced spend, USD (unpriced spans add nothing: see unpricedSpans)'),
+  costUsdExact: z.string().describe('The same as exact decimal text'),
+  unpricedSpans: z.number().int().describe('Model calls with no matching price: their cost is unknown and not in costUsd'),
+});
+
+export const traceListPageSchema = z.object({
+  data: z.array(traceListItemSchema),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
+});
+
+export const traceResponseSchema = z.object({
+  traceId: z.string(),
+  spans: z.array(spanRef),
+  criticalPath: z.array(z.string()).describe('Span ids on the critical path, in time order'),
+  failureOrigin: z.string().nullable().describe('Span where the failure that reached the root started'),
+  failureExplanation: z.string(),
+});
+
+export const metricsResultSchema = z.object({
+  measures: z.array(z.object({ name: z.string(), label: z.string(), unit: z.string() })),
+  rows: z
+    .array(z.record(z.string(), z.union([z.string(), z.number(), z.null()])))
+    .describe('`time` (bucket start, ISO) when interval is set, one key per groupBy dimension, one per measure (number, exact string with money=string, or null)'),
+});
+
+// The store's objects satisfy the declared shapes (one direction: the store may carry more).
+type Known<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
+export const storeFitsDeclared = {
+  traceListItem: (x: TraceListItem): Known<z.infer<typeof traceListItemSchema>> => x,
+  metrics: (x: MetricsResult): z.infer<typeof metricsResultSchema> => x,
+};
