@@ -64,9 +64,11 @@ export default tseslint.config(
     // that find real defects; the React Compiler rules of eslint-plugin-react-hooks 7 stay off.
     files: ['apps/web/**/*.{ts,tsx}'],
     plugins: { '@next/next': nextPlugin, 'react-hooks': reactHooks },
-    settings: { next: { rootDir: 'apps/web/' } },
+    settings: { next: { rootDir: `${import.meta.dirname}/apps/web/` } },
     rules: {
       ...nextPlugin.configs['core-web-vitals'].rules,
+      // About the pages/ router, which this app does not have (App Router only).
+      '@next/next/no-html-link-for-pages': 'off',
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
     },
