@@ -132,21 +132,25 @@ export function preorder(tree: SpanTree): SpanNode[] {
  * Iterative, so a 50k-deep chain does not overflow the stack.
  */
 export function walk(tree: SpanTree, enter: (node: SpanNode) => void, exit: (node: SpanNode) => void): void {
-  const stack: { node: SpanNode; next: number }[] = [];
+  // The path from the root and, for each node on it, the index of its next child to visit.
+  const path: SpanNode[] = [];
+  const nextChild: number[] = [];
   for (const root of tree.roots) {
     tick();
     enter(root);
-    stack.push({ node: root, next: 0 });
-    while (stack.length > 0) {
-      const top = stack[stack.length - 1]!;
-      const child = top.node.children[top.next++];
+    path.push(root);
+    nextChild.push(0);
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const child = path[top]!.children[nextChild[top]!++];
       if (child) {
         tick();
         enter(child);
-        stack.push({ node: child, next: 0 });
+        path.push(child);
+        nextChild.push(0);
       } else {
-        exit(top.node);
-        stack.pop();
+        exit(path.pop()!);
+        nextChild.pop();
       }
     }
   }
