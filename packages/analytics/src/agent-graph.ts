@@ -1,4 +1,5 @@
-import { agentName, buildSpanTree, nearestAgent, preorder, type SpanNode } from './tree.ts';
+import { agentName, buildSpanTree, preorder, walk, type SpanNode } from './tree.ts';
+import { tick } from './ops.ts';
 import { durationMs, type TraceSpan } from './types.ts';
 
 export type GraphNodeKind = 'agent' | 'llm' | 'tool' | 'retrieval' | 'root';
@@ -87,13 +88,19 @@ export function agentGraph(spans: readonly TraceSpan[]): AgentGraph {
   nodes.set(ROOT_NODE_ID, rootNode);
   let rootNeeded = false;
 
-  for (const n of ordered) {
+  // State of the current root path (see `walk`): its agent spans, and for each graph node id the
+  // depth of the deepest span on the path folded into that node (with the value it replaced, to
+  // restore on the way back up: enters and exits nest like a stack).
+  const agentsOnPath: SpanNode[] = [];
+  const deepestById = new Map<string, number>();
+  const replaced: number[] = [];
+  const visit = (n: SpanNode): void => {
     const span = n.span;
     if (span.category === 'chain' || span.category === 'other') {
       if (!n.parent) addSpan(rootNode, span, true);
-      continue;
+      return;
     }
-    const owner = nearestAgent(n, false);
+    const owner = agentsOnPath[agentsOnPath.length - 1] ?? null;
     const ownerId = owner ? agentNodeId(owner.span) : ROOT_NODE_ID;
     // A root span is the top of its own picture: it hangs from nothing.
     const hasOwner = owner !== null || n.parent !== null;
@@ -107,8 +114,9 @@ export function agentGraph(spans: readonly TraceSpan[]): AgentGraph {
     }
     // A span inside a span of the same node below the same owner (an LLM client span around its
     // HTTP span, a retry wrapper) is part of that call: it adds its id and usage, nothing else.
-    let nested = false;
-    for (let p = n.parent; p && p !== owner; p = p.parent) if (nodeOfSpan.get(p) === node.id) nested = true;
+    // (Nested = a span of this node on the path below the owner.)
+    const deepest = deepestById.get(node.id) ?? -1;
+    const nested = deepest > (owner ? owner.depth : -1);
     if (!nested && hasOwner) addEdge(ownerId, node.id, span.category === 'agent' ? 'delegation' : 'call');
     addSpan(node, span, !nested);
     // An agent node also carries what its own calls spent (not its sub-agents'), so the graph
@@ -118,7 +126,20 @@ export function agentGraph(spans: readonly TraceSpan[]): AgentGraph {
       if (ownerNode && ownerNode.kind === 'agent') addUsage(ownerNode, span);
     }
     nodeOfSpan.set(n, node.id);
-  }
+    replaced.push(deepest);
+    deepestById.set(node.id, n.depth);
+    if (span.category === 'agent') agentsOnPath.push(n);
+  };
+  walk(
+    tree,
+    visit,
+    (n) => {
+      const id = nodeOfSpan.get(n);
+      if (id === undefined) return;
+      deepestById.set(id, replaced.pop()!);
+      if (n.span.category === 'agent') agentsOnPath.pop();
+    },
+  );
 
   if (rootNeeded) {
     rootNode.label = tree.roots.find((r) => !nodeOfSpan.has(r))?.span.name ?? 'root';
@@ -176,14 +197,32 @@ function handoffPairs(byId: Map<string, SpanNode>, ordered: SpanNode[]): [SpanNo
   }
 
   for (const parent of ordered) {
+    tick(parent.children.length);
     const agents = parent.children.filter((c) => c.span.category === 'agent');
     for (const first of agents) {
       const last = first.children[first.children.length - 1];
       if (!last || last.span.category !== 'tool' || !HANDOFF_TOOL.test(last.span.tool || last.span.name)) continue;
-      // Siblings are sorted by start, so the first match is the earliest follower.
-      const next = agents.find((b) => b !== first && b.span.startMs >= first.span.endMs);
+      const next = firstStartingAtOrAfter(agents, first);
       if (next) add(first, next);
     }
   }
   return pairs;
+}
+
+/**
+ * The earliest sibling other than `first` that starts at or after `first` ends. Siblings are
+ * sorted by start, so a binary search finds the first one starting late enough; when that is
+ * `first` itself (a zero-length span), the next one starts no earlier and qualifies too.
+ */
+function firstStartingAtOrAfter(siblings: readonly SpanNode[], first: SpanNode): SpanNode | undefined {
+  const end = first.span.endMs;
+  let lo = 0;
+  let hi = siblings.length;
+  while (lo < hi) {
+    tick();
+    const mid = (lo + hi) >>> 1;
+    if (siblings[mid]!.span.startMs >= end) hi = mid;
+    else lo = mid + 1;
+  }
+  return siblings[lo] === first ? siblings[lo + 1] : siblings[lo];
 }

@@ -1,4 +1,5 @@
-import { agentName, buildSpanTree, nearestAgent, preorder, type SpanNode } from './tree.ts';
+import { agentName, buildSpanTree, walk, type SpanNode } from './tree.ts';
+import { tick } from './ops.ts';
 import { durationMs, type TraceSpan } from './types.ts';
 
 export const NO_AGENT = '(no agent)';
@@ -43,20 +44,37 @@ export function agentRollup(spans: readonly TraceSpan[]): AgentRollupRow[] {
     return r;
   };
 
-  for (const n of preorder(tree)) {
+  // State of the current root path (see `walk`): its agent spans, how many of them carry each
+  // agent name, and the depths of its llm and tool spans.
+  const agentsOnPath: SpanNode[] = [];
+  const agentNamesOnPath = new Map<string, number>();
+  const depthsOnPath = { llm: [] as number[], tool: [] as number[] };
+
+  const enter = (n: SpanNode): void => {
     const span = n.span;
     if (span.category === 'agent') {
-      const r = row(agentName(span));
+      const name = agentName(span);
+      const r = row(name);
       r.calls++;
       if (span.status === 'error') r.errorCount++;
-      if (!sameNameAncestor(n)) r.totalMs += durationMs(span);
+      const sameNameAbove = agentNamesOnPath.get(name) ?? 0;
+      if (sameNameAbove === 0) r.totalMs += durationMs(span);
       r.selfMs += selfTime(n);
+      agentNamesOnPath.set(name, sameNameAbove + 1);
+      agentsOnPath.push(n);
     }
-    const owner = nearestAgent(n, true);
+    // Nearest ancestor-or-self agent (the span itself was pushed just above when it is one).
+    const owner = agentsOnPath[agentsOnPath.length - 1] ?? null;
     const ownerName = owner ? agentName(owner.span) : NO_AGENT;
-    if ((span.category === 'llm' || span.category === 'tool') && !nestedInSameCategory(n, owner)) {
-      if (span.category === 'llm') row(ownerName).llmCalls++;
-      else row(ownerName).toolCalls++;
+    if (span.category === 'llm' || span.category === 'tool') {
+      // A span of the same category on the path below the owner: this is part of that call.
+      const depths = depthsOnPath[span.category];
+      const nested = depths.length > 0 && depths[depths.length - 1]! > (owner ? owner.depth : -1);
+      if (!nested) {
+        if (span.category === 'llm') row(ownerName).llmCalls++;
+        else row(ownerName).toolCalls++;
+      }
+      depths.push(n.depth);
     }
     if (span.usageCounted) {
       const r = row(ownerName);
@@ -64,28 +82,31 @@ export function agentRollup(spans: readonly TraceSpan[]): AgentRollupRow[] {
       r.outputTokens += span.outputTokens;
       r.costUsd += span.costUsd;
     }
-  }
+  };
+  const exit = (n: SpanNode): void => {
+    const category = n.span.category;
+    if (category === 'llm' || category === 'tool') depthsOnPath[category].pop();
+    if (category === 'agent') {
+      const name = agentName(n.span);
+      agentNamesOnPath.set(name, agentNamesOnPath.get(name)! - 1);
+      agentsOnPath.pop();
+    }
+  };
+  walk(tree, enter, exit);
 
-  return [...rows.values()].sort(
-    (a, b) => b.costUsd - a.costUsd || b.totalMs - a.totalMs || (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0),
-  );
+  return [...rows.values()].sort(byCostThenTime);
 }
 
-/** True when an ancestor below `owner` has the same category (client span around its HTTP span). */
-function nestedInSameCategory(node: SpanNode, owner: SpanNode | null): boolean {
-  for (let p = node.parent; p && p !== owner; p = p.parent) if (p.span.category === node.span.category) return true;
-  return false;
+function byCostThenTime(a: AgentRollupRow, b: AgentRollupRow): number {
+  tick();
+  return b.costUsd - a.costUsd || b.totalMs - a.totalMs || (a.agent < b.agent ? -1 : a.agent > b.agent ? 1 : 0);
 }
 
-function sameNameAncestor(node: SpanNode): boolean {
-  const name = agentName(node.span);
-  for (let p = node.parent; p; p = p.parent) {
-    if (p.span.category === 'agent' && agentName(p.span) === name) return true;
-  }
-  return false;
-}
-
-/** Agent span duration minus the union of its work intervals (see AgentRollupRow.selfMs). */
+/**
+ * Agent span duration minus the union of its work intervals (see AgentRollupRow.selfMs). Linear
+ * over all agents together: the walk stops at work spans, so each span is reached from at most
+ * one agent (its nearest work ancestor).
+ */
 function selfTime(agent: SpanNode): number {
   const start = agent.span.startMs;
   const end = Math.max(start, agent.span.endMs);
@@ -93,15 +114,17 @@ function selfTime(agent: SpanNode): number {
   const stack = [...agent.children];
   while (stack.length > 0) {
     const n = stack.pop()!;
+    tick();
     if (WORK.has(n.span.category)) {
       const s = Math.max(start, n.span.startMs);
       const e = Math.min(end, n.span.endMs);
       if (e > s) intervals.push([s, e]);
     } else {
-      stack.push(...n.children);
+      // A loop, not push(...children): spreading a 50k-child array overflows the call stack.
+      for (const c of n.children) stack.push(c);
     }
   }
-  intervals.sort((a, b) => a[0] - b[0]);
+  intervals.sort((a, b) => (tick(), a[0] - b[0]));
   let covered = 0;
   let curS = -Infinity;
   let curE = -Infinity;

@@ -1,4 +1,5 @@
 import { buildSpanTree, primaryRoot, type SpanNode } from './tree.ts';
+import { tick } from './ops.ts';
 import { zeroByCategory, type Category, type TraceSpan } from './types.ts';
 
 export interface CriticalPathSegment {
@@ -31,16 +32,22 @@ interface Frame {
   cursor: number;
 }
 
+function byEndDescThenStart(a: Frame['kids'][number], b: Frame['kids'][number]): number {
+  tick();
+  return b.end - a.end || a.start - b.start;
+}
+
 function makeFrame(node: SpanNode, start: number, end: number): Frame {
   const kids: Frame['kids'] = [];
   for (const child of node.children) {
+    tick();
     // A malformed span ending before it starts is treated as zero-length.
     const childEnd = Math.max(child.span.startMs, child.span.endMs);
     // Jaeger's sanitizeOverFlowingChildren: drop children entirely outside the parent, clip the rest.
     if (child.span.startMs >= end || childEnd <= start) continue;
     kids.push({ node: child, start: Math.max(child.span.startMs, start), end: Math.min(childEnd, end) });
   }
-  kids.sort((a, b) => b.end - a.end || a.start - b.start);
+  if (kids.length > 1) kids.sort(byEndDescThenStart);
   return { node, start, end, kids, next: 0, cursor: end };
 }
 
@@ -62,11 +69,16 @@ export function criticalPath(spans: readonly TraceSpan[]): CriticalPath {
   const tree = buildSpanTree(spans);
   const root = primaryRoot(tree);
   const reversed: CriticalPathSegment[] = [];
+  // The node of each segment, so the totals below need no lookup by id.
+  const reversedNodes: SpanNode[] = [];
   const emit = (node: SpanNode, startMs: number, endMs: number): void => {
     if (endMs <= startMs) return;
     const last = reversed[reversed.length - 1];
     if (last && last.spanId === node.span.spanId && last.startMs === endMs) last.startMs = startMs;
-    else reversed.push({ spanId: node.span.spanId, startMs, endMs });
+    else {
+      reversed.push({ spanId: node.span.spanId, startMs, endMs });
+      reversedNodes.push(node);
+    }
   };
 
   if (root) {
@@ -78,6 +90,7 @@ export function criticalPath(spans: readonly TraceSpan[]): CriticalPath {
       // becomes eligible again: one pass over the sorted children suffices.
       while (top.next < top.kids.length) {
         const kid = top.kids[top.next++]!;
+        tick();
         if (kid.end <= top.cursor) {
           picked = kid;
           break;
@@ -95,12 +108,15 @@ export function criticalPath(spans: readonly TraceSpan[]): CriticalPath {
   }
 
   const segments = reversed.reverse();
+  const segmentNodes = reversedNodes.reverse();
   const byCategory = zeroByCategory();
   const selfTimeBySpan: Record<string, number> = {};
   const spanIds: string[] = [];
   let totalMs = 0;
-  for (const seg of segments) {
-    const node = tree.byId.get(seg.spanId)!;
+  for (let i = 0; i < segments.length; i++) {
+    tick();
+    const seg = segments[i]!;
+    const node = segmentNodes[i]!;
     const ms = seg.endMs - seg.startMs;
     totalMs += ms;
     byCategory[node.span.category] += ms;

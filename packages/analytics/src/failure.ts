@@ -1,4 +1,5 @@
 import { agentName, buildSpanTree, preorder, type SpanNode } from './tree.ts';
+import { tick } from './ops.ts';
 import type { TraceSpan } from './types.ts';
 
 export interface FailureAnalysis {
@@ -15,18 +16,25 @@ export interface FailureAnalysis {
 const isError = (n: SpanNode): boolean => n.span.status === 'error';
 
 /**
- * An error span "propagated" when its root is in error and no span between it and the root
+ * The error spans that "propagated": their root is in error and no span between them and the root
  * finished with an explicit 'ok' — such a span absorbed the failure (retry, fallback). Spans with
  * status 'unset' are transparent: framework wrappers often never set a status.
+ *
+ * `nodes` in pre-order, so a parent's facts are known before its children's: linear.
  */
-function isPropagated(node: SpanNode): boolean {
-  if (!isError(node)) return false;
-  let n: SpanNode = node;
-  while (n.parent) {
-    n = n.parent;
-    if (n.span.status === 'ok') return false;
+function propagatedErrors(nodes: readonly SpanNode[]): SpanNode[] {
+  const okAbove = new Map<SpanNode, boolean>();
+  const rootOf = new Map<SpanNode, SpanNode>();
+  const out: SpanNode[] = [];
+  for (const n of nodes) {
+    tick();
+    const p = n.parent;
+    okAbove.set(n, p ? okAbove.get(p)! || p.span.status === 'ok' : false);
+    const root = p ? rootOf.get(p)! : n;
+    rootOf.set(n, root);
+    if (isError(n) && !okAbove.get(n) && isError(root)) out.push(n);
   }
-  return isError(n);
+  return out;
 }
 
 /**
@@ -46,7 +54,7 @@ export function failureAnalysis(spans: readonly TraceSpan[]): FailureAnalysis {
   const errorSpanIds = errors.map((n) => n.span.spanId);
   if (errors.length === 0) return { originSpanId: null, path: [], explanation: '', errorSpanIds };
 
-  const origin = deepest(errors.filter(isPropagated))[0];
+  const origin = deepest(propagatedErrors(nodes))[0];
 
   if (!origin) {
     const first = deepest(errors)[0]!;
@@ -77,6 +85,7 @@ export function failureAnalysis(spans: readonly TraceSpan[]): FailureAnalysis {
 }
 
 function byOriginPreference(a: SpanNode, b: SpanNode): number {
+  tick();
   return (
     a.span.endMs - b.span.endMs ||
     b.depth - a.depth ||
@@ -89,7 +98,10 @@ function byOriginPreference(a: SpanNode, b: SpanNode): number {
 function deepest(set: SpanNode[]): SpanNode[] {
   const hasMemberBelow = new Set<SpanNode>();
   for (const n of set) {
-    for (let p = n.parent; p && !hasMemberBelow.has(p); p = p.parent) hasMemberBelow.add(p);
+    for (let p = n.parent; p && !hasMemberBelow.has(p); p = p.parent) {
+      tick();
+      hasMemberBelow.add(p);
+    }
   }
   return set.filter((n) => !hasMemberBelow.has(n)).sort(byOriginPreference);
 }

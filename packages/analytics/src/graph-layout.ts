@@ -92,7 +92,10 @@ export function layoutGraph(graph: AgentGraph, options: Partial<LayoutOptions> =
 
   const stepX = opt.nodeWidth + opt.gapX;
   const stepY = opt.nodeHeight + opt.gapY;
-  const widest = Math.max(0, ...layers.map((l) => l.length));
+  // A loop, not Math.max(...layers): spreading one argument per layer overflows the call stack
+  // on a deep enough chain of agents.
+  let widest = 0;
+  for (const layer of layers) widest = Math.max(widest, layer.length);
   const innerWidth = widest > 0 ? widest * opt.nodeWidth + (widest - 1) * opt.gapX : 0;
   const positions: Record<string, NodePosition> = {};
   layers.forEach((layer, l) => {

@@ -1,4 +1,5 @@
 import { buildSpanTree, primaryRoot } from './tree.ts';
+import { tick } from './ops.ts';
 import type { TraceSpan } from './types.ts';
 
 export interface TraceSummary {
@@ -55,6 +56,7 @@ export function traceSummary(spans: readonly TraceSpan[]): TraceSummary {
   let start = Infinity;
   let end = -Infinity;
   for (const { span } of tree.byId.values()) {
+    tick();
     start = Math.min(start, span.startMs);
     end = Math.max(end, span.endMs, span.startMs);
     if (span.status === 'error') s.errorCount++;

@@ -1,3 +1,4 @@
+import { tick } from './ops.ts';
 import type { TraceSpan } from './types.ts';
 
 export interface SpanNode {
@@ -20,6 +21,7 @@ export interface SpanTree {
 }
 
 function compareSpans(a: SpanNode, b: SpanNode): number {
+  tick();
   return (
     a.span.startMs - b.span.startMs ||
     a.span.endMs - b.span.endMs ||
@@ -40,6 +42,7 @@ export function buildSpanTree(spans: readonly TraceSpan[]): SpanTree {
   const byId = new Map<string, SpanNode>();
   const duplicates = new Set<string>();
   for (const span of spans) {
+    tick();
     if (byId.has(span.spanId)) {
       duplicates.add(span.spanId);
       continue;
@@ -48,6 +51,7 @@ export function buildSpanTree(spans: readonly TraceSpan[]): SpanTree {
   }
 
   for (const node of byId.values()) {
+    tick();
     const pid = node.span.parentSpanId;
     if (pid === '' || pid === node.span.spanId) continue;
     const parent = byId.get(pid);
@@ -62,13 +66,14 @@ export function buildSpanTree(spans: readonly TraceSpan[]): SpanTree {
     else roots.push(node);
   }
   roots.sort(compareSpans);
-  for (const node of byId.values()) node.children.sort(compareSpans);
+  for (const node of byId.values()) if (node.children.length > 1) node.children.sort(compareSpans);
 
   // Iterative depth assignment: traces can be deep enough to make recursion risky.
   const stack: SpanNode[] = [...roots];
   while (stack.length > 0) {
     const node = stack.pop()!;
     for (const child of node.children) {
+      tick();
       child.depth = node.depth + 1;
       stack.push(child);
     }
@@ -87,6 +92,7 @@ function breakCycles(byId: Map<string, SpanNode>): string[] {
     const walk: SpanNode[] = [];
     let cur: SpanNode | null = start;
     while (cur && (state.get(cur) ?? 0) === 0) {
+      tick();
       state.set(cur, 1);
       walk.push(cur);
       cur = cur.parent;
@@ -111,15 +117,52 @@ export function preorder(tree: SpanTree): SpanNode[] {
   const stack: SpanNode[] = [...tree.roots].reverse();
   while (stack.length > 0) {
     const node = stack.pop()!;
+    tick();
     out.push(node);
     for (let i = node.children.length - 1; i >= 0; i--) stack.push(node.children[i]!);
   }
   return out;
 }
 
-/** The nearest node on the ancestor-or-self chain with category 'agent', or null. */
+/**
+ * Depth-first walk over the whole forest in pre-order (the order of `preorder`), calling `enter`
+ * before a node's descendants and `exit` after them. An analysis that needs to know what is above
+ * a span keeps that state for the current root path (push in `enter`, pop in `exit`): O(1) per
+ * span, where walking up from every span costs O(depth) each — quadratic on a deep chain.
+ * Iterative, so a 50k-deep chain does not overflow the stack.
+ */
+export function walk(tree: SpanTree, enter: (node: SpanNode) => void, exit: (node: SpanNode) => void): void {
+  // The path from the root and, for each node on it, the index of its next child to visit.
+  const path: SpanNode[] = [];
+  const nextChild: number[] = [];
+  for (const root of tree.roots) {
+    tick();
+    enter(root);
+    path.push(root);
+    nextChild.push(0);
+    while (path.length > 0) {
+      const top = path.length - 1;
+      const child = path[top]!.children[nextChild[top]!++];
+      if (child) {
+        tick();
+        enter(child);
+        path.push(child);
+        nextChild.push(0);
+      } else {
+        exit(path.pop()!);
+        nextChild.pop();
+      }
+    }
+  }
+}
+
+/**
+ * The nearest node on the ancestor-or-self chain with category 'agent', or null. O(depth): for
+ * every span of a trace, track the agents on the path with `walk` instead.
+ */
 export function nearestAgent(node: SpanNode, includeSelf = true): SpanNode | null {
   for (let n = includeSelf ? node : node.parent; n; n = n.parent) {
+    tick();
     if (n.span.category === 'agent') return n;
   }
   return null;

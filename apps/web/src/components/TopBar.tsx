@@ -54,7 +54,7 @@ export function TopBar({ theme, user }: { theme: ThemeChoice; user: string | nul
       <ShortcutHelp />
       <ThemeToggle initial={theme} />
       {user && <span className="muted" title="Signed in">{user}</span>}
-      <button type="button" className="btn btn-ghost" onClick={logout} disabled={leaving}>
+      <button type="button" className="btn btn-ghost" onClick={() => void logout().catch(() => undefined)} disabled={leaving}>
         Sign out
       </button>
     </header>

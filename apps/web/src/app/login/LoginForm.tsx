@@ -35,7 +35,7 @@ export function LoginForm() {
   }
 
   return (
-    <form className="panel" onSubmit={onSubmit} aria-label="Sign in">
+    <form className="panel" onSubmit={(e) => void onSubmit(e)} aria-label="Sign in">
       <div className="brand" style={{ fontSize: 16 }}>
         <span className="brand-mark" aria-hidden="true" /> Plumb
       </div>
