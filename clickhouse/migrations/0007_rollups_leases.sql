@@ -12,8 +12,8 @@ ENGINE = ReplacingMergeTree
 ORDER BY (project_id, hour);
 
 -- One row per trace: which span is its request. A trace is ONE request whatever arrived: its
--- head is the earliest local root (`is_root`: no parent, or a remote parent), else — root not
--- received yet — its earliest span. min / max / argMin are idempotent, so re-delivered spans
+-- head is its root (no parent), else the earliest local root (`is_root`: a remote parent), else
+-- — root not received yet — its earliest span. min / max / argMin are idempotent, so re-delivered spans
 -- and the backfill below cannot double anything.
 CREATE TABLE IF NOT EXISTS trace_heads
 (
@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS trace_heads
     trace_id        String,
     first_start     SimpleAggregateFunction(min, DateTime64(9)),
     has_true_root   SimpleAggregateFunction(max, UInt8),
-    head            AggregateFunction(argMin, String, Tuple(UInt8, DateTime64(9), String))
+    head            AggregateFunction(argMin, String, Tuple(UInt8, UInt8, DateTime64(9), String))
 )
 ENGINE = AggregatingMergeTree
 ORDER BY (project_id, trace_id);
@@ -32,7 +32,7 @@ SELECT
     trace_id,
     min(start_time) AS first_start,
     max(toUInt8(empty(parent_span_id))) AS has_true_root,
-    argMinState(span_id, (toUInt8(NOT is_root), start_time, span_id)) AS head
+    argMinState(span_id, (toUInt8(NOT empty(parent_span_id)), toUInt8(NOT is_root), start_time, span_id)) AS head
 FROM spans
 GROUP BY project_id, trace_id;
 
@@ -42,7 +42,7 @@ SELECT
     trace_id,
     min(start_time) AS first_start,
     max(toUInt8(empty(parent_span_id))) AS has_true_root,
-    argMinState(span_id, (toUInt8(NOT is_root), start_time, span_id)) AS head
+    argMinState(span_id, (toUInt8(NOT empty(parent_span_id)), toUInt8(NOT is_root), start_time, span_id)) AS head
 FROM spans
 GROUP BY project_id, trace_id;
 

@@ -11,3 +11,4 @@ export * from './queries/index.ts';
 export { buildFixture, insertFixture, insertSpanRows, baseSpan, fixtureTraceId, FIXTURE_START, TENANTS, type Fixture, type FixtureOptions } from './queries/fixtures.ts';
 export * from './users.ts';
 export * from './maintenance.ts';
+export * from './leases.ts';

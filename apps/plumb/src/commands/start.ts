@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Collector, collectorConfigFromEnv, createCollectorServer, listen } from '@plumb/collector';
 import { bootstrapProjects, ensureAdminUser } from '@plumb/store';
-import { compactJob, startWorker } from '@plumb/worker';
+import { compactJob, rollupsJob, startWorker } from '@plumb/worker';
 import { z } from 'zod';
 import { openStore } from './migrate.ts';
 
@@ -84,7 +84,7 @@ export async function start(parts: StartParts): Promise<void> {
     });
   }
   if (parts.worker) {
-    const worker = startWorker(store, { log, jobs: [compactJob(log)] });
+    const worker = startWorker(store, { log, jobs: [compactJob(log), rollupsJob(log)] });
     closers.push(() => worker.stop());
   }
   if (web) {

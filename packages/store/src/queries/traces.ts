@@ -3,6 +3,7 @@ import type { Store } from '../store.ts';
 import { parseRange, QueryError, type TimeInput } from '../semantic/errors.ts';
 import { decodeCursor, encodeCursor, type TraceCursor } from './cursor.ts';
 import { traceSummaries, type TraceListItem } from './summaries.ts';
+import { COST_SQL, requestExpr } from '../semantic/views.ts';
 
 export const TRACE_SORTS = ['startTime', 'durationMs', 'costUsd', 'spanCount'] as const;
 export type TraceSort = (typeof TRACE_SORTS)[number];
@@ -10,7 +11,7 @@ export const MAX_TRACE_PAGE = 200;
 
 export interface ListTracesQuery {
   projectId: string;
-  /** A trace is in the window when its root span starts in [from, to). */
+  /** A trace is in the window when its request span (root, or topmost span while the root is missing) starts in [from, to). */
   from: TimeInput;
   to: TimeInput;
   /** Root-span filters (any of the values). */
@@ -55,9 +56,9 @@ const TAIL_MS = 60 * 60_000;
 
 /** Sort keys as aggregates over a trace's spans; exact types so keyset comparisons are exact. */
 const SORT_SQL: Record<TraceSort, { expr: string; type: string }> = {
-  startTime: { expr: 'minIf(toUnixTimestamp64Nano(start_time), empty(parent_span_id))', type: 'Int64' },
-  durationMs: { expr: 'maxIf(duration_ns, empty(parent_span_id))', type: 'UInt64' },
-  costUsd: { expr: 'sumIf(cost_usd, usage_counted)', type: 'Decimal128(12)' },
+  startTime: { expr: 'minIf(toUnixTimestamp64Nano(start_time), is_request)', type: 'Int64' },
+  durationMs: { expr: 'maxIf(duration_ns, is_request)', type: 'UInt64' },
+  costUsd: { expr: COST_SQL, type: 'Decimal128(12)' },
   spanCount: { expr: 'count()', type: 'UInt64' },
 };
 
@@ -88,8 +89,9 @@ export async function listTraces(store: Store, q: ListTracesQuery): Promise<Trac
   const cursor = q.cursor ? decodeCursor(q.cursor, sort, order) : undefined;
   const pid = q.projectId;
 
-  // 1. Root spans in the window with the cheap, root-level filters.
-  const rootWhere: SqlFragment[] = [sql`project_id = ${pid}`, sql`start_time >= ${from}`, sql`start_time < ${to}`, sql`empty(parent_span_id)`];
+  // 1. Request spans (one per trace: the root, or the stand-in while it is missing) in the
+  //    window with the cheap, request-level filters.
+  const rootWhere: SqlFragment[] = [sql`project_id = ${pid}`, sql`start_time >= ${from}`, sql`start_time < ${to}`, requestExpr(pid, from, to)];
   const list = (col: string, values: string[] | undefined) => values && rootWhere.push(sql`${unsafeRaw(col)} IN ${values}`);
   list('service', nonEmptyList(q.service, 'service'));
   list('tenant', nonEmptyList(q.tenant, 'tenant'));
@@ -170,16 +172,20 @@ async function pageOfAggregates(
   a: PageArgs & { pid: string; from: Date; to: Date; minCostUsd?: number },
 ): Promise<Found> {
   const key = SORT_SQL[a.sort];
-  const having: SqlFragment[] = [sql`countIf(empty(parent_span_id)) > 0`];
+  // Every candidate has its request span in the window (rootWhere), rooted or not.
+  const having: SqlFragment[] = [sql`1`];
   if (a.minCostUsd !== undefined) having.push(sql`sumIf(cost_usd, usage_counted) >= ${param(a.minCostUsd.toFixed(12), 'Decimal128(12)')}`);
   if (a.cursor) {
     const cmp = unsafeRaw(a.order === 'desc' ? '<' : '>');
     having.push(sql`(sort_key, trace_id) ${cmp} (${param(a.cursor.value, key.type)}, ${a.cursor.traceId})`);
   }
   const dir = unsafeRaw(a.order === 'desc' ? 'DESC' : 'ASC');
-  const page = await store.query<{ traceId: string; sortValue: string }>(sql`SELECT trace_id AS traceId, ${unsafeRaw(key.expr)} AS sort_key, toString(sort_key) AS sortValue
+  const lo = new Date(a.from.getTime() - SKEW_MS);
+  const hi = new Date(a.to.getTime() + TAIL_MS);
+  const withRequest = a.sort === 'startTime' || a.sort === 'durationMs' ? sql`WITH ${requestExpr(a.pid, lo, hi)} AS is_request ` : sql``;
+  const page = await store.query<{ traceId: string; sortValue: string }>(sql`${withRequest}SELECT trace_id AS traceId, ${unsafeRaw(key.expr)} AS sort_key, toString(sort_key) AS sortValue
     FROM spans FINAL
-    WHERE project_id = ${a.pid} AND start_time >= ${new Date(a.from.getTime() - SKEW_MS)} AND start_time < ${new Date(a.to.getTime() + TAIL_MS)}
+    WHERE project_id = ${a.pid} AND start_time >= ${lo} AND start_time < ${hi}
       AND trace_id IN (SELECT trace_id FROM spans WHERE ${join(a.rootWhere, ' AND ')})
     GROUP BY trace_id
     HAVING ${join(having, ' AND ')}
