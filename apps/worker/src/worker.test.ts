@@ -1,0 +1,48 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Store } from '@plumb/store';
+import { testStoreConfig } from '@plumb/store/testing';
+import { startWorker, type Job } from './worker.ts';
+
+let store: Store;
+beforeAll(async () => {
+  store = await Store.open(testStoreConfig(mkdtempSync(join(tmpdir(), 'plumb-worker-'))));
+  await store.migrate();
+});
+afterAll(async () => store?.close());
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+describe('worker', () => {
+  it('two workers on one store never run a job at once, and both get turns', async () => {
+    // chDB allows one process per data directory, so both workers share this process's store;
+    // against a server (CLICKHOUSE_URL) the same test runs them over one database.
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    const runsBy: Record<string, number> = { A: 0, B: 0 };
+    const job = (who: string): Job => ({
+      name: 'exclusive',
+      intervalMs: 40,
+      async run() {
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        runsBy[who]!++;
+        await sleep(150);
+        concurrent--;
+      },
+    });
+    const lease = { ttlMs: 2000, settleMs: 60 };
+    const logs: string[] = [];
+    const a = startWorker(store, { log: (m) => logs.push(m), jobs: [job('A')], holder: 'A', lease });
+    const b = startWorker(store, { log: (m) => logs.push(m), jobs: [job('B')], holder: 'B', lease });
+    await sleep(5000);
+    await Promise.all([a.stop(), b.stop()]);
+    expect(logs).toEqual([]);
+    expect(maxConcurrent).toBe(1);
+    expect(runsBy.A! + runsBy.B!).toBeGreaterThan(3);
+    expect(runsBy.A).toBeGreaterThan(0);
+    expect(runsBy.B).toBeGreaterThan(0);
+  });
+});
