@@ -14,6 +14,11 @@ export interface RollupOptions {
   lateLookbackMs: number;
   /** Unbuilt hours are looked for this far back (the rollup retention). */
   horizonMs: number;
+  /**
+   * A span ingested up to this long before a build started may not have been visible to it, so
+   * it re-rolls the hour (an insert's `_ingested_at` is taken before its part is committed).
+   */
+  visibilityMarginMs: number;
 }
 
 export const DEFAULT_ROLLUP_OPTIONS: RollupOptions = {
@@ -21,17 +26,15 @@ export const DEFAULT_ROLLUP_OPTIONS: RollupOptions = {
   closeDelayMs: 5 * 60_000,
   lateLookbackMs: 48 * HOUR_MS,
   horizonMs: 400 * 24 * HOUR_MS,
+  visibilityMarginMs: 30_000,
 };
-
-/** A span ingested this close before a build started may not have been visible to it. */
-const VISIBILITY_MARGIN_MS = 30_000;
 
 export interface HourToRoll {
   projectId: string;
   hour: number;
   /** The build it replaces (0: none). */
   previous: number;
-  reason: 'unbuilt' | 'late spans' | 'dirty';
+  reason: 'unbuilt' | 'late spans' | 'late root' | 'dirty';
 }
 
 let seq = 0;
@@ -53,7 +56,7 @@ export async function hoursToRoll(store: Store, o: RollupOptions, full: boolean,
   const builds = new Map(
     (await store.query<{ p: string; h: number; build: number; at: number }>(sql`SELECT project_id AS p, toUnixTimestamp(hour) * 1000 AS h,
         build, toUnixTimestamp64Milli(built_at) AS at
-      FROM rollup_builds FINAL WHERE hour >= ${horizon} AND hour < ${closedEnd}`)).map((r) => [`${r.p}|${Number(r.h)}`, { build: Number(r.build), at: Number(r.at) }]),
+      FROM rollup_builds FINAL WHERE hour >= ${horizon} AND hour < ${closedEnd}`)).map((r) => [`${r.p}|${Number(r.h)}`, { build: Number(r.build), at: Number(r.at), hour: Number(r.h) }]),
   );
   const out = new Map<string, HourToRoll>();
   const hours = await store.query<{ p: string; h: number; ing: number }>(sql`SELECT project_id AS p, toUnixTimestamp(toStartOfHour(start_time)) * 1000 AS h,
@@ -64,7 +67,27 @@ export async function hoursToRoll(store: Store, o: RollupOptions, full: boolean,
     const key = `${r.p}|${Number(r.h)}`;
     const b = builds.get(key);
     if (!b) out.set(key, { projectId: r.p, hour: Number(r.h), previous: 0, reason: 'unbuilt' });
-    else if (Number(r.ing) > b.at - VISIBILITY_MARGIN_MS) out.set(key, { projectId: r.p, hour: Number(r.h), previous: b.build, reason: 'late spans' });
+    else if (Number(r.ing) > b.at - o.visibilityMarginMs) out.set(key, { projectId: r.p, hour: Number(r.h), previous: b.build, reason: 'late spans' });
+  }
+  // A root that arrived after a built hour of its trace was rolled: that hour may count a
+  // stand-in as the trace's request (root not received then). Re-roll every built hour (in the
+  // lookback) holding spans of a trace whose root was ingested after that hour's build started.
+  const recent = [...builds.values()].filter((b) => b.hour >= late.getTime());
+  if (recent.length) {
+    const since = new Date(Math.min(...recent.map((b) => b.at)) - o.visibilityMarginMs);
+    const related = await store.query<{ p: string; h: number; ing: number }>(sql`SELECT s.project_id AS p, toUnixTimestamp(toStartOfHour(s.start_time)) * 1000 AS h,
+        toUnixTimestamp64Milli(max(r.ing)) AS ing
+      FROM spans AS s
+      INNER JOIN (SELECT project_id, trace_id, max(_ingested_at) AS ing FROM spans
+                  WHERE start_time >= ${late} AND start_time < ${closedEnd} AND empty(parent_span_id) AND _ingested_at > ${since}
+                  GROUP BY project_id, trace_id) AS r ON s.project_id = r.project_id AND s.trace_id = r.trace_id
+      WHERE s.start_time >= ${late} AND s.start_time < ${closedEnd} AND NOT empty(s.parent_span_id)
+      GROUP BY p, h`);
+    for (const r of related) {
+      const key = `${r.p}|${Number(r.h)}`;
+      const b = builds.get(key);
+      if (b && !out.has(key) && Number(r.ing) > b.at - o.visibilityMarginMs) out.set(key, { projectId: r.p, hour: Number(r.h), previous: b.build, reason: 'late root' });
+    }
   }
   const dirty = await store.query<{ p: string; h: number; at: number }>(sql`SELECT project_id AS p, toUnixTimestamp(hour) * 1000 AS h,
       toUnixTimestamp64Milli(max(marked_at)) AS at
