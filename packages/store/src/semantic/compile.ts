@@ -58,7 +58,10 @@ export function compile(projectId: string, p: Plan, o: CompileOptions = {}): Sql
     // Only subject measures asked for: the aggregation can skip every other row.
     if (p.measures.every((m) => m.spanSet === 'subject')) rowConds.push(sql`(${unsafeRaw(groups[0]!.subject)})`);
   }
-  const usesRequest = groups.some((g) => g.subject.includes(ROOT_PREDICATE));
+  // The raw request flag costs a scan of the range's trace ids: define it only when used.
+  const measureUsesSubject = p.measures.some((m) => (view.measureSql === 'rollup' ? m.rollup : m.expr).includes('$S'));
+  const usesRequest = groups.some((g) => g.subject.includes(ROOT_PREDICATE) && measureUsesSubject)
+    || (!sets && p.measures.every((m) => m.spanSet === 'subject') && groups[0]!.subject.includes(ROOT_PREDICATE));
 
   const select: SqlFragment[] = [];
   const keys: SqlFragment[] = [];
