@@ -46,6 +46,31 @@ SELECT
 FROM spans
 GROUP BY project_id, trace_id;
 
+-- Which traces have spans in which hour, and whether a root among them: the request predicate
+-- finds the traces of a time range lacking a root by reading one row per (trace, hour) here
+-- instead of every span (candidates only; trace_heads decides).
+CREATE TABLE IF NOT EXISTS trace_hours
+(
+    project_id      LowCardinality(String),
+    hour            DateTime,
+    trace_id        String,
+    has_true_root   SimpleAggregateFunction(max, UInt8)
+)
+ENGINE = AggregatingMergeTree
+PARTITION BY toYYYYMM(hour)
+ORDER BY (project_id, hour, trace_id)
+TTL hour + toIntervalDay(400);
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS trace_hours_mv TO trace_hours AS
+SELECT project_id, toStartOfHour(start_time) AS hour, trace_id, max(toUInt8(empty(parent_span_id))) AS has_true_root
+FROM spans
+GROUP BY project_id, hour, trace_id;
+
+INSERT INTO trace_hours
+SELECT project_id, toStartOfHour(start_time) AS hour, trace_id, max(toUInt8(empty(parent_span_id))) AS has_true_root
+FROM spans
+GROUP BY project_id, hour, trace_id;
+
 -- Hourly aggregate states over the rollup dimensions. Rows carry the `build` that wrote them;
 -- queries read only the current build of each hour (rollup_builds), so re-rolling an hour
 -- writes a new build instead of merging into (and double counting) the old one. Key columns

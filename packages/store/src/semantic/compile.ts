@@ -1,7 +1,7 @@
 import { ident, join, sql, unsafeRaw, type SqlFragment } from '../sql.ts';
 import { DIMENSION_BY_NAME, ROOT_PREDICATE, subjectPredicate, type MeasureDef } from './catalog.ts';
 import type { Coverage } from './coverage.ts';
-import { rawStateSelect, requestExprWhere, ROLLUP_KEYS, ROLLUP_STATES, ROLLUP_VIEW, SPANS_VIEW, type ViewDef } from './views.ts';
+import { rawStateSelect, requestExprRanges, ROLLUP_KEYS, ROLLUP_STATES, ROLLUP_VIEW, SPANS_VIEW, type ViewDef } from './views.ts';
 
 /** A validated query (planMetricsQuery in query.ts builds it). */
 export interface Plan {
@@ -120,7 +120,7 @@ export function compile(projectId: string, p: Plan, o: CompileOptions = {}): Sql
   if (view === SPANS_VIEW) {
     const where = [sql`project_id = ${projectId}`, sql`start_time >= ${p.from}`, sql`start_time < ${p.to}`, ...rowConds];
     const withRequest = usesRequest
-      ? sql`WITH ${requestExprWhere(projectId, sql`start_time >= ${p.from} AND start_time < ${p.to}`)} AS is_request `
+      ? sql`WITH ${requestExprRanges(projectId, [[p.from, p.to]])} AS is_request `
       : sql``;
     return sql`${withRequest}SELECT ${join(select)}
     FROM spans FINAL
@@ -158,7 +158,7 @@ export function rollupStates(projectId: string, c: Coverage, rowConds: readonly 
   return sql`${rollup}
       UNION ALL
       SELECT intDiv(toUnixTimestamp64Milli(start_time), ${HOUR_MS}) * ${HOUR_MS} AS __hour, ${keys}, ${rawStateSelect()}
-      FROM (SELECT *, ${requestExprWhere(projectId, range)} AS is_request FROM spans FINAL WHERE project_id = ${projectId} AND (${range}))
+      FROM (SELECT *, ${requestExprRanges(projectId, c.rawRanges)} AS is_request FROM spans FINAL WHERE project_id = ${projectId} AND (${range}))
       WHERE 1${extra}
       GROUP BY __hour, ${keys}`;
 }

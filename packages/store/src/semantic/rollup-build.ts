@@ -1,7 +1,7 @@
 import { join, param, sql, unsafeRaw } from '../sql.ts';
 import { renderForCluster } from '../migrations.ts';
 import type { Store } from '../store.ts';
-import { CAPPED_KEYS, OTHER_VALUE, rawStateSelect, requestExprWhere, ROLLUP_KEYS, ROLLUP_STATES } from './views.ts';
+import { CAPPED_KEYS, OTHER_VALUE, rawStateSelect, requestExprRanges, ROLLUP_KEYS, ROLLUP_STATES } from './views.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -127,7 +127,7 @@ export async function buildRollupHour(store: Store, projectId: string, hourMs: n
   const keys = unsafeRaw(ROLLUP_KEYS.join(', '));
   await store.command(sql`INSERT INTO rollup_hourly (project_id, hour, build, ${keys}, ${unsafeRaw(ROLLUP_STATES.map((s) => s.column).join(', '))})
     SELECT ${projectId}, ${param(hourMs / 1000, 'DateTime')}, ${param(build, 'UInt64')}, ${keys}, ${rawStateSelect()}
-    FROM (SELECT * ${replace.length ? sql`REPLACE (${join(replace)})` : sql``}, ${requestExprWhere(projectId, range)} AS is_request
+    FROM (SELECT * ${replace.length ? sql`REPLACE (${join(replace)})` : sql``}, ${requestExprRanges(projectId, [[from, to]])} AS is_request
           FROM spans FINAL WHERE ${where})
     GROUP BY ${keys}`);
   const [{ rows = 0 } = {}] = await store.query<{ rows: number }>(sql`SELECT count() AS rows FROM rollup_hourly WHERE project_id = ${projectId} AND hour = ${param(hourMs / 1000, 'DateTime')} AND build = ${param(build, 'UInt64')}`);

@@ -1,4 +1,4 @@
-import { sql, unsafeRaw, type SqlFragment } from '../sql.ts';
+import { join, sql, unsafeRaw, type SqlFragment } from '../sql.ts';
 
 /**
  * The semantic layer's sources, declared once. A view says where its rows come from (table and
@@ -72,17 +72,25 @@ export const COST_SQL = 'sumIf(cost_usd, usage_counted)';
  * join costs a scan of the range's trace ids and a keyed read of the rare rootless ones.
  */
 export function requestExpr(projectId: string, from: Date, to: Date): SqlFragment {
-  return requestExprWhere(projectId, sql`start_time >= ${from} AND start_time < ${to}`);
+  return requestExprRanges(projectId, [[from, to]]);
 }
 
-/** requestExpr for spans matching `range` (a condition on start_time, e.g. several intervals). */
-export function requestExprWhere(projectId: string, range: SqlFragment): SqlFragment {
+const HOUR_MS = 3_600_000;
+
+/**
+ * requestExpr for spans starting in any of `ranges`. Candidate rootless traces come from
+ * `trace_hours` (one row per trace and hour, so a week is ~10× fewer rows than spans) over the
+ * hours covering the ranges — a superset, which the trace_heads check and the span's own range
+ * (the caller's WHERE) make exact.
+ */
+export function requestExprRanges(projectId: string, ranges: readonly [Date, Date][]): SqlFragment {
+  const hours = join(ranges.map(([a, b]) => sql`(hour >= ${new Date(Math.floor(a.getTime() / HOUR_MS) * HOUR_MS)} AND hour < ${b})`), ' OR ');
   return sql`(empty(parent_span_id) OR (trace_id, span_id) IN (
       SELECT trace_id, argMinMerge(head) FROM trace_heads
       WHERE project_id = ${projectId} AND trace_id IN (
-        SELECT trace_id FROM spans
-        WHERE project_id = ${projectId} AND (${range})
-        GROUP BY trace_id HAVING max(empty(parent_span_id)) = 0)
+        SELECT trace_id FROM trace_hours
+        WHERE project_id = ${projectId} AND (${hours})
+        GROUP BY trace_id HAVING max(has_true_root) = 0)
       GROUP BY trace_id HAVING max(has_true_root) = 0))`;
 }
 
