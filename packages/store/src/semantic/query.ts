@@ -106,11 +106,14 @@ const HOUR_MS = 3_600_000;
  * or filtered dimension is a rollup key, and buckets (if any) are whole hours. `dimensions`
  * adds grouped-set dimensions.
  */
-export async function coverageFor(store: Store, projectId: string, p: Plan, dimensions: readonly string[] = p.groupBy): Promise<Coverage | undefined> {
+export async function coverageFor(
+  store: Store, projectId: string, p: Plan, dimensions: readonly string[] = p.groupBy, known?: Coverage | null,
+): Promise<Coverage | undefined> {
   const used = [...dimensions, ...p.filters.map(([d]) => d)];
   if (!used.every((d) => DIMENSION_BY_NAME.get(d)!.rollup)) return undefined;
   if (p.intervalMs !== undefined && p.intervalMs % HOUR_MS !== 0) return undefined;
-  const c = await rollupCoverage(store, projectId, p.from, p.to, used);
+  if (known === null) return undefined;
+  const c = known ?? (await rollupCoverage(store, projectId, p.from, p.to, used));
   return c.builds.length > 0 ? c : undefined;
 }
 
@@ -118,10 +121,19 @@ export function measureInfos(p: Plan, coverage: Coverage | undefined): MeasureIn
   return p.measures.map(({ name, label, unit, sketch }) => ({ name, label, unit, approximate: coverage !== undefined && sketch === true }));
 }
 
+/** Options for callers that run several queries over one window (the overview). */
+export interface QueryOptions {
+  /**
+   * Rollup coverage already fetched for this window and a superset of the query's dimensions
+   * (rollupCoverage); null forces raw spans. The plan's own eligibility still applies.
+   */
+  coverage?: Coverage | null;
+}
+
 /** Runs a semantic-layer query. Throws QueryError for invalid input. */
-export async function queryMetrics(store: Store, q: MetricsQuery): Promise<MetricsResult> {
+export async function queryMetrics(store: Store, q: MetricsQuery, o: QueryOptions = {}): Promise<MetricsResult> {
   const plan = planMetricsQuery(q);
-  const coverage = await coverageFor(store, q.projectId, plan);
+  const coverage = await coverageFor(store, q.projectId, plan, plan.groupBy, o.coverage);
   const raw = await store.query<Record<string, unknown>>(compile(q.projectId, plan, { coverage }));
   let rows: MetricRow[] = raw.map((r) => decodeRow(r, plan, plan.groupBy, q.exactMoney === true));
   if (plan.intervalMs !== undefined && q.fill !== false) {

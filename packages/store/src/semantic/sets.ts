@@ -2,7 +2,7 @@ import type { Store } from '../store.ts';
 import { compile } from './compile.ts';
 import { decodeRow } from './decode.ts';
 import { QueryError, type TimeInput } from './errors.ts';
-import { coverageFor, measureInfos, planMetricsQuery, type MetricsResult } from './query.ts';
+import { coverageFor, measureInfos, planMetricsQuery, type MetricsResult, type QueryOptions } from './query.ts';
 
 export interface TopByDimensionsQuery {
   projectId: string;
@@ -22,13 +22,13 @@ export interface TopByDimensionsQuery {
  * `queryMetrics({ groupBy: [dimension] })` means (same measures, same subject rules, rows with an
  * empty subject dimension dropped), and is cut to `limit` rows in SQL (`LIMIT n BY` the set).
  */
-export async function topByDimensions(store: Store, q: TopByDimensionsQuery): Promise<Record<string, MetricsResult>> {
+export async function topByDimensions(store: Store, q: TopByDimensionsQuery, o: QueryOptions = {}): Promise<Record<string, MetricsResult>> {
   if (q.dimensions.length === 0) throw new QueryError('groupBy', 'at least one dimension is required');
   if (new Set(q.dimensions).size !== q.dimensions.length) throw new QueryError('groupBy', 'a dimension is listed twice');
   // Validates measures, dimensions, filters, range, limit and order like a single query.
   for (const d of q.dimensions) planMetricsQuery({ projectId: q.projectId, from: q.from, to: q.to, measures: q.measures, groupBy: [d], filters: q.filters, orderBy: q.orderBy, limit: q.limit });
   const plan = planMetricsQuery({ projectId: q.projectId, from: q.from, to: q.to, measures: q.measures, filters: q.filters, orderBy: q.orderBy, limit: q.limit });
-  const coverage = await coverageFor(store, q.projectId, plan, q.dimensions);
+  const coverage = await coverageFor(store, q.projectId, plan, q.dimensions, o.coverage);
   const raw = await store.query<Record<string, unknown>>(compile(q.projectId, plan, { sets: q.dimensions, coverage }));
   const n = q.dimensions.length;
   const out: Record<string, MetricsResult> = {};
