@@ -181,12 +181,23 @@ async function pageOfAggregates(
   }
   const dir = unsafeRaw(a.order === 'desc' ? 'DESC' : 'ASC');
   const lo = new Date(a.from.getTime() - SKEW_MS);
+  const hi0 = new Date(a.to.getTime() + TAIL_MS);
+  // minCostUsd: first the traces whose cost summed WITHOUT FINAL reaches the minimum — a
+  // superset (costs are ≥ 0, so extra copies and stale versions only add), cheap because it
+  // reads usage-counted spans only and skips deduplication; the exact FINAL aggregate below
+  // then runs on those candidates only.
+  const costPrefilter = a.minCostUsd !== undefined
+    ? sql`
+      AND trace_id IN (SELECT trace_id FROM spans
+        WHERE project_id = ${a.pid} AND start_time >= ${lo} AND start_time < ${hi0} AND usage_counted
+        GROUP BY trace_id HAVING sum(cost_usd) >= ${param(a.minCostUsd.toFixed(12), 'Decimal128(12)')})`
+    : sql``;
   const hi = new Date(a.to.getTime() + TAIL_MS);
   const withRequest = a.sort === 'startTime' || a.sort === 'durationMs' ? sql`WITH ${requestExpr(a.pid, lo, hi)} AS is_request ` : sql``;
   const page = await store.query<{ traceId: string; sortValue: string }>(sql`${withRequest}SELECT trace_id AS traceId, ${unsafeRaw(key.expr)} AS sort_key, toString(sort_key) AS sortValue
     FROM spans FINAL
     WHERE project_id = ${a.pid} AND start_time >= ${lo} AND start_time < ${hi}
-      AND trace_id IN (SELECT trace_id FROM spans WHERE ${join(a.rootWhere, ' AND ')})
+      AND trace_id IN (SELECT trace_id FROM spans WHERE ${join(a.rootWhere, ' AND ')})${costPrefilter}
     GROUP BY trace_id
     HAVING ${join(having, ' AND ')}
     ORDER BY sort_key ${dir}, trace_id ${dir}
