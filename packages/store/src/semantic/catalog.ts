@@ -50,11 +50,20 @@ export interface MeasureDef {
   rollup: string;
   /** The rollup value comes from a quantile sketch (approximate, ≤ 1–2 % relative error). */
   sketch?: boolean;
+  /** `rollup` for the default subject (requests), when a narrower state column answers it. */
+  rollupRequests?: string;
 }
 
-const pct = (level: number, value: string, cond: string) => `quantileExactInclusiveIf(${level})(${value}, ${cond})`;
-const dd = (level: number, state: string, cond?: string) =>
-  cond ? `quantileDDMergeIf(0.01, ${level})(${state}, ${cond})` : `quantileDDMerge(0.01, ${level})(${state})`;
+// Every percentile of one value is an element of ONE multi-level aggregate: ClickHouse computes
+// identical aggregate calls once, so p50/p95/p99 sort (raw) or merge sketches (rollup) once.
+const LEVELS = [0.5, 0.95, 0.99] as const;
+const at = (level: number) => {
+  const i = LEVELS.indexOf(level as (typeof LEVELS)[number]);
+  if (i < 0) throw new Error(`no percentile level ${level}`);
+  return i + 1;
+};
+const pct = (level: number, value: string, cond: string) => `quantilesExactInclusiveIf(${LEVELS.join(', ')})(${value}, ${cond})[${at(level)}]`;
+const dd = (level: number, state: string, cond: string) => `quantilesDDMergeIf(0.01, ${LEVELS.join(', ')})(${state}, ${cond})[${at(level)}]`;
 const LATENCY = 'duration_ns / 1e6';
 const TTFT = 'assumeNotNull(ttft_ms)';
 const HAS_TTFT = 'isNotNull(ttft_ms)';
@@ -85,9 +94,9 @@ export const MEASURES: readonly MeasureDef[] = [
     description: 'input_tokens + output_tokens (cache and reasoning tokens are already inside those by convention).' },
   { name: 'llm_calls', label: 'LLM calls', unit: 'count', spanSet: 'usage', additive: true, expr: `countIf(${U} AND category = 'llm')`, rollup: `sumIf(spans, ${U} AND category = 'llm')`,
     description: 'Usage-counted spans of category llm (one per model call).' },
-  { name: 'p50_latency_ms', label: 'p50 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.5, LATENCY, '$S'), rollup: dd(0.5, 'latency_ms', '$S'), sketch: true, description: 'Median request (subject span) duration.' },
-  { name: 'p95_latency_ms', label: 'p95 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.95, LATENCY, '$S'), rollup: dd(0.95, 'latency_ms', '$S'), sketch: true, description: '95th percentile request duration.' },
-  { name: 'p99_latency_ms', label: 'p99 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.99, LATENCY, '$S'), rollup: dd(0.99, 'latency_ms', '$S'), sketch: true, description: '99th percentile request duration.' },
+  { name: 'p50_latency_ms', label: 'p50 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.5, LATENCY, '$S'), rollup: dd(0.5, 'latency_ms', '$S'), rollupRequests: dd(0.5, 'request_latency_ms', '1'), sketch: true, description: 'Median request (subject span) duration.' },
+  { name: 'p95_latency_ms', label: 'p95 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.95, LATENCY, '$S'), rollup: dd(0.95, 'latency_ms', '$S'), rollupRequests: dd(0.95, 'request_latency_ms', '1'), sketch: true, description: '95th percentile request duration.' },
+  { name: 'p99_latency_ms', label: 'p99 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.99, LATENCY, '$S'), rollup: dd(0.99, 'latency_ms', '$S'), rollupRequests: dd(0.99, 'request_latency_ms', '1'), sketch: true, description: '99th percentile request duration.' },
   { name: 'avg_latency_ms', label: 'Average latency', unit: 'ms', spanSet: 'subject', additive: false, expr: `avgIf(${LATENCY}, $S)`, rollup: 'sumIf(duration_ns, $S) / nullIf(sumIf(spans, $S), 0) / 1e6', description: 'Mean request duration.' },
   { name: 'ttft_p50_ms', label: 'TTFT p50', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.5, TTFT, HAS_TTFT), rollup: dd(0.5, 'ttft_ms', 'ttft_count > 0'), sketch: true, description: 'Median time to first token over spans that recorded one.' },
   { name: 'ttft_p95_ms', label: 'TTFT p95', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.95, TTFT, HAS_TTFT), rollup: dd(0.95, 'ttft_ms', 'ttft_count > 0'), sketch: true, description: '95th percentile time to first token.' },

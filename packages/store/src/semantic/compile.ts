@@ -79,7 +79,8 @@ export function compile(projectId: string, p: Plan, o: CompileOptions = {}): Sql
   if (sets) select.push(sql`grouping(${join(sets.map((d) => sql`${ident(dimAlias(d))}`))}) AS __set`);
   for (const g of groups) {
     for (const m of p.measures) {
-      const text = (view.measureSql === 'rollup' ? m.rollup : m.expr).replaceAll('$S', `(${g.subject})`);
+      const rollup = g.subject === ROOT_PREDICATE && m.rollupRequests ? m.rollupRequests : m.rollup;
+      const text = (view.measureSql === 'rollup' ? rollup : m.expr).replaceAll('$S', `(${g.subject})`);
       select.push(sql`${unsafeRaw(text)} AS ${ident(measureAlias(m.name, g.set))}`);
       // Money leaves ClickHouse as exact decimal text; the edge decides number or string.
       if (m.unit === 'usd') select.push(sql`toString(${ident(measureAlias(m.name, g.set))}) AS ${ident(moneyAlias(m.name, g.set))}`);

@@ -113,6 +113,7 @@ export const ROLLUP_STATES: readonly { column: string; fromRaw: string }[] = [
   { column: 'spans', fromRaw: 'count()' },
   { column: 'duration_ns', fromRaw: 'sum(duration_ns)' },
   { column: 'latency_ms', fromRaw: 'quantilesDDState(0.01, 0.5, 0.95, 0.99)(duration_ns / 1e6)' },
+  { column: 'request_latency_ms', fromRaw: 'quantilesDDStateIf(0.01, 0.5, 0.95, 0.99)(duration_ns / 1e6, is_request)' },
   { column: 'ttft_count', fromRaw: 'countIf(isNotNull(ttft_ms))' },
   { column: 'ttft_ms', fromRaw: 'quantilesDDStateIf(0.01, 0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms))' },
   { column: 'input_tokens', fromRaw: 'sum(input_tokens)' },
