@@ -92,19 +92,25 @@ export async function listTraces(store: Store, q: ListTracesQuery): Promise<Trac
   // 1. Request spans (one per trace: the root, or the stand-in while it is missing) in the
   //    window with the cheap, request-level filters.
   const rootWhere: SqlFragment[] = [sql`project_id = ${pid}`, sql`start_time >= ${from}`, sql`start_time < ${to}`, requestExpr(pid, from, to)];
-  const list = (col: string, values: string[] | undefined) => values && rootWhere.push(sql`${unsafeRaw(col)} IN ${values}`);
+  // The same conditions on the request span alone (per-trace aggregation evaluates them itself).
+  const rootConds: SqlFragment[] = [];
+  const push = (c: SqlFragment) => {
+    rootWhere.push(c);
+    rootConds.push(c);
+  };
+  const list = (col: string, values: string[] | undefined) => values && push(sql`${unsafeRaw(col)} IN ${values}`);
   list('service', nonEmptyList(q.service, 'service'));
   list('tenant', nonEmptyList(q.tenant, 'tenant'));
   list('request_type', nonEmptyList(q.requestType, 'requestType'));
-  if (q.sessionId !== undefined && q.sessionId !== '') rootWhere.push(sql`session_id = ${String(q.sessionId)}`);
-  if (q.status) rootWhere.push(q.status === 'error' ? sql`status_code = 'error'` : sql`status_code != 'error'`);
-  if (minDurationMs !== undefined) rootWhere.push(sql`duration_ns >= ${Math.ceil(minDurationMs * 1e6)}`);
+  if (q.sessionId !== undefined && q.sessionId !== '') push(sql`session_id = ${String(q.sessionId)}`);
+  if (q.status) push(q.status === 'error' ? sql`status_code = 'error'` : sql`status_code != 'error'`);
+  if (minDurationMs !== undefined) push(sql`duration_ns >= ${Math.ceil(minDurationMs * 1e6)}`);
   const spanFilter = spanLevelFilter(q, pid, from, to);
   if (spanFilter) rootWhere.push(sql`trace_id IN (${spanFilter})`);
 
   const perTrace = sort === 'costUsd' || sort === 'spanCount' || minCostUsd !== undefined;
   const found = perTrace
-    ? await pageOfAggregates(store, { pid, from, to, rootWhere, sort, order, limit, minCostUsd, cursor })
+    ? await pageOfAggregates(store, { pid, from, to, rootWhere, rootConds, spanFilter, sort, order, limit, minCostUsd, cursor })
     : await pageOfRoots(store, { rootWhere, sort, order, limit, cursor });
 
   // 3. Details only for this page's traces.
@@ -169,11 +175,17 @@ async function pageOfRoots(store: Store, a: PageArgs): Promise<Found> {
 /** Cost and span-count sorts (and minCostUsd) need every span of each candidate trace. */
 async function pageOfAggregates(
   store: Store,
-  a: PageArgs & { pid: string; from: Date; to: Date; minCostUsd?: number },
+  a: PageArgs & { pid: string; from: Date; to: Date; minCostUsd?: number; rootConds: SqlFragment[]; spanFilter: SqlFragment | null },
 ): Promise<Found> {
   const key = SORT_SQL[a.sort];
-  // Every candidate has its request span in the window (rootWhere), rooted or not.
-  const having: SqlFragment[] = [sql`1`];
+  // The trace's request span must start in the window and pass the request filters: its root,
+  // checked inside the aggregate (no 10⁵-id IN set), or — root missing or remote — its head,
+  // a small set (rootless traces are rare).
+  const conds = a.rootConds.length ? sql` AND ${join(a.rootConds, ' AND ')}` : sql``;
+  const rootless = sql`trace_id IN (SELECT trace_id FROM spans
+        WHERE project_id = ${a.pid} AND start_time >= ${a.from} AND start_time < ${a.to} AND NOT empty(parent_span_id)
+          AND ${requestExpr(a.pid, a.from, a.to)}${conds})`;
+  const having: SqlFragment[] = [sql`(countIf(empty(parent_span_id) AND start_time >= ${a.from} AND start_time < ${a.to}${conds}) > 0 OR ${rootless})`];
   if (a.minCostUsd !== undefined) having.push(sql`sumIf(cost_usd, usage_counted) >= ${param(a.minCostUsd.toFixed(12), 'Decimal128(12)')}`);
   if (a.cursor) {
     const cmp = unsafeRaw(a.order === 'desc' ? '<' : '>');
@@ -181,23 +193,12 @@ async function pageOfAggregates(
   }
   const dir = unsafeRaw(a.order === 'desc' ? 'DESC' : 'ASC');
   const lo = new Date(a.from.getTime() - SKEW_MS);
-  const hi0 = new Date(a.to.getTime() + TAIL_MS);
-  // minCostUsd: first the traces whose cost summed WITHOUT FINAL reaches the minimum — a
-  // superset (costs are ≥ 0, so extra copies and stale versions only add), cheap because it
-  // reads usage-counted spans only and skips deduplication; the exact FINAL aggregate below
-  // then runs on those candidates only.
-  const costPrefilter = a.minCostUsd !== undefined
-    ? sql`
-      AND trace_id IN (SELECT trace_id FROM spans
-        WHERE project_id = ${a.pid} AND start_time >= ${lo} AND start_time < ${hi0} AND usage_counted
-        GROUP BY trace_id HAVING sum(cost_usd) >= ${param(a.minCostUsd.toFixed(12), 'Decimal128(12)')})`
-    : sql``;
   const hi = new Date(a.to.getTime() + TAIL_MS);
   const withRequest = a.sort === 'startTime' || a.sort === 'durationMs' ? sql`WITH ${requestExpr(a.pid, lo, hi)} AS is_request ` : sql``;
   const page = await store.query<{ traceId: string; sortValue: string }>(sql`${withRequest}SELECT trace_id AS traceId, ${unsafeRaw(key.expr)} AS sort_key, toString(sort_key) AS sortValue
     FROM spans FINAL
     WHERE project_id = ${a.pid} AND start_time >= ${lo} AND start_time < ${hi}
-      AND trace_id IN (SELECT trace_id FROM spans WHERE ${join(a.rootWhere, ' AND ')})${costPrefilter}
+${a.spanFilter ? sql` AND trace_id IN (${a.spanFilter})` : sql``}
     GROUP BY trace_id
     HAVING ${join(having, ' AND ')}
     ORDER BY sort_key ${dir}, trace_id ${dir}

@@ -78,21 +78,37 @@ export function requestExpr(projectId: string, from: Date, to: Date): SqlFragmen
 const HOUR_MS = 3_600_000;
 
 /**
- * requestExpr for spans starting in any of `ranges`. Candidate rootless traces come from
- * `trace_hours` (one row per trace and hour, so a week is ~10× fewer rows than spans) over the
- * hours covering the ranges — a superset, which the trace_heads check and the span's own range
- * (the caller's WHERE) make exact.
+ * requestExpr for spans starting in any of `ranges`. Candidate rootless traces are the
+ * `trace_hours` rows (one per trace and hour) without a root in the hours covering the ranges —
+ * no GROUP BY: a trace crossing an hour, or a row not merged yet, only adds candidates. The
+ * superset is made exact by trace_heads (no root anywhere) and by the span's own range (the
+ * caller's WHERE).
  */
 export function requestExprRanges(projectId: string, ranges: readonly [Date, Date][]): SqlFragment {
-  const hours = join(ranges.map(([a, b]) => sql`(hour >= ${new Date(Math.floor(a.getTime() / HOUR_MS) * HOUR_MS)} AND hour < ${b})`), ' OR ');
-  return sql`(empty(parent_span_id) OR (trace_id, span_id) IN (
-      SELECT trace_id, argMinMerge(head) FROM trace_heads
-      WHERE project_id = ${projectId} AND trace_id IN (
-        SELECT trace_id FROM trace_hours
-        WHERE project_id = ${projectId} AND (${hours})
-        GROUP BY trace_id HAVING max(has_true_root) = 0)
-      GROUP BY trace_id HAVING max(has_true_root) = 0))`;
+  const heads = rootlessHeads(projectId, ranges);
+  // Short-circuit: most spans are roots or fail the one-string candidate probe; only the few
+  // left are checked against the heads.
+  return sql`(empty(parent_span_id) OR (trace_id IN (${candidates(projectId, ranges)}) AND (trace_id, span_id) IN (${heads})))`;
 }
+
+/** Traces with spans in the hours of `ranges` that may lack a root (a small superset). */
+function candidates(projectId: string, ranges: readonly [Date, Date][]): SqlFragment {
+  const hours = join(ranges.map(([a, b]) => sql`(hour >= ${new Date(Math.floor(a.getTime() / HOUR_MS) * HOUR_MS)} AND hour < ${b})`), ' OR ');
+  return sql`SELECT trace_id FROM trace_hours WHERE project_id = ${projectId} AND (${hours}) AND has_true_root = 0`;
+}
+
+/**
+ * (trace_id, head span_id) of the traces around `ranges` that have no root anywhere: their
+ * request is their head. Ordering of heads among a rootless trace's spans: HEAD_ORDER.
+ */
+export function rootlessHeads(projectId: string, ranges: readonly [Date, Date][]): SqlFragment {
+  return sql`SELECT trace_id, argMinMerge(head) FROM trace_heads
+      WHERE project_id = ${projectId} AND trace_id IN (${candidates(projectId, ranges)})
+      GROUP BY trace_id HAVING max(has_true_root) = 0`;
+}
+
+/** Among a rootless trace's spans, the head is the argMin of this tuple (as in trace_heads). */
+export const HEAD_ORDER = '(toUInt8(NOT is_root), start_time, span_id)';
 
 /** The rollup's key columns and how each is computed from a raw span row (`is_request` aside). */
 export const ROLLUP_KEYS: readonly string[] = [
