@@ -3,7 +3,7 @@ import type { Store } from '../store.ts';
 import { parseRange, QueryError, type TimeInput } from '../semantic/errors.ts';
 import { decodeCursor, encodeCursor, type TraceCursor } from './cursor.ts';
 import { traceSummaries, type TraceListItem } from './summaries.ts';
-import { COST_SQL, requestExpr } from '../semantic/views.ts';
+import { COST_SQL, hasRootlessTraces, requestPredicate } from '../semantic/views.ts';
 
 export const TRACE_SORTS = ['startTime', 'durationMs', 'costUsd', 'spanCount'] as const;
 export type TraceSort = (typeof TRACE_SORTS)[number];
@@ -91,7 +91,8 @@ export async function listTraces(store: Store, q: ListTracesQuery): Promise<Trac
 
   // 1. Request spans (one per trace: the root, or the stand-in while it is missing) in the
   //    window with the cheap, request-level filters.
-  const rootWhere: SqlFragment[] = [sql`project_id = ${pid}`, sql`start_time >= ${from}`, sql`start_time < ${to}`, requestExpr(pid, from, to)];
+  const rootless = await hasRootlessTraces(store, pid, new Date(from.getTime() - SKEW_MS), new Date(to.getTime() + TAIL_MS));
+  const rootWhere: SqlFragment[] = [sql`project_id = ${pid}`, sql`start_time >= ${from}`, sql`start_time < ${to}`, requestPredicate(pid, from, to, rootless)];
   // The same conditions on the request span alone (per-trace aggregation evaluates them itself).
   const rootConds: SqlFragment[] = [];
   const push = (c: SqlFragment) => {
@@ -110,7 +111,7 @@ export async function listTraces(store: Store, q: ListTracesQuery): Promise<Trac
 
   const perTrace = sort === 'costUsd' || sort === 'spanCount' || minCostUsd !== undefined;
   const found = perTrace
-    ? await pageOfAggregates(store, { pid, from, to, rootWhere, rootConds, spanFilter, sort, order, limit, minCostUsd, cursor })
+    ? await pageOfAggregates(store, { pid, from, to, rootWhere, rootConds, spanFilter, rootless, sort, order, limit, minCostUsd, cursor })
     : await pageOfRoots(store, { rootWhere, sort, order, limit, cursor });
 
   // 3. Details only for this page's traces.
@@ -175,17 +176,19 @@ async function pageOfRoots(store: Store, a: PageArgs): Promise<Found> {
 /** Cost and span-count sorts (and minCostUsd) need every span of each candidate trace. */
 async function pageOfAggregates(
   store: Store,
-  a: PageArgs & { pid: string; from: Date; to: Date; minCostUsd?: number; rootConds: SqlFragment[]; spanFilter: SqlFragment | null },
+  a: PageArgs & { pid: string; from: Date; to: Date; minCostUsd?: number; rootConds: SqlFragment[]; spanFilter: SqlFragment | null; rootless: boolean },
 ): Promise<Found> {
   const key = SORT_SQL[a.sort];
   // The trace's request span must start in the window and pass the request filters: its root,
   // checked inside the aggregate (no 10⁵-id IN set), or — root missing or remote — its head,
   // a small set (rootless traces are rare).
   const conds = a.rootConds.length ? sql` AND ${join(a.rootConds, ' AND ')}` : sql``;
-  const rootless = sql`trace_id IN (SELECT trace_id FROM spans
+  const rootless = a.rootless
+    ? sql` OR trace_id IN (SELECT trace_id FROM spans
         WHERE project_id = ${a.pid} AND start_time >= ${a.from} AND start_time < ${a.to} AND NOT empty(parent_span_id)
-          AND ${requestExpr(a.pid, a.from, a.to)}${conds})`;
-  const having: SqlFragment[] = [sql`(countIf(empty(parent_span_id) AND start_time >= ${a.from} AND start_time < ${a.to}${conds}) > 0 OR ${rootless})`];
+          AND ${requestPredicate(a.pid, a.from, a.to, true)}${conds})`
+    : sql``;
+  const having: SqlFragment[] = [sql`(countIf(empty(parent_span_id) AND start_time >= ${a.from} AND start_time < ${a.to}${conds}) > 0${rootless})`];
   if (a.minCostUsd !== undefined) having.push(sql`sumIf(cost_usd, usage_counted) >= ${param(a.minCostUsd.toFixed(12), 'Decimal128(12)')}`);
   if (a.cursor) {
     const cmp = unsafeRaw(a.order === 'desc' ? '<' : '>');
@@ -194,7 +197,7 @@ async function pageOfAggregates(
   const dir = unsafeRaw(a.order === 'desc' ? 'DESC' : 'ASC');
   const lo = new Date(a.from.getTime() - SKEW_MS);
   const hi = new Date(a.to.getTime() + TAIL_MS);
-  const withRequest = a.sort === 'startTime' || a.sort === 'durationMs' ? sql`WITH ${requestExpr(a.pid, lo, hi)} AS is_request ` : sql``;
+  const withRequest = a.sort === 'startTime' || a.sort === 'durationMs' ? sql`WITH ${requestPredicate(a.pid, lo, hi, a.rootless)} AS is_request ` : sql``;
   const page = await store.query<{ traceId: string; sortValue: string }>(sql`${withRequest}SELECT trace_id AS traceId, ${unsafeRaw(key.expr)} AS sort_key, toString(sort_key) AS sortValue
     FROM spans FINAL
     WHERE project_id = ${a.pid} AND start_time >= ${lo} AND start_time < ${hi}

@@ -1,4 +1,5 @@
 import { join, sql, unsafeRaw, type SqlFragment } from '../sql.ts';
+import type { Store } from '../store.ts';
 
 /**
  * The semantic layer's sources, declared once. A view says where its rows come from (table and
@@ -89,6 +90,20 @@ export function requestExprRanges(projectId: string, ranges: readonly [Date, Dat
   // Short-circuit: most spans are roots or fail the one-string candidate probe; only the few
   // left are checked against the heads.
   return sql`(empty(parent_span_id) OR (trace_id IN (${candidates(projectId, ranges)}) AND (trace_id, span_id) IN (${heads})))`;
+}
+
+/**
+ * Whether any trace around [from, to) has no root at all (one small keyed read). When none has,
+ * the request predicate is exactly `empty(parent_span_id)` and callers can skip the join.
+ */
+export async function hasRootlessTraces(store: Store, projectId: string, from: Date, to: Date): Promise<boolean> {
+  const rows = await store.query<{ n: number }>(sql`SELECT count() AS n FROM (${rootlessHeads(projectId, [[from, to]])})`);
+  return Number(rows[0]?.n ?? 0) > 0;
+}
+
+/** requestExpr, or the plain root test when `rootless` says no trace of the range lacks a root. */
+export function requestPredicate(projectId: string, from: Date, to: Date, rootless: boolean): SqlFragment {
+  return rootless ? requestExpr(projectId, from, to) : sql`empty(parent_span_id)`;
 }
 
 /** Traces with spans in the hours of `ranges` that may lack a root (a small superset). */
