@@ -2,7 +2,7 @@ import { sql, unsafeRaw } from '../sql.ts';
 import type { Store } from '../store.ts';
 import { isoFromMicros } from '../semantic/errors.ts';
 import { traceBounds } from './rows.ts';
-import { COST_SQL } from '../semantic/views.ts';
+import { COST_SQL, HEAD_ORDER } from '../semantic/views.ts';
 
 /** One trace as the explorer lists it. Root-derived fields come from the root span. */
 export interface TraceListItem {
@@ -67,24 +67,25 @@ export async function traceSummaries(store: Store, projectId: string, traceIds: 
     ? sql`, substringUTF8(argMinIf(input_text, start_time, input_text != ''), 1, 4000) AS input,
           substringUTF8(argMaxIf(output_text, end_time, output_text != ''), 1, 4000) AS output`
     : sql``;
-  // The request span of each trace: its root, else its head (trace_heads; "root not received").
-  const rows = await store.query<Raw>(sql`WITH (trace_id, span_id) IN (
-        SELECT trace_id, argMinMerge(head) FROM trace_heads WHERE project_id = ${projectId} AND trace_id IN ${ids} GROUP BY trace_id
-      ) AS is_request
-    SELECT trace_id AS traceId,
-      argMinIf(span_id, start_time, is_request) AS rootSpanId,
-      argMinIf(name, start_time, is_request) AS rootName,
-      countIf(is_request AND is_root) > 0 AS received,
-      if(countIf(is_request) > 0, argMinIf(service, start_time, is_request), argMin(service, start_time)) AS service,
-      if(countIf(is_request) > 0, minIf(toUnixTimestamp64Micro(start_time), is_request), min(toUnixTimestamp64Micro(start_time))) AS startUs,
-      maxIf(duration_ns, is_request) / 1e6 AS durationMs,
+  // The request span of each trace: its root, else — root remote or not received — its head,
+  // the argMin of HEAD_ORDER over the trace's spans (all of them are read here, so this is
+  // trace_heads' head without the join).
+  const R = 'empty(parent_span_id)';
+  const pick = (col: string) => unsafeRaw(`if(countIf(${R}) > 0, argMinIf(${col}, start_time, ${R}), argMin(${col}, ${HEAD_ORDER}))`);
+  const rows = await store.query<Raw>(sql`SELECT trace_id AS traceId,
+      ${pick('span_id')} AS rootSpanId,
+      ${pick('name')} AS rootName,
+      countIf(${unsafeRaw(R)}) > 0 OR argMin(is_root, ${unsafeRaw(HEAD_ORDER)}) AS received,
+      ${pick('service')} AS service,
+      ${pick('toUnixTimestamp64Micro(start_time)')} AS startUs,
+      ${pick('duration_ns')} / 1e6 AS durationMs,
       count() AS spanCount,
       countIf(status_code = 'error') AS errorCount,
-      maxIf(status_code = 'error', is_request) AS rootError,
-      argMaxIf(tenant, is_request, tenant != '') AS tenant,
-      argMaxIf(request_type, is_request, request_type != '') AS requestType,
-      argMaxIf(session_id, is_request, session_id != '') AS sessionId,
-      argMaxIf(user_id, is_request, user_id != '') AS userId,
+      ${pick("status_code = 'error'")} AS rootError,
+      argMaxIf(tenant, ${unsafeRaw(R)}, tenant != '') AS tenant,
+      argMaxIf(request_type, ${unsafeRaw(R)}, request_type != '') AS requestType,
+      argMaxIf(session_id, ${unsafeRaw(R)}, session_id != '') AS sessionId,
+      argMaxIf(user_id, ${unsafeRaw(R)}, user_id != '') AS userId,
       arraySort(groupUniqArrayIf(request_model, request_model != '')) AS models,
       arraySort(groupUniqArrayIf(agent_name, agent_name != '')) AS agents,
       sumIf(input_tokens, usage_counted) AS inputTokens,
