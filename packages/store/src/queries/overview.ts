@@ -3,6 +3,7 @@ import { parseRange, type TimeInput } from '../semantic/errors.ts';
 import { queryMetrics, type MetricRow, type QueryOptions } from '../semantic/query.ts';
 import { topByDimensions } from '../semantic/sets.ts';
 import { rollupCoverage } from '../semantic/coverage.ts';
+import { hasRootlessTraces } from '../semantic/views.ts';
 
 export const OVERVIEW_KPIS = [
   'requests', 'errors', 'error_rate', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'ttft_p95_ms',
@@ -82,7 +83,10 @@ export async function overview(store: Store, projectId: string, fromIn: TimeInpu
   // look-up of which hours the rollup covers (for the most restrictive dimension set).
   const dims = ['model', 'tenant', 'agent', 'request_type'];
   const coverage = await rollupCoverage(store, projectId, from, to, dims);
-  const o: QueryOptions = { coverage: coverage.builds.length ? coverage : null };
+  // …and one check whether any trace of the window lacks a root (usually none: then the raw
+  // parts count requests by root spans without the trace-head join).
+  const rootless = await hasRootlessTraces(store, projectId, from, to);
+  const o: QueryOptions = { coverage: coverage.builds.length ? coverage : null, rootless };
   const [k, series, tops] = await Promise.all([
     kpisWithInfo(store, projectId, from, to, o),
     overviewSeries(store, projectId, from, to, intervalMs, o),

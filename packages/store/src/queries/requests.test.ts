@@ -7,6 +7,7 @@ import { testStoreConfig } from '../testing.ts';
 import { queryMetrics } from '../semantic/query.ts';
 import { baseSpan, FIXTURE_START, insertSpanRows } from './fixtures.ts';
 import { listTraces } from './traces.ts';
+import { overview } from './overview.ts';
 import type { SpanRow } from '../spans.ts';
 
 // Issue 6 defect 5 (read side): a trace is ONE request whether its root arrived, has a remote
@@ -46,6 +47,7 @@ describe('requests: one per trace', () => {
     const t = trace('present', '');
     await insertSpanRows(store, [t.root, ...t.rest]);
     expect(await requests('present')).toEqual({ requests: 1, p50_latency_ms: 900 });
+    expect((await overview(store, 'present', from, to)).kpis.requests).toBe(1);
     expect(await listed('present')).toMatchObject([{ traceId: t.root.traceId, rootName: 'POST /chat', rootReceived: true, durationMs: 900 }]);
   });
 
@@ -61,6 +63,7 @@ describe('requests: one per trace', () => {
     await insertSpanRows(store, t.rest);
     expect(await requests('missing')).toEqual({ requests: 1, p50_latency_ms: 800 });
     expect(await listed('missing')).toMatchObject([{ traceId: t.root.traceId, rootSpanId: '2'.repeat(16), rootName: 'invoke_agent planner', rootReceived: false, durationMs: 800 }]);
+    expect((await overview(store, 'missing', from, to)).kpis.requests).toBe(1);
   });
 
   it('root arriving late: still one request, now the root', async () => {

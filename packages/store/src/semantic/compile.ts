@@ -25,6 +25,11 @@ export interface CompileOptions {
   sets?: readonly string[];
   /** Read the rollup for these built hours and raw spans for the rest (see coverage.ts). */
   coverage?: Coverage;
+  /**
+   * false: the caller checked that no trace around the window lacks a root (hasRootlessTraces),
+   * so the raw request flag is just `empty(parent_span_id)` (no join). Default: join.
+   */
+  rootless?: boolean;
 }
 
 /** Aliases: d_<dimension>, m[<set>]_<measure>, s_… for exact money text. Never a column name. */
@@ -121,7 +126,7 @@ export function compile(projectId: string, p: Plan, o: CompileOptions = {}): Sql
   if (view === SPANS_VIEW) {
     const where = [sql`project_id = ${projectId}`, sql`start_time >= ${p.from}`, sql`start_time < ${p.to}`, ...rowConds];
     const withRequest = usesRequest
-      ? sql`WITH ${requestExprRanges(projectId, [[p.from, p.to]])} AS is_request `
+      ? sql`WITH ${o.rootless === false ? sql`empty(parent_span_id)` : requestExprRanges(projectId, [[p.from, p.to]])} AS is_request `
       : sql``;
     return sql`${withRequest}SELECT ${join(select)}
     FROM spans FINAL
@@ -129,7 +134,7 @@ export function compile(projectId: string, p: Plan, o: CompileOptions = {}): Sql
     ${tail}`;
   }
   return sql`SELECT ${join(select)}
-    FROM (${rollupStates(projectId, o.coverage!, rowConds)})
+    FROM (${rollupStates(projectId, o.coverage!, rowConds, o.rootless !== false)})
     ${tail}`;
 }
 
@@ -143,7 +148,7 @@ export function filterConditions(filters: readonly [string, readonly string[]][]
  * UNION ALL the same states computed from raw spans for the uncovered ranges. Columns by
  * position: __hour, ROLLUP_KEYS, ROLLUP_STATES.
  */
-export function rollupStates(projectId: string, c: Coverage, rowConds: readonly SqlFragment[]): SqlFragment {
+export function rollupStates(projectId: string, c: Coverage, rowConds: readonly SqlFragment[], rootless = true): SqlFragment {
   const keys = unsafeRaw(ROLLUP_KEYS.join(', '));
   const states = unsafeRaw(ROLLUP_STATES.map((s) => s.column).join(', '));
   const lo = new Date(Math.min(...c.hours));
@@ -159,7 +164,7 @@ export function rollupStates(projectId: string, c: Coverage, rowConds: readonly 
   return sql`${rollup}
       UNION ALL
       SELECT intDiv(toUnixTimestamp64Milli(start_time), ${HOUR_MS}) * ${HOUR_MS} AS __hour, ${keys}, ${rawStateSelect()}
-      FROM (SELECT *, ${requestExprRanges(projectId, c.rawRanges)} AS is_request FROM spans FINAL WHERE project_id = ${projectId} AND (${range}))
+      FROM (SELECT *, ${rootless ? requestExprRanges(projectId, c.rawRanges) : sql`empty(parent_span_id)`} AS is_request FROM spans FINAL WHERE project_id = ${projectId} AND (${range}))
       WHERE 1${extra}
       GROUP BY __hour, ${keys}`;
 }

@@ -128,13 +128,15 @@ export interface QueryOptions {
    * (rollupCoverage); null forces raw spans. The plan's own eligibility still applies.
    */
   coverage?: Coverage | null;
+  /** false when the caller checked that no trace around the window lacks a root (see compile). */
+  rootless?: boolean;
 }
 
 /** Runs a semantic-layer query. Throws QueryError for invalid input. */
 export async function queryMetrics(store: Store, q: MetricsQuery, o: QueryOptions = {}): Promise<MetricsResult> {
   const plan = planMetricsQuery(q);
   const coverage = await coverageFor(store, q.projectId, plan, plan.groupBy, o.coverage);
-  const raw = await store.query<Record<string, unknown>>(compile(q.projectId, plan, { coverage }));
+  const raw = await store.query<Record<string, unknown>>(compile(q.projectId, plan, { coverage, rootless: o.rootless }));
   let rows: MetricRow[] = raw.map((r) => decodeRow(r, plan, plan.groupBy, q.exactMoney === true));
   if (plan.intervalMs !== undefined && q.fill !== false) {
     const buckets = Math.ceil((plan.to.getTime() - Math.floor(plan.from.getTime() / plan.intervalMs) * plan.intervalMs) / plan.intervalMs);

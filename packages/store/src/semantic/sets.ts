@@ -29,7 +29,7 @@ export async function topByDimensions(store: Store, q: TopByDimensionsQuery, o: 
   for (const d of q.dimensions) planMetricsQuery({ projectId: q.projectId, from: q.from, to: q.to, measures: q.measures, groupBy: [d], filters: q.filters, orderBy: q.orderBy, limit: q.limit });
   const plan = planMetricsQuery({ projectId: q.projectId, from: q.from, to: q.to, measures: q.measures, filters: q.filters, orderBy: q.orderBy, limit: q.limit });
   const coverage = await coverageFor(store, q.projectId, plan, q.dimensions, o.coverage);
-  const raw = await store.query<Record<string, unknown>>(compile(q.projectId, plan, { sets: q.dimensions, coverage }));
+  const raw = await store.query<Record<string, unknown>>(compile(q.projectId, plan, { sets: q.dimensions, coverage, rootless: o.rootless }));
   const n = q.dimensions.length;
   const out: Record<string, MetricsResult> = {};
   q.dimensions.forEach((d, i) => {
