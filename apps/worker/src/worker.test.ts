@@ -16,7 +16,7 @@ afterAll(async () => store?.close());
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 describe('worker', () => {
-  it('two workers on one store never run a job at once, and both get turns', async () => {
+  it('two workers on one store never run a job at once; the other takes over when one stops', { timeout: 30_000 }, async () => {
     // chDB allows one process per data directory, so both workers share this process's store;
     // against a server (CLICKHOUSE_URL) the same test runs them over one database.
     let concurrent = 0;
@@ -37,12 +37,17 @@ describe('worker', () => {
     const logs: string[] = [];
     const a = startWorker(store, { log: (m) => logs.push(m), jobs: [job('A')], holder: 'A', lease });
     const b = startWorker(store, { log: (m) => logs.push(m), jobs: [job('B')], holder: 'B', lease });
-    await sleep(5000);
+    await sleep(4000);
+    expect(runsBy.A! + runsBy.B!).toBeGreaterThan(3);
+    // Which one wins each free lease is a race; when one worker stops (releasing its lease),
+    // the other must take over.
+    const [first, second] = runsBy.A! >= runsBy.B! ? [a, 'B'] as const : [b, 'A'] as const;
+    await first.stop();
+    const before = runsBy[second]!;
+    await sleep(2500);
     await Promise.all([a.stop(), b.stop()]);
+    expect(runsBy[second]!).toBeGreaterThan(before);
     expect(logs).toEqual([]);
     expect(maxConcurrent).toBe(1);
-    expect(runsBy.A! + runsBy.B!).toBeGreaterThan(3);
-    expect(runsBy.A).toBeGreaterThan(0);
-    expect(runsBy.B).toBeGreaterThan(0);
   });
 });
