@@ -6,6 +6,6 @@ export { metricsCatalog, type MetricsCatalog } from './describe.ts';
 export { topByDimensions, type TopByDimensionsQuery } from './sets.ts';
 export { compile, filterConditions, type Plan, type CompileOptions } from './compile.ts';
 export { rollupCoverage, type Coverage } from './coverage.ts';
-export { VIEWS, SPANS_VIEW, TRACES_VIEW, ROLLUP_VIEW, COST_SQL, OTHER_VALUE, requestExpr, type ViewDef } from './views.ts';
+export { VIEWS, SPANS_VIEW, TRACES_VIEW, ROLLUP_VIEW, COST_SQL, OTHER_VALUE, requestExpr, hasRootlessTraces, type ViewDef } from './views.ts';
 export { hoursToRoll, buildRollupHour, dropRollupBuild, applyRollupRetention, nextBuildId, DEFAULT_ROLLUP_OPTIONS, type RollupOptions, type HourToRoll } from './rollup-build.ts';
 export { MAX_FILLED_POINTS } from './fill.ts';
