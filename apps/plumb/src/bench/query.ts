@@ -1,8 +1,8 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { backfill } from '@plumb/demo';
-import { compactJob } from '@plumb/worker';
-import { DEFAULT_PROJECT_ID, getTrace, listTraces, overview, queryMetrics, sql, Store, type ListTracesQuery } from '@plumb/store';
+import { compactJob, rollupsJob } from '@plumb/worker';
+import { compile, DEFAULT_PROJECT_ID, getTrace, listTraces, overview, planMetricsQuery, queryMetrics, sql, Store, type ListTracesQuery } from '@plumb/store';
 
 export interface QueryBenchOptions {
   spans: number;
@@ -62,6 +62,10 @@ export async function benchQuery(o: QueryBenchOptions): Promise<void> {
     const { writeFileSync } = await import('node:fs');
     writeFileSync(join(dir, 'ready'), String(Date.now()));
   }
+  // Steady state: the worker has rolled up every closed hour (a no-op when already built).
+  const t0 = Date.now();
+  const built = await rollupsJob((m) => console.log(`  ${m}`)).runOnce(store, new AbortController().signal, true);
+  if (built) console.log(`  rolled up ${built} hours in ${((Date.now() - t0) / 1000).toFixed(0)} s`);
   const [{ n, lo, hi } = { n: 0, lo: 0, hi: 0 }] = await store.query<{ n: number; lo: number; hi: number }>(
     sql`SELECT count() AS n, toUnixTimestamp64Milli(min(start_time)) AS lo, toUnixTimestamp64Milli(max(start_time)) AS hi FROM spans`,
   );
@@ -74,6 +78,7 @@ export async function benchQuery(o: QueryBenchOptions): Promise<void> {
   const cases: [string, () => Promise<unknown>, number][] = [];
   for (const [w, from] of Object.entries(windows)) cases.push([`overview ${w}`, () => overview(store, DEFAULT_PROJECT_ID, from, to), 500]);
   cases.push(
+    ['cost by tenant × model 30d', () => queryMetrics(store, { projectId: DEFAULT_PROJECT_ID, measures: ['cost_usd'], groupBy: ['tenant', 'model'], from: windows['30d'], to, limit: 10_000 }), 300],
     ['metrics p95 by model 7d', () => queryMetrics(store, { projectId: DEFAULT_PROJECT_ID, measures: ['p95_latency_ms', 'cost_usd'], groupBy: ['model'], from: windows['7d'], to, filters: {} }), 500],
     ['explorer 24h', () => listTraces(store, base), 500],
     ['explorer 24h tenant', () => listTraces(store, { ...base, tenant: [tenant] }), 500],
@@ -93,5 +98,35 @@ export async function benchQuery(o: QueryBenchOptions): Promise<void> {
     console.log(`  ${name.padEnd(34)} ${r.p50.toFixed(0).padStart(6)} ${r.p95.toFixed(0).padStart(6)}   target < ${target}  ${ok ? 'ok' : 'MISSED'}`);
   }
   console.log(failures ? `bench query: ${failures} target(s) missed` : 'bench query: all targets met');
+  await accuracy(store, lo, to);
   await store.close();
+}
+
+/**
+ * Rollup vs raw on the bench data: sums must be equal exactly, sketch percentiles within 2 % of
+ * the exact (R-7) values, on random windows (seeded).
+ */
+async function accuracy(store: Store, lo: number, to: number): Promise<void> {
+  let seed = 11;
+  const rand = () => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31);
+  let worst = 0;
+  let sumsEqual = true;
+  const windows: [number, number][] = [[Math.max(lo, to - 30 * DAY), to]];
+  for (let i = 0; i < 6; i++) {
+    const a = lo + rand() * (to - lo - 2 * 3_600_000);
+    windows.push([Math.floor(a), Math.floor(Math.min(to, a + 3_600_000 * (2 + rand() * 24 * 7)))]);
+  }
+  for (const [from, end] of windows) {
+    const q = { projectId: DEFAULT_PROJECT_ID, from, to: end, measures: ['requests', 'cost_usd', 'input_tokens', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms'], exactMoney: true };
+    const rolled = await queryMetrics(store, q);
+    const [raw] = await store.query<Record<string, unknown>>(compile(DEFAULT_PROJECT_ID, planMetricsQuery(q)));
+    const r = rolled.rows[0]!;
+    if (rolled.source !== 'rollup') continue;
+    if (Number(r.requests) !== Number(raw!.m_requests) || String(r.cost_usd) !== String(raw!.s_cost_usd) || Number(r.input_tokens) !== Number(raw!.m_input_tokens)) sumsEqual = false;
+    for (const m of ['p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms']) {
+      const exact = Number(raw![`m_${m}`]);
+      if (exact > 0) worst = Math.max(worst, Math.abs(Number(r[m]) - exact) / exact);
+    }
+  }
+  console.log(`bench query: rollup vs raw on ${windows.length} windows: sums ${sumsEqual ? 'equal' : 'DIFFER'}; worst percentile error ${(worst * 100).toFixed(2)} % (target ≤ 2 %)`);
 }

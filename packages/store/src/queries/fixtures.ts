@@ -85,6 +85,7 @@ export function buildFixture(o: FixtureOptions = {}): Fixture {
       projectId, traceId, tenant, requestType, userId: `user-${tenant}`,
       sessionId: tenant === 'acme' ? 'sess-acme' : `sess-${i}`,
       resourceAttributes: { 'host.name': i % 2 ? 'web-1' : 'web-2' },
+      host: i % 2 ? 'web-1' : 'web-2',
     };
     const status = (err: boolean): SpanRow['statusCode'] => (err ? 'error' : 'ok');
     const at = (fromMs: bigint, durMs: bigint) => ({ startTimeUnixNano: t0 + fromMs * MS, endTimeUnixNano: t0 + (fromMs + durMs) * MS });

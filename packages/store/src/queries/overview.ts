@@ -1,7 +1,9 @@
 import type { Store } from '../store.ts';
 import { parseRange, type TimeInput } from '../semantic/errors.ts';
-import { queryMetrics, type MetricRow } from '../semantic/query.ts';
+import { queryMetrics, type MetricRow, type MetricsQueryOptions } from '../semantic/query.ts';
 import { topByDimensions } from '../semantic/sets.ts';
+import { rollupCoverage } from '../semantic/coverage.ts';
+import { hasRootlessTraces } from '../semantic/views.ts';
 
 export const OVERVIEW_KPIS = [
   'requests', 'errors', 'error_rate', 'p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'ttft_p95_ms',
@@ -27,6 +29,11 @@ export interface Overview {
   series: MetricRow[];
   /** Top 10 by cost. For models and agents, `requests` counts model calls / agent runs (see the semantic layer). */
   top: { models: OverviewTopRow[]; tenants: OverviewTopRow[]; agents: OverviewTopRow[]; requestTypes: OverviewTopRow[] };
+  /**
+   * Measures whose values here merge quantile sketches from the hourly rollup (≤ 2 % relative
+   * error): show them as approximate. Sums and counts are always exact.
+   */
+  approximate: { kpis: string[]; series: string[]; top: string[] };
 }
 
 /** Picks a bucket width giving at most ~maxBuckets points, rounded to a friendly step. */
@@ -37,21 +44,25 @@ export function autoInterval(fromMs: number, toMs: number, maxBuckets = 120): nu
 }
 
 /** Headline numbers for the window (one semantic query). */
-export async function overviewKpis(store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput): Promise<OverviewKpis> {
-  const r = await queryMetrics(store, { projectId, from: fromIn, to: toIn, measures: [...OVERVIEW_KPIS] });
+export async function overviewKpis(store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, o: MetricsQueryOptions = {}): Promise<OverviewKpis> {
+  return (await kpisWithInfo(store, projectId, fromIn, toIn, o)).kpis;
+}
+
+async function kpisWithInfo(store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, o: MetricsQueryOptions) {
+  const r = await queryMetrics(store, { projectId, from: fromIn, to: toIn, measures: [...OVERVIEW_KPIS] }, o);
   const k = {} as OverviewKpis;
   for (const m of OVERVIEW_KPIS) k[m] = (r.rows[0]?.[m] ?? null) as number | null;
-  return k;
+  return { kpis: k, approximate: r.measures.filter((m) => m.approximate).map((m) => m.name) };
 }
 
 /** Time series of OVERVIEW_SERIES, gaps filled; `stepMs` is the bucket width used. */
 export async function overviewSeries(
-  store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, intervalMs?: number,
-): Promise<{ stepMs: number; points: MetricRow[] }> {
+  store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, intervalMs?: number, o: MetricsQueryOptions = {},
+): Promise<{ stepMs: number; points: MetricRow[]; approximate: string[] }> {
   const { from, to } = parseRange(fromIn, toIn);
   const stepMs = intervalMs ?? autoInterval(from.getTime(), to.getTime());
-  const r = await queryMetrics(store, { projectId, from, to, measures: [...OVERVIEW_SERIES], intervalMs: stepMs });
-  return { stepMs, points: r.rows };
+  const r = await queryMetrics(store, { projectId, from, to, measures: [...OVERVIEW_SERIES], intervalMs: stepMs }, o);
+  return { stepMs, points: r.rows, approximate: r.measures.filter((m) => m.approximate).map((m) => m.name) };
 }
 
 /** Top values of a semantic dimension by cost (then requests for ties). */
@@ -69,12 +80,20 @@ export async function overviewTop(
 /** The overview page, built only from semantic-layer queries (same numbers as REST and alerts). */
 export async function overview(store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, intervalMs?: number): Promise<Overview> {
   const { from, to } = parseRange(fromIn, toIn);
-  // Three scans: KPIs, the series, and all four rankings at once (GROUPING SETS).
-  const [kpis, series, tops] = await Promise.all([
-    overviewKpis(store, projectId, from, to),
-    overviewSeries(store, projectId, from, to, intervalMs),
-    topByDimensions(store, { projectId, from, to, measures: [...TOP_MEASURES], dimensions: ['model', 'tenant', 'agent', 'request_type'], orderBy: 'cost_usd', limit: OVERVIEW_TOP_N }),
+  // Three scans: KPIs, the series, and all four rankings at once (GROUPING SETS), sharing one
+  // look-up of which hours the rollup covers (for the most restrictive dimension set).
+  const dims = ['model', 'tenant', 'agent', 'request_type'];
+  const coverage = await rollupCoverage(store, projectId, from, to, dims);
+  // …and one check whether any trace of the window lacks a root (usually none: then the raw
+  // parts count requests by root spans without the trace-head join).
+  const rootless = await hasRootlessTraces(store, projectId, from, to);
+  const o: MetricsQueryOptions = { coverage: coverage.builds.length ? coverage : null, rootless };
+  const [k, series, tops] = await Promise.all([
+    kpisWithInfo(store, projectId, from, to, o),
+    overviewSeries(store, projectId, from, to, intervalMs, o),
+    topByDimensions(store, { projectId, from, to, measures: [...TOP_MEASURES], dimensions: dims, orderBy: 'cost_usd', limit: OVERVIEW_TOP_N }, o),
   ]);
+  const kpis = k.kpis;
   const top = (d: string): OverviewTopRow[] =>
     (tops[d]?.rows ?? []).map((row) => {
       const out = { key: String(row[d]) } as OverviewTopRow;
@@ -89,5 +108,10 @@ export async function overview(store: Store, projectId: string, fromIn: TimeInpu
     kpis,
     series: series.points,
     top: { models, tenants, agents, requestTypes },
+    approximate: {
+      kpis: k.approximate,
+      series: series.approximate,
+      top: (tops.model?.measures ?? []).filter((m) => m.approximate).map((m) => m.name),
+    },
   };
 }

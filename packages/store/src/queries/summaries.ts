@@ -1,14 +1,20 @@
-import { sql } from '../sql.ts';
+import { sql, unsafeRaw } from '../sql.ts';
 import type { Store } from '../store.ts';
 import { isoFromMicros } from '../semantic/errors.ts';
 import { traceBounds } from './rows.ts';
+import { COST_SQL, HEAD_ORDER } from '../semantic/views.ts';
 
 /** One trace as the explorer lists it. Root-derived fields come from the root span. */
 export interface TraceListItem {
   traceId: string;
   rootSpanId: string;
-  /** '' when the root span has not arrived (yet). */
+  /** Name of the request span: the root, or — root not received — the trace's topmost span. */
   rootName: string;
+  /**
+   * false: the root has not arrived (yet); the trace's topmost span stands in for it (its name,
+   * start, duration and status are shown). A root whose parent is remote counts as received.
+   */
+  rootReceived: boolean;
   service: string;
   /** Root start, ISO with µs (earliest span start when no root). */
   startTime: string;
@@ -41,8 +47,9 @@ export interface TraceTextItem extends TraceListItem {
   output: string;
 }
 
-interface Raw extends Omit<TraceListItem, 'startTime' | 'costUsd' | 'costUsdExact' | 'status'> {
+interface Raw extends Omit<TraceListItem, 'startTime' | 'costUsd' | 'costUsdExact' | 'status' | 'rootReceived'> {
   startUs: number;
+  received: number;
   rootError: number;
   costUsdText: string;
   input?: string;
@@ -62,24 +69,30 @@ export async function traceSummaries(store: Store, projectId: string, traceIds: 
     ? sql`, substringUTF8(argMinIf(input_text, start_time, input_text != ''), 1, 4000) AS input,
           substringUTF8(argMaxIf(output_text, end_time, output_text != ''), 1, 4000) AS output`
     : sql``;
+  // The request span of each trace: its root, else — root remote or not received — its head,
+  // the argMin of HEAD_ORDER over the trace's spans (all of them are read here, so this is
+  // trace_heads' head without the join).
+  const R = 'empty(parent_span_id)';
+  const pick = (col: string) => unsafeRaw(`if(countIf(${R}) > 0, argMinIf(${col}, start_time, ${R}), argMin(${col}, ${HEAD_ORDER}))`);
   const rows = await store.query<Raw>(sql`SELECT trace_id AS traceId,
-      argMinIf(span_id, start_time, empty(parent_span_id)) AS rootSpanId,
-      argMinIf(name, start_time, empty(parent_span_id)) AS rootName,
-      if(countIf(empty(parent_span_id)) > 0, argMinIf(service, start_time, empty(parent_span_id)), argMin(service, start_time)) AS service,
-      if(countIf(empty(parent_span_id)) > 0, minIf(toUnixTimestamp64Micro(start_time), empty(parent_span_id)), min(toUnixTimestamp64Micro(start_time))) AS startUs,
-      maxIf(duration_ns, empty(parent_span_id)) / 1e6 AS durationMs,
+      ${pick('span_id')} AS rootSpanId,
+      ${pick('name')} AS rootName,
+      countIf(${unsafeRaw(R)}) > 0 OR argMin(is_root, ${unsafeRaw(HEAD_ORDER)}) AS received,
+      ${pick('service')} AS service,
+      ${pick('toUnixTimestamp64Micro(start_time)')} AS startUs,
+      ${pick('duration_ns')} / 1e6 AS durationMs,
       count() AS spanCount,
       countIf(status_code = 'error') AS errorCount,
-      maxIf(status_code = 'error', empty(parent_span_id)) AS rootError,
-      argMaxIf(tenant, empty(parent_span_id), tenant != '') AS tenant,
-      argMaxIf(request_type, empty(parent_span_id), request_type != '') AS requestType,
-      argMaxIf(session_id, empty(parent_span_id), session_id != '') AS sessionId,
-      argMaxIf(user_id, empty(parent_span_id), user_id != '') AS userId,
+      ${pick("status_code = 'error'")} AS rootError,
+      argMaxIf(tenant, ${unsafeRaw(R)}, tenant != '') AS tenant,
+      argMaxIf(request_type, ${unsafeRaw(R)}, request_type != '') AS requestType,
+      argMaxIf(session_id, ${unsafeRaw(R)}, session_id != '') AS sessionId,
+      argMaxIf(user_id, ${unsafeRaw(R)}, user_id != '') AS userId,
       arraySort(groupUniqArrayIf(request_model, request_model != '')) AS models,
       arraySort(groupUniqArrayIf(agent_name, agent_name != '')) AS agents,
       sumIf(input_tokens, usage_counted) AS inputTokens,
       sumIf(output_tokens, usage_counted) AS outputTokens,
-      toString(sumIf(cost_usd, usage_counted)) AS costUsdText,
+      toString(${unsafeRaw(COST_SQL)}) AS costUsdText,
       countIf(usage_counted AND pricing_status = 'unpriced') AS unpricedSpans
       ${text}
     FROM spans FINAL
@@ -89,7 +102,7 @@ export async function traceSummaries(store: Store, projectId: string, traceIds: 
   return ids.flatMap((id) => {
     const r = byId.get(id);
     if (!r) return [];
-    const { startUs, rootError, costUsdText, ...rest } = r;
-    return [{ ...rest, startTime: isoFromMicros(startUs), status: rootError ? ('error' as const) : ('ok' as const), costUsd: Number(costUsdText), costUsdExact: costUsdText }];
+    const { startUs, rootError, costUsdText, received, ...rest } = r;
+    return [{ ...rest, rootReceived: Boolean(received), startTime: isoFromMicros(startUs), status: rootError ? ('error' as const) : ('ok' as const), costUsd: Number(costUsdText), costUsdExact: costUsdText }];
   });
 }

@@ -4,6 +4,7 @@ import { parseRange, QueryError, type TimeInput } from '../semantic/errors.ts';
 import { decodeCursor, encodeCursor, type TraceCursor } from './cursor.ts';
 import { traceSummaries, type TraceListItem } from './summaries.ts';
 import { attributeEquals } from '../schema/promoted.ts';
+import { COST_SQL, hasRootlessTraces, requestPredicate } from '../semantic/views.ts';
 
 export const TRACE_SORTS = ['startTime', 'durationMs', 'costUsd', 'spanCount'] as const;
 export type TraceSort = (typeof TRACE_SORTS)[number];
@@ -11,7 +12,7 @@ export const MAX_TRACE_PAGE = 200;
 
 export interface ListTracesQuery {
   projectId: string;
-  /** A trace is in the window when its root span starts in [from, to). */
+  /** A trace is in the window when its request span (root, or topmost span while the root is missing) starts in [from, to). */
   from: TimeInput;
   to: TimeInput;
   /** Root-span filters (any of the values). */
@@ -56,9 +57,9 @@ const TAIL_MS = 60 * 60_000;
 
 /** Sort keys as aggregates over a trace's spans; exact types so keyset comparisons are exact. */
 const SORT_SQL: Record<TraceSort, { expr: string; type: string }> = {
-  startTime: { expr: 'minIf(toUnixTimestamp64Nano(start_time), empty(parent_span_id))', type: 'Int64' },
-  durationMs: { expr: 'maxIf(duration_ns, empty(parent_span_id))', type: 'UInt64' },
-  costUsd: { expr: 'sumIf(cost_usd, usage_counted)', type: 'Decimal128(12)' },
+  startTime: { expr: 'minIf(toUnixTimestamp64Nano(start_time), is_request)', type: 'Int64' },
+  durationMs: { expr: 'maxIf(duration_ns, is_request)', type: 'UInt64' },
+  costUsd: { expr: COST_SQL, type: 'Decimal128(12)' },
   spanCount: { expr: 'count()', type: 'UInt64' },
 };
 
@@ -89,21 +90,29 @@ export async function listTraces(store: Store, q: ListTracesQuery): Promise<Trac
   const cursor = q.cursor ? decodeCursor(q.cursor, sort, order) : undefined;
   const pid = q.projectId;
 
-  // 1. Root spans in the window with the cheap, root-level filters.
-  const rootWhere: SqlFragment[] = [sql`project_id = ${pid}`, sql`start_time >= ${from}`, sql`start_time < ${to}`, sql`empty(parent_span_id)`];
-  const list = (col: string, values: string[] | undefined) => values && rootWhere.push(sql`${unsafeRaw(col)} IN ${values}`);
+  // 1. Request spans (one per trace: the root, or the stand-in while it is missing) in the
+  //    window with the cheap, request-level filters.
+  const rootless = await hasRootlessTraces(store, pid, new Date(from.getTime() - SKEW_MS), new Date(to.getTime() + TAIL_MS));
+  const rootWhere: SqlFragment[] = [sql`project_id = ${pid}`, sql`start_time >= ${from}`, sql`start_time < ${to}`, requestPredicate(pid, from, to, rootless)];
+  // The same conditions on the request span alone (per-trace aggregation evaluates them itself).
+  const rootConds: SqlFragment[] = [];
+  const push = (c: SqlFragment) => {
+    rootWhere.push(c);
+    rootConds.push(c);
+  };
+  const list = (col: string, values: string[] | undefined) => values && push(sql`${unsafeRaw(col)} IN ${values}`);
   list('service', nonEmptyList(q.service, 'service'));
   list('tenant', nonEmptyList(q.tenant, 'tenant'));
   list('request_type', nonEmptyList(q.requestType, 'requestType'));
-  if (q.sessionId !== undefined && q.sessionId !== '') rootWhere.push(sql`session_id = ${String(q.sessionId)}`);
-  if (q.status) rootWhere.push(q.status === 'error' ? sql`status_code = 'error'` : sql`status_code != 'error'`);
-  if (minDurationMs !== undefined) rootWhere.push(sql`duration_ns >= ${Math.ceil(minDurationMs * 1e6)}`);
+  if (q.sessionId !== undefined && q.sessionId !== '') push(sql`session_id = ${String(q.sessionId)}`);
+  if (q.status) push(q.status === 'error' ? sql`status_code = 'error'` : sql`status_code != 'error'`);
+  if (minDurationMs !== undefined) push(sql`duration_ns >= ${Math.ceil(minDurationMs * 1e6)}`);
   const spanFilter = spanLevelFilter(q, pid, from, to);
   if (spanFilter) rootWhere.push(sql`trace_id IN (${spanFilter})`);
 
   const perTrace = sort === 'costUsd' || sort === 'spanCount' || minCostUsd !== undefined;
   const found = perTrace
-    ? await pageOfAggregates(store, { pid, from, to, rootWhere, sort, order, limit, minCostUsd, cursor })
+    ? await pageOfAggregates(store, { pid, from, to, rootWhere, rootConds, spanFilter, rootless, sort, order, limit, minCostUsd, cursor })
     : await pageOfRoots(store, { rootWhere, sort, order, limit, cursor });
 
   // 3. Details only for this page's traces.
@@ -168,20 +177,32 @@ async function pageOfRoots(store: Store, a: PageArgs): Promise<Found> {
 /** Cost and span-count sorts (and minCostUsd) need every span of each candidate trace. */
 async function pageOfAggregates(
   store: Store,
-  a: PageArgs & { pid: string; from: Date; to: Date; minCostUsd?: number },
+  a: PageArgs & { pid: string; from: Date; to: Date; minCostUsd?: number; rootConds: SqlFragment[]; spanFilter: SqlFragment | null; rootless: boolean },
 ): Promise<Found> {
   const key = SORT_SQL[a.sort];
-  const having: SqlFragment[] = [sql`countIf(empty(parent_span_id)) > 0`];
+  // The trace's request span must start in the window and pass the request filters: its root,
+  // checked inside the aggregate (no 10⁵-id IN set), or — root missing or remote — its head,
+  // a small set (rootless traces are rare).
+  const conds = a.rootConds.length ? sql` AND ${join(a.rootConds, ' AND ')}` : sql``;
+  const rootless = a.rootless
+    ? sql` OR trace_id IN (SELECT trace_id FROM spans
+        WHERE project_id = ${a.pid} AND start_time >= ${a.from} AND start_time < ${a.to} AND NOT empty(parent_span_id)
+          AND ${requestPredicate(a.pid, a.from, a.to, true)}${conds})`
+    : sql``;
+  const having: SqlFragment[] = [sql`(countIf(empty(parent_span_id) AND start_time >= ${a.from} AND start_time < ${a.to}${conds}) > 0${rootless})`];
   if (a.minCostUsd !== undefined) having.push(sql`sumIf(cost_usd, usage_counted) >= ${param(a.minCostUsd.toFixed(12), 'Decimal128(12)')}`);
   if (a.cursor) {
     const cmp = unsafeRaw(a.order === 'desc' ? '<' : '>');
     having.push(sql`(sort_key, trace_id) ${cmp} (${param(a.cursor.value, key.type)}, ${a.cursor.traceId})`);
   }
   const dir = unsafeRaw(a.order === 'desc' ? 'DESC' : 'ASC');
-  const page = await store.query<{ traceId: string; sortValue: string }>(sql`SELECT trace_id AS traceId, ${unsafeRaw(key.expr)} AS sort_key, toString(sort_key) AS sortValue
+  const lo = new Date(a.from.getTime() - SKEW_MS);
+  const hi = new Date(a.to.getTime() + TAIL_MS);
+  const withRequest = a.sort === 'startTime' || a.sort === 'durationMs' ? sql`WITH ${requestPredicate(a.pid, lo, hi, a.rootless)} AS is_request ` : sql``;
+  const page = await store.query<{ traceId: string; sortValue: string }>(sql`${withRequest}SELECT trace_id AS traceId, ${unsafeRaw(key.expr)} AS sort_key, toString(sort_key) AS sortValue
     FROM spans FINAL
-    WHERE project_id = ${a.pid} AND start_time >= ${new Date(a.from.getTime() - SKEW_MS)} AND start_time < ${new Date(a.to.getTime() + TAIL_MS)}
-      AND trace_id IN (SELECT trace_id FROM spans WHERE ${join(a.rootWhere, ' AND ')})
+    WHERE project_id = ${a.pid} AND start_time >= ${lo} AND start_time < ${hi}
+${a.spanFilter ? sql` AND trace_id IN (${a.spanFilter})` : sql``}
     GROUP BY trace_id
     HAVING ${join(having, ' AND ')}
     ORDER BY sort_key ${dir}, trace_id ${dir}

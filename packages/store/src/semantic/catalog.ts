@@ -7,23 +7,31 @@
  * ranges over one of these span sets, always intersected with the query's time range, filters
  * and group values:
  *
- * - `subject` — what a "request" is for this query. By default the ROOT spans
- *   (`parent_span_id = ''`): one per trace, so `requests` = traces and latency = end-to-end
- *   request latency. When a *subject dimension* (model, response_model, provider, tool,
+ * - `subject` — what a "request" is for this query. By default the REQUEST spans
+ *   (`is_request`): exactly one per trace — its root, or, while the root has not arrived or its
+ *   parent is remote, the trace's head from `trace_heads` (see views.ts) — so `requests` =
+ *   traces and latency = end-to-end request latency. When a *subject dimension* (model, response_model, provider, tool,
  *   operation, category, agent) appears in `groupBy` or `filters`, the subject becomes the spans
  *   of that kind instead, because no root span carries a model or tool: `p95_latency_ms` by
  *   model is the latency of model calls, `requests` by tool is the number of tool calls. Each
  *   subject dimension says which spans it selects (see SUBJECT_RULES); with several, the most
  *   specific one wins (model/tool calls inside an agent, not the agent runs). A trace whose root
- *   span has not arrived yet counts no request.
+ *   span has not arrived yet still counts one request (its head stands in), and once only when
+ *   the root arrives late.
  * - `usage` — spans with `usage_counted` (one span per model call; wrappers that repeat their
  *   children's usage are excluded). Token and cost sums never depend on the subject, so cost by
  *   tenant adds up to total cost.
  * - `ttft` — spans that recorded a time to first token.
  * - `all` — every span.
  *
- * Percentiles are exact with linear interpolation between closest ranks (R-7, numpy's default,
- * Excel PERCENTILE.INC): `quantileExactInclusive`.
+ * Percentiles read from raw rows are exact with linear interpolation between closest ranks (R-7,
+ * numpy's default, Excel PERCENTILE.INC): `quantileExactInclusive`. Read from the hourly rollup
+ * they merge DDSketch states (`quantileDD`, 1 % relative accuracy); such results are flagged
+ * `approximate` (see MeasureInfo). Sums and counts are exact on both paths.
+ *
+ * Each measure carries its SQL for every view it can be read from: `expr` over raw span rows,
+ * `rollup` over the states of `rollup_hourly` (views.ts). Key columns of the rollup are named as
+ * in `spans`, so predicates (`$S`, usage_counted, status_code…) are the same text on both.
  */
 export type Unit = 'count' | 'ratio' | 'ms' | 'usd' | 'tokens' | 'bytes' | 'watts';
 export type SpanSet = 'subject' | 'usage' | 'ttft' | 'all';
@@ -36,46 +44,62 @@ export interface MeasureDef {
   /** Sums and counts: an empty time bucket is 0. Otherwise (percentiles, ratios) it is null. */
   additive: boolean;
   description: string;
-  /** ClickHouse aggregate; `$S` is replaced by the subject predicate. */
+  /** ClickHouse aggregate over raw span rows; `$S` is replaced by the subject predicate. */
   expr: string;
+  /** The same measure over `rollup_hourly` states (merges; `$S` as above). */
+  rollup: string;
+  /** The rollup value comes from a quantile sketch (approximate, ≤ 1–2 % relative error). */
+  sketch?: boolean;
+  /** `rollup` for the default subject (requests), when a narrower state column answers it. */
+  rollupRequests?: string;
 }
 
-const pct = (level: number, value: string, cond: string) => `quantileExactInclusiveIf(${level})(${value}, ${cond})`;
+// Every percentile of one value is an element of ONE multi-level aggregate: ClickHouse computes
+// identical aggregate calls once, so p50/p95/p99 sort (raw) or merge sketches (rollup) once.
+const LEVELS = [0.5, 0.95, 0.99] as const;
+const at = (level: number) => {
+  const i = LEVELS.indexOf(level as (typeof LEVELS)[number]);
+  if (i < 0) throw new Error(`no percentile level ${level}`);
+  return i + 1;
+};
+const pct = (level: number, value: string, cond: string) => `quantilesExactInclusiveIf(${LEVELS.join(', ')})(${value}, ${cond})[${at(level)}]`;
+const dd = (level: number, state: string, cond: string) => `quantilesDDMergeIf(0.01, ${LEVELS.join(', ')})(${state}, ${cond})[${at(level)}]`;
 const LATENCY = 'duration_ns / 1e6';
 const TTFT = 'assumeNotNull(ttft_ms)';
 const HAS_TTFT = 'isNotNull(ttft_ms)';
 const U = 'usage_counted';
 
 export const MEASURES: readonly MeasureDef[] = [
-  { name: 'requests', label: 'Requests', unit: 'count', spanSet: 'subject', additive: true, expr: 'countIf($S)',
+  { name: 'requests', label: 'Requests', unit: 'count', spanSet: 'subject', additive: true, expr: 'countIf($S)', rollup: 'sumIf(spans, $S)',
     description: 'Root spans (= traces); with a subject dimension, the spans of that kind (model calls, tool calls, agent runs).' },
-  { name: 'spans', label: 'Spans', unit: 'count', spanSet: 'all', additive: true, expr: 'count()',
+  { name: 'spans', label: 'Spans', unit: 'count', spanSet: 'all', additive: true, expr: 'count()', rollup: 'sum(spans)',
     description: 'All spans.' },
-  { name: 'errors', label: 'Errors', unit: 'count', spanSet: 'subject', additive: true, expr: "countIf($S AND status_code = 'error')",
+  { name: 'errors', label: 'Errors', unit: 'count', spanSet: 'subject', additive: true, expr: "countIf($S AND status_code = 'error')", rollup: "sumIf(spans, $S AND status_code = 'error')",
     description: 'Requests (subject spans) whose status is error.' },
   { name: 'error_rate', label: 'Error rate', unit: 'ratio', spanSet: 'subject', additive: false,
     expr: "countIf($S AND status_code = 'error') / nullIf(countIf($S), 0)",
+    rollup: "sumIf(spans, $S AND status_code = 'error') / nullIf(sumIf(spans, $S), 0)",
     description: 'errors / requests (0–1); null without requests.' },
-  { name: 'cost_usd', label: 'Cost', unit: 'usd', spanSet: 'usage', additive: true, expr: `sumIf(cost_usd, ${U})`,
+  { name: 'cost_usd', label: 'Cost', unit: 'usd', spanSet: 'usage', additive: true, expr: `sumIf(cost_usd, ${U})`, rollup: `sumIf(cost_usd, ${U})`,
     description: 'Exact Decimal sum of cost over usage-counted spans, in USD.' },
   { name: 'unpriced_spans', label: 'Unpriced spans', unit: 'count', spanSet: 'usage', additive: true,
-    expr: `countIf(${U} AND pricing_status = 'unpriced')`,
+    expr: `countIf(${U} AND pricing_status = 'unpriced')`, rollup: `sumIf(spans, ${U} AND pricing_status = 'unpriced')`,
     description: 'Usage-counted spans with tokens but no matching price (their cost is missing from cost_usd).' },
-  { name: 'input_tokens', label: 'Input tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(input_tokens, ${U})`, description: 'Input (prompt) tokens.' },
-  { name: 'output_tokens', label: 'Output tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(output_tokens, ${U})`, description: 'Output (completion) tokens.' },
-  { name: 'cache_read_tokens', label: 'Cache read tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(cache_read_tokens, ${U})`, description: 'Prompt-cache read tokens.' },
-  { name: 'cache_write_tokens', label: 'Cache write tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(cache_write_tokens, ${U})`, description: 'Prompt-cache write tokens.' },
-  { name: 'reasoning_tokens', label: 'Reasoning tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(reasoning_tokens, ${U})`, description: 'Reasoning tokens.' },
-  { name: 'total_tokens', label: 'Total tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(input_tokens + output_tokens, ${U})`,
+  { name: 'input_tokens', label: 'Input tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(input_tokens, ${U})`, rollup: `sumIf(input_tokens, ${U})`, description: 'Input (prompt) tokens.' },
+  { name: 'output_tokens', label: 'Output tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(output_tokens, ${U})`, rollup: `sumIf(output_tokens, ${U})`, description: 'Output (completion) tokens.' },
+  { name: 'cache_read_tokens', label: 'Cache read tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(cache_read_tokens, ${U})`, rollup: `sumIf(cache_read_tokens, ${U})`, description: 'Prompt-cache read tokens.' },
+  { name: 'cache_write_tokens', label: 'Cache write tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(cache_write_tokens, ${U})`, rollup: `sumIf(cache_write_tokens, ${U})`, description: 'Prompt-cache write tokens.' },
+  { name: 'reasoning_tokens', label: 'Reasoning tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(reasoning_tokens, ${U})`, rollup: `sumIf(reasoning_tokens, ${U})`, description: 'Reasoning tokens.' },
+  { name: 'total_tokens', label: 'Total tokens', unit: 'tokens', spanSet: 'usage', additive: true, expr: `sumIf(input_tokens + output_tokens, ${U})`, rollup: `sumIf(input_tokens + output_tokens, ${U})`,
     description: 'input_tokens + output_tokens (cache and reasoning tokens are already inside those by convention).' },
-  { name: 'llm_calls', label: 'LLM calls', unit: 'count', spanSet: 'usage', additive: true, expr: `countIf(${U} AND category = 'llm')`,
+  { name: 'llm_calls', label: 'LLM calls', unit: 'count', spanSet: 'usage', additive: true, expr: `countIf(${U} AND category = 'llm')`, rollup: `sumIf(spans, ${U} AND category = 'llm')`,
     description: 'Usage-counted spans of category llm (one per model call).' },
-  { name: 'p50_latency_ms', label: 'p50 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.5, LATENCY, '$S'), description: 'Median request (subject span) duration.' },
-  { name: 'p95_latency_ms', label: 'p95 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.95, LATENCY, '$S'), description: '95th percentile request duration.' },
-  { name: 'p99_latency_ms', label: 'p99 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.99, LATENCY, '$S'), description: '99th percentile request duration.' },
-  { name: 'avg_latency_ms', label: 'Average latency', unit: 'ms', spanSet: 'subject', additive: false, expr: `avgIf(${LATENCY}, $S)`, description: 'Mean request duration.' },
-  { name: 'ttft_p50_ms', label: 'TTFT p50', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.5, TTFT, HAS_TTFT), description: 'Median time to first token over spans that recorded one.' },
-  { name: 'ttft_p95_ms', label: 'TTFT p95', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.95, TTFT, HAS_TTFT), description: '95th percentile time to first token.' },
+  { name: 'p50_latency_ms', label: 'p50 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.5, LATENCY, '$S'), rollup: dd(0.5, 'latency_ms', '$S'), rollupRequests: dd(0.5, 'request_latency_ms', '1'), sketch: true, description: 'Median request (subject span) duration.' },
+  { name: 'p95_latency_ms', label: 'p95 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.95, LATENCY, '$S'), rollup: dd(0.95, 'latency_ms', '$S'), rollupRequests: dd(0.95, 'request_latency_ms', '1'), sketch: true, description: '95th percentile request duration.' },
+  { name: 'p99_latency_ms', label: 'p99 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.99, LATENCY, '$S'), rollup: dd(0.99, 'latency_ms', '$S'), rollupRequests: dd(0.99, 'request_latency_ms', '1'), sketch: true, description: '99th percentile request duration.' },
+  { name: 'avg_latency_ms', label: 'Average latency', unit: 'ms', spanSet: 'subject', additive: false, expr: `avgIf(${LATENCY}, $S)`, rollup: 'sumIf(duration_ns, $S) / nullIf(sumIf(spans, $S), 0) / 1e6', description: 'Mean request duration.' },
+  { name: 'ttft_p50_ms', label: 'TTFT p50', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.5, TTFT, HAS_TTFT), rollup: dd(0.5, 'ttft_ms', 'ttft_count > 0'), sketch: true, description: 'Median time to first token over spans that recorded one.' },
+  { name: 'ttft_p95_ms', label: 'TTFT p95', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.95, TTFT, HAS_TTFT), rollup: dd(0.95, 'ttft_ms', 'ttft_count > 0'), sketch: true, description: '95th percentile time to first token.' },
 ];
 
 export type DimensionKind = 'context' | 'span' | 'subject';
@@ -83,8 +107,10 @@ export type DimensionKind = 'context' | 'span' | 'subject';
 export interface DimensionDef {
   name: string;
   label: string;
-  /** ClickHouse expression (a closed set chosen here, never user text). */
+  /** ClickHouse expression (a closed set chosen here, never user text); the same text on spans and the rollup. */
   expr: string;
+  /** Stored as a key of `rollup_hourly` (queries grouping or filtering by it can read the rollup). */
+  rollup: boolean;
   /**
    * context: trace-level, copied onto every span (tenant, request type);
    * span: a property of each span that applies to whatever the subject is (root service = entry service);
@@ -94,21 +120,23 @@ export interface DimensionDef {
 }
 
 export const DIMENSIONS: readonly DimensionDef[] = [
-  { name: 'tenant', label: 'Tenant', expr: 'tenant', kind: 'context' },
-  { name: 'request_type', label: 'Request type', expr: 'request_type', kind: 'context' },
-  { name: 'environment', label: 'Environment', expr: 'environment', kind: 'span' },
-  { name: 'service', label: 'Service', expr: 'service', kind: 'span' },
-  { name: 'service_version', label: 'Service version', expr: 'service_version', kind: 'span' },
-  { name: 'host', label: 'Host', expr: 'host', kind: 'span' },
-  { name: 'status', label: 'Status', expr: 'toString(status_code)', kind: 'span' },
-  { name: 'span_name', label: 'Span name', expr: 'name', kind: 'span' },
-  { name: 'model', label: 'Model', expr: 'request_model', kind: 'subject' },
-  { name: 'response_model', label: 'Response model', expr: 'response_model', kind: 'subject' },
-  { name: 'provider', label: 'Provider', expr: 'provider', kind: 'subject' },
-  { name: 'tool', label: 'Tool', expr: 'tool_name', kind: 'subject' },
-  { name: 'operation', label: 'Operation', expr: 'operation', kind: 'subject' },
-  { name: 'category', label: 'Category', expr: 'category', kind: 'subject' },
-  { name: 'agent', label: 'Agent', expr: 'agent_name', kind: 'subject' },
+  { name: 'tenant', label: 'Tenant', expr: 'tenant', kind: 'context', rollup: true },
+  { name: 'request_type', label: 'Request type', expr: 'request_type', kind: 'context', rollup: true },
+  { name: 'route', label: 'Route', expr: 'route', kind: 'context', rollup: true },
+  { name: 'environment', label: 'Environment', expr: 'environment', kind: 'span', rollup: true },
+  { name: 'service', label: 'Service', expr: 'service', kind: 'span', rollup: true },
+  { name: 'service_version', label: 'Service version', expr: 'service_version', kind: 'span', rollup: true },
+  { name: 'host', label: 'Host', expr: 'host', kind: 'span', rollup: true },
+  { name: 'status', label: 'Status', expr: 'toString(status_code)', kind: 'span', rollup: true },
+  { name: 'finish_reason', label: 'Finish reason', expr: 'finish_reason', kind: 'span', rollup: true },
+  { name: 'span_name', label: 'Span name', expr: 'name', kind: 'span', rollup: false },
+  { name: 'model', label: 'Model', expr: 'request_model', kind: 'subject', rollup: true },
+  { name: 'response_model', label: 'Response model', expr: 'response_model', kind: 'subject', rollup: true },
+  { name: 'provider', label: 'Provider', expr: 'provider', kind: 'subject', rollup: true },
+  { name: 'tool', label: 'Tool', expr: 'tool_name', kind: 'subject', rollup: false },
+  { name: 'operation', label: 'Operation', expr: 'operation', kind: 'subject', rollup: false },
+  { name: 'category', label: 'Category', expr: 'category', kind: 'subject', rollup: true },
+  { name: 'agent', label: 'Agent', expr: 'agent_name', kind: 'subject', rollup: true },
 ];
 
 /**
@@ -127,8 +155,11 @@ export const SUBJECT_RULES: Record<string, { rank: number; predicate: string }> 
   provider: { rank: 3, predicate: "usage_counted AND provider != ''" },
 };
 
-// empty() reads only the string sizes (a subcolumn), measurably cheaper than = '' on 10M rows.
-export const ROOT_PREDICATE = 'empty(parent_span_id)';
+/**
+ * The default subject: the span that is its trace's request. A column of `rollup_hourly`; on
+ * raw spans the compiler defines `is_request` as an alias (views.ts `requestExpr`).
+ */
+export const ROOT_PREDICATE = 'is_request';
 
 export const MEASURE_BY_NAME: ReadonlyMap<string, MeasureDef> = new Map(MEASURES.map((m) => [m.name, m]));
 export const DIMENSION_BY_NAME: ReadonlyMap<string, DimensionDef> = new Map(DIMENSIONS.map((d) => [d.name, d]));

@@ -1,6 +1,12 @@
 import type { MeasureDef } from './catalog.ts';
 import type { MetricRow } from './query.ts';
 
+/**
+ * Series × buckets a filled time series may hold. Past it the query is refused (400) instead of
+ * materializing millions of rows: 1000 series × 10,000 buckets would be 10⁷ objects.
+ */
+export const MAX_FILLED_POINTS = 50_000;
+
 export interface FillOptions {
   from: Date;
   to: Date;

@@ -1,6 +1,11 @@
 export { MEASURES, DIMENSIONS, SUBJECT_RULES, ROOT_PREDICATE, subjectPredicate, type MeasureDef, type DimensionDef, type DimensionKind, type Unit, type SpanSet } from './catalog.ts';
 export { QueryError, parseTime, parseRange, isoFromMicros, type TimeInput } from './errors.ts';
-export { queryMetrics, planMetricsQuery, compileMetricsQuery, MAX_BUCKETS, type MetricsQuery, type MetricsResult, type MetricRow, type MeasureInfo } from './query.ts';
+export { queryMetrics, planMetricsQuery, compileMetricsQuery, MAX_BUCKETS, type MetricsQuery, type MetricsQueryOptions, type MetricsResult, type MetricRow, type MeasureInfo } from './query.ts';
 export { fillGaps } from './fill.ts';
 export { metricsCatalog, type MetricsCatalog } from './describe.ts';
 export { topByDimensions, type TopByDimensionsQuery } from './sets.ts';
+export { compile, filterConditions, type Plan, type CompileOptions } from './compile.ts';
+export { rollupCoverage, type Coverage } from './coverage.ts';
+export { VIEWS, SPANS_VIEW, TRACES_VIEW, ROLLUP_VIEW, COST_SQL, OTHER_VALUE, requestExpr, hasRootlessTraces, type ViewDef } from './views.ts';
+export { hoursToRoll, buildRollupHour, dropRollupBuild, applyRollupRetention, nextBuildId, DEFAULT_ROLLUP_OPTIONS, type RollupOptions, type HourToRoll } from './rollup-build.ts';
+export { MAX_FILLED_POINTS } from './fill.ts';

@@ -1,8 +1,11 @@
-import { ident, join, sql, unsafeRaw, type SqlFragment } from '../sql.ts';
+import type { SqlFragment } from '../sql.ts';
 import type { Store } from '../store.ts';
-import { DIMENSION_BY_NAME, DIMENSIONS, MEASURE_BY_NAME, MEASURES, subjectPredicate, type MeasureDef, type Unit } from './catalog.ts';
+import { DIMENSION_BY_NAME, DIMENSIONS, MEASURE_BY_NAME, MEASURES, type MeasureDef, type Unit } from './catalog.ts';
+import { compile, type Plan } from './compile.ts';
+import { rollupCoverage, type Coverage } from './coverage.ts';
+import { decodeRow } from './decode.ts';
 import { parseRange, QueryError, type TimeInput } from './errors.ts';
-import { fillGaps } from './fill.ts';
+import { fillGaps, MAX_FILLED_POINTS } from './fill.ts';
 
 export interface MetricsQuery {
   projectId: string;
@@ -28,6 +31,8 @@ export interface MeasureInfo {
   name: string;
   label: string;
   unit: Unit;
+  /** The value merges quantile sketches from the hourly rollup (≤ 2 % relative error): mark it "≈". */
+  approximate: boolean;
 }
 
 /** `time` (ISO, bucket start) when intervalMs is set; one key per groupBy dimension; one per measure. */
@@ -36,6 +41,8 @@ export type MetricRow = { time?: string } & Record<string, string | number | nul
 export interface MetricsResult {
   measures: MeasureInfo[];
   rows: MetricRow[];
+  /** Which view answered: raw spans, or the hourly rollup (plus raw spans for uncovered ranges). */
+  source: 'spans' | 'rollup';
 }
 
 export const MAX_BUCKETS = 10_000;
@@ -44,18 +51,6 @@ const MAX_LIMIT = 10_000;
 
 function known(names: readonly string[]): string {
   return names.join(', ');
-}
-
-interface Plan {
-  measures: MeasureDef[];
-  groupBy: string[];
-  from: Date;
-  to: Date;
-  intervalMs?: number;
-  filters: [string, string[]][];
-  limit: number;
-  orderBy: MeasureDef;
-  order: 'asc' | 'desc';
 }
 
 /** Validates a query; every mistake is a QueryError naming the field. */
@@ -99,74 +94,57 @@ export function planMetricsQuery(q: MetricsQuery): Plan {
   return { measures, groupBy, from, to, intervalMs, filters, limit, orderBy, order: q.order === 'asc' ? 'asc' : 'desc' };
 }
 
-/** Compiles a validated plan into one aggregate query over `spans FINAL`. */
+/** Compiles a validated plan over raw spans (no rollup); see compile.ts. */
 export function compileMetricsQuery(projectId: string, p: Plan): SqlFragment {
-  const used = [...p.groupBy, ...p.filters.map(([d]) => d)];
-  const subject = subjectPredicate(used);
-  const dimExpr = (d: string) => unsafeRaw(DIMENSION_BY_NAME.get(d)!.expr);
+  return compile(projectId, p);
+}
 
-  const where: SqlFragment[] = [
-    sql`project_id = ${projectId}`,
-    sql`start_time >= ${p.from}`,
-    sql`start_time < ${p.to}`,
-  ];
-  for (const [d, values] of p.filters) where.push(sql`${dimExpr(d)} IN ${values}`);
-  // A grouped subject dimension means "spans of that kind": drop the spans without it.
-  for (const d of p.groupBy) if (DIMENSION_BY_NAME.get(d)!.kind === 'subject') where.push(sql`${dimExpr(d)} != ''`);
-  // Only subject measures asked for: the aggregation can skip every other span.
-  if (p.measures.every((m) => m.spanSet === 'subject')) where.push(sql`(${unsafeRaw(subject)})`);
+const HOUR_MS = 3_600_000;
 
-  const select: SqlFragment[] = [];
-  const keys: SqlFragment[] = [];
-  if (p.intervalMs !== undefined) {
-    select.push(sql`intDiv(toUnixTimestamp64Milli(start_time), ${p.intervalMs}) * ${p.intervalMs} AS __bucket`);
-    keys.push(sql`__bucket`);
-  }
-  for (const d of p.groupBy) {
-    select.push(sql`${dimExpr(d)} AS ${ident('d_' + d)}`);
-    keys.push(sql`${ident('d_' + d)}`);
-  }
-  for (const m of p.measures) {
-    const expr = unsafeRaw(m.expr.replaceAll('$S', `(${subject})`));
-    // Money leaves ClickHouse as exact decimal text; the edge decides number or string.
-    select.push(sql`${expr} AS ${ident('m_' + m.name)}`);
-    if (m.unit === 'usd') select.push(sql`toString(${ident('m_' + m.name)}) AS ${ident('s_' + m.name)}`);
-  }
-  // Aliases are prefixed (d_, m_, s_) so none shadows a column its own expression reads.
-  const orderCol = sql`${ident('m_' + p.orderBy.name)}`;
-  const order: SqlFragment[] = [];
-  if (p.intervalMs !== undefined) order.push(sql`__bucket ASC`);
-  order.push(p.order === 'asc' ? sql`${orderCol} ASC` : sql`${orderCol} DESC`);
-  for (const d of p.groupBy) order.push(sql`${ident('d_' + d)} ASC`);
+/**
+ * The rollup coverage a plan may use, or undefined when it must read raw spans: every grouped
+ * or filtered dimension is a rollup key, and buckets (if any) are whole hours. `dimensions`
+ * adds grouped-set dimensions.
+ */
+export async function coverageFor(
+  store: Store, projectId: string, p: Plan, dimensions: readonly string[] = p.groupBy, known?: Coverage | null,
+): Promise<Coverage | undefined> {
+  const used = [...dimensions, ...p.filters.map(([d]) => d)];
+  if (!used.every((d) => DIMENSION_BY_NAME.get(d)!.rollup)) return undefined;
+  if (p.intervalMs !== undefined && p.intervalMs % HOUR_MS !== 0) return undefined;
+  if (known === null) return undefined;
+  const c = known ?? (await rollupCoverage(store, projectId, p.from, p.to, used));
+  return c.builds.length > 0 ? c : undefined;
+}
 
-  return sql`SELECT ${join(select)}
-    FROM spans FINAL
-    WHERE ${join(where, ' AND ')}
-    ${keys.length ? sql`GROUP BY ${join(keys)}` : sql``}
-    ORDER BY ${join(order)}
-    LIMIT ${p.limit}`;
+export function measureInfos(p: Plan, coverage: Coverage | undefined): MeasureInfo[] {
+  return p.measures.map(({ name, label, unit, sketch }) => ({ name, label, unit, approximate: coverage !== undefined && sketch === true }));
+}
+
+/** Options for callers that run several queries over one window (the overview). */
+export interface MetricsQueryOptions {
+  /**
+   * Rollup coverage already fetched for this window and a superset of the query's dimensions
+   * (rollupCoverage); null forces raw spans. The plan's own eligibility still applies.
+   */
+  coverage?: Coverage | null;
+  /** false when the caller checked that no trace around the window lacks a root (see compile). */
+  rootless?: boolean;
 }
 
 /** Runs a semantic-layer query. Throws QueryError for invalid input. */
-export async function queryMetrics(store: Store, q: MetricsQuery): Promise<MetricsResult> {
+export async function queryMetrics(store: Store, q: MetricsQuery, o: MetricsQueryOptions = {}): Promise<MetricsResult> {
   const plan = planMetricsQuery(q);
-  const raw = await store.query<Record<string, unknown>>(compileMetricsQuery(q.projectId, plan));
-  let rows: MetricRow[] = raw.map((r) => {
-    const row: MetricRow = {};
-    if (plan.intervalMs !== undefined) row.time = new Date(Number(r.__bucket)).toISOString();
-    for (const d of plan.groupBy) row[d] = String(r[`d_${d}`] ?? '');
-    for (const m of plan.measures) row[m.name] = toValue(r[m.unit === 'usd' ? `s_${m.name}` : `m_${m.name}`], m, q.exactMoney === true);
-    return row;
-  });
+  const coverage = await coverageFor(store, q.projectId, plan, plan.groupBy, o.coverage);
+  const raw = await store.query<Record<string, unknown>>(compile(q.projectId, plan, { coverage, rootless: o.rootless }));
+  let rows: MetricRow[] = raw.map((r) => decodeRow(r, plan, plan.groupBy, q.exactMoney === true));
   if (plan.intervalMs !== undefined && q.fill !== false) {
+    const buckets = Math.ceil((plan.to.getTime() - Math.floor(plan.from.getTime() / plan.intervalMs) * plan.intervalMs) / plan.intervalMs);
+    const series = new Set(rows.map((r) => JSON.stringify(plan.groupBy.map((d) => r[d])))).size;
+    if (Math.max(series, 1) * buckets > MAX_FILLED_POINTS) {
+      throw new QueryError('interval', `gap filling would emit ${series} series × ${buckets} buckets (max ${MAX_FILLED_POINTS} points); widen the interval, shorten the range, lower the limit or pass fill=false`);
+    }
     rows = fillGaps(rows, { from: plan.from, to: plan.to, intervalMs: plan.intervalMs, groupBy: plan.groupBy, measures: plan.measures });
   }
-  return { measures: plan.measures.map(({ name, label, unit }) => ({ name, label, unit })), rows };
-}
-
-function toValue(v: unknown, m: MeasureDef, exactMoney: boolean): string | number | null {
-  if (v === null || v === undefined) return m.additive ? 0 : null;
-  if (m.unit === 'usd') return exactMoney ? String(v) : Number(v);
-  const n = typeof v === 'number' ? v : Number(v);
-  return Number.isFinite(n) ? n : null;
+  return { measures: measureInfos(plan, coverage), rows, source: coverage ? 'rollup' : 'spans' };
 }

@@ -55,7 +55,8 @@ describe('queryMetrics', () => {
       },
     ]);
     expect(picoToDecimal(costPico())).toBe('0.084765000000');
-    expect(r.measures[6]).toEqual({ name: 'cost_usd', label: 'Cost', unit: 'usd' });
+    expect(r.measures[6]).toEqual({ name: 'cost_usd', label: 'Cost', unit: 'usd', approximate: false });
+    expect(r.source).toBe('spans');
   });
 
   it('returns money as a JSON number by default', async () => {
@@ -83,7 +84,7 @@ describe('queryMetrics', () => {
       { agent: 'planner', requests: 12, errors: 3 },
       { agent: 'researcher', requests: 12, errors: 3 },
     ]);
-    expect(subjectPredicate(['tenant'])).toBe('empty(parent_span_id)');
+    expect(subjectPredicate(['tenant'])).toBe('is_request');
     expect(subjectPredicate(['agent', 'model'])).toContain('request_model');
   });
 

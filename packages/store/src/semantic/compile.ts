@@ -1,0 +1,170 @@
+import { ident, join, sql, unsafeRaw, type SqlFragment } from '../sql.ts';
+import { DIMENSION_BY_NAME, ROOT_PREDICATE, subjectPredicate, type MeasureDef } from './catalog.ts';
+import type { Coverage } from './coverage.ts';
+import { rawStateSelect, requestExprRanges, ROLLUP_KEYS, ROLLUP_STATES, ROLLUP_VIEW, SPANS_VIEW, type ViewDef } from './views.ts';
+
+/** A validated query (planMetricsQuery in query.ts builds it). */
+export interface Plan {
+  measures: MeasureDef[];
+  groupBy: string[];
+  from: Date;
+  to: Date;
+  intervalMs?: number;
+  filters: [string, string[]][];
+  limit: number;
+  orderBy: MeasureDef;
+  order: 'asc' | 'desc';
+}
+
+export interface CompileOptions {
+  /**
+   * Grouped sets: one ranking per dimension in ONE scan (GROUP BY GROUPING SETS), each with its
+   * own subject, cut to `plan.limit` rows per set in SQL (`LIMIT n BY` the set). `plan.groupBy`
+   * must be empty.
+   */
+  sets?: readonly string[];
+  /** Read the rollup for these built hours and raw spans for the rest (see coverage.ts). */
+  coverage?: Coverage;
+  /**
+   * false: the caller checked that no trace around the window lacks a root (hasRootlessTraces),
+   * so the raw request flag is just `empty(parent_span_id)` (no join). Default: join.
+   */
+  rootless?: boolean;
+}
+
+/** Aliases: d_<dimension>, m[<set>]_<measure>, s_… for exact money text. Never a column name. */
+export const dimAlias = (d: string) => `d_${d}`;
+export const measureAlias = (m: string, set?: number) => (set === undefined ? `m_${m}` : `m${set}_${m}`);
+export const moneyAlias = (m: string, set?: number) => (set === undefined ? `s_${m}` : `s${set}_${m}`);
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * THE compiler of the semantic layer: a plan → one SQL statement, over the spans view (raw,
+ * exact) or over the rollup view's current builds UNION ALL the raw states of the hours the
+ * rollup does not cover (edges of the window, the open hour, dirty hours). One WHERE builder
+ * (`filterConditions`), one set of measure expressions per view (catalog), one row decoder
+ * (decode.ts) for every shape (plain, time series, grouped sets).
+ */
+export function compile(projectId: string, p: Plan, o: CompileOptions = {}): SqlFragment {
+  const view: ViewDef = o.coverage && o.coverage.builds.length > 0 ? ROLLUP_VIEW : SPANS_VIEW;
+  const filterDims = p.filters.map(([d]) => d);
+  const sets = o.sets ?? null;
+  const groups = sets
+    ? sets.map((d, i) => ({ dims: [d], subject: subjectPredicate([d, ...filterDims]), set: i as number | undefined }))
+    : [{ dims: p.groupBy, subject: subjectPredicate([...p.groupBy, ...filterDims]), set: undefined as number | undefined }];
+  const dimExpr = (d: string) => unsafeRaw(DIMENSION_BY_NAME.get(d)!.expr);
+
+  // Row conditions, valid on both views (rollup key columns are named as in spans).
+  const rowConds: SqlFragment[] = filterConditions(p.filters);
+  if (!sets) {
+    // A grouped subject dimension means "spans of that kind": drop the spans without it.
+    for (const d of p.groupBy) if (DIMENSION_BY_NAME.get(d)!.kind === 'subject') rowConds.push(sql`${dimExpr(d)} != ''`);
+    // Only subject measures asked for: the aggregation can skip every other row.
+    if (p.measures.every((m) => m.spanSet === 'subject')) rowConds.push(sql`(${unsafeRaw(groups[0]!.subject)})`);
+  }
+  // The raw request flag costs a scan of the range's trace ids: define it only when used.
+  const measureUsesSubject = p.measures.some((m) => (view.measureSql === 'rollup' ? m.rollup : m.expr).includes('$S'));
+  const usesRequest = groups.some((g) => g.subject.includes(ROOT_PREDICATE) && measureUsesSubject)
+    || (!sets && p.measures.every((m) => m.spanSet === 'subject') && groups[0]!.subject.includes(ROOT_PREDICATE));
+
+  const select: SqlFragment[] = [];
+  const keys: SqlFragment[] = [];
+  const allDims = sets ? [...sets] : p.groupBy;
+  if (p.intervalMs !== undefined) {
+    select.push(view === ROLLUP_VIEW
+      ? sql`intDiv(__hour, ${p.intervalMs}) * ${p.intervalMs} AS __bucket`
+      : sql`intDiv(toUnixTimestamp64Milli(start_time), ${p.intervalMs}) * ${p.intervalMs} AS __bucket`);
+    keys.push(sql`__bucket`);
+  }
+  for (const d of allDims) {
+    select.push(sql`${dimExpr(d)} AS ${ident(dimAlias(d))}`);
+    keys.push(sql`${ident(dimAlias(d))}`);
+  }
+  if (sets) select.push(sql`grouping(${join(sets.map((d) => sql`${ident(dimAlias(d))}`))}) AS __set`);
+  for (const g of groups) {
+    for (const m of p.measures) {
+      const rollup = g.subject === ROOT_PREDICATE && m.rollupRequests ? m.rollupRequests : m.rollup;
+      const text = (view.measureSql === 'rollup' ? rollup : m.expr).replaceAll('$S', `(${g.subject})`);
+      select.push(sql`${unsafeRaw(text)} AS ${ident(measureAlias(m.name, g.set))}`);
+      // Money leaves ClickHouse as exact decimal text; the edge decides number or string.
+      if (m.unit === 'usd') select.push(sql`toString(${ident(measureAlias(m.name, g.set))}) AS ${ident(moneyAlias(m.name, g.set))}`);
+    }
+  }
+
+  const groupBy = sets
+    ? sql`GROUP BY GROUPING SETS (${join(sets.map((d) => sql`(${ident(dimAlias(d))})`))})`
+    : keys.length ? sql`GROUP BY ${join(keys)}` : sql``;
+
+  // Grouped sets: the rows of set i have grouping() = all bits but bit (n-1-i).
+  const n = sets?.length ?? 0;
+  const setId = (i: number) => ((1 << n) - 1) ^ (1 << (n - 1 - i));
+  const having: SqlFragment[] = [];
+  const order: SqlFragment[] = [];
+  const dir = unsafeRaw(p.order === 'asc' ? 'ASC' : 'DESC');
+  let limit: SqlFragment;
+  if (sets) {
+    sets.forEach((d, i) => {
+      if (DIMENSION_BY_NAME.get(d)!.kind === 'subject') having.push(sql`NOT (__set = ${setId(i)} AND ${ident(dimAlias(d))} = '')`);
+    });
+    const pick = (alias: (i: number) => string) =>
+      sets.length === 1 ? sql`${ident(alias(0))}` : sql`multiIf(${join(sets.flatMap((_, i) => [sql`__set = ${setId(i)}`, sql`${ident(alias(i))}`]))}, ${ident(alias(0))})`;
+    order.push(sql`__set ASC`, sql`${pick((i) => measureAlias(p.orderBy.name, i))} ${dir}`, sql`${pick((i) => dimAlias(sets[i]!))} ASC`);
+    limit = sql`LIMIT ${p.limit} BY __set`;
+  } else {
+    if (p.intervalMs !== undefined) order.push(sql`__bucket ASC`);
+    order.push(sql`${ident(measureAlias(p.orderBy.name))} ${dir}`);
+    for (const d of p.groupBy) order.push(sql`${ident(dimAlias(d))} ASC`);
+    limit = sql`LIMIT ${p.limit}`;
+  }
+
+  const tail = sql`${groupBy}
+    ${having.length ? sql`HAVING ${join(having, ' AND ')}` : sql``}
+    ORDER BY ${join(order)}
+    ${limit}`;
+
+  if (view === SPANS_VIEW) {
+    const where = [sql`project_id = ${projectId}`, sql`start_time >= ${p.from}`, sql`start_time < ${p.to}`, ...rowConds];
+    const withRequest = usesRequest
+      ? sql`WITH ${o.rootless === false ? sql`empty(parent_span_id)` : requestExprRanges(projectId, [[p.from, p.to]])} AS is_request `
+      : sql``;
+    return sql`${withRequest}SELECT ${join(select)}
+    FROM spans FINAL
+    WHERE ${join(where, ' AND ')}
+    ${tail}`;
+  }
+  return sql`SELECT ${join(select)}
+    FROM (${rollupStates(projectId, o.coverage!, rowConds, o.rootless !== false)})
+    ${tail}`;
+}
+
+/** The one WHERE builder for dimension filters (the same SQL on every view). */
+export function filterConditions(filters: readonly [string, readonly string[]][]): SqlFragment[] {
+  return filters.map(([d, values]) => sql`${unsafeRaw(DIMENSION_BY_NAME.get(d)!.expr)} IN ${[...values]}`);
+}
+
+/**
+ * Rows of aggregate states for the whole window: the rollup's current builds for covered hours,
+ * UNION ALL the same states computed from raw spans for the uncovered ranges. Columns by
+ * position: __hour, ROLLUP_KEYS, ROLLUP_STATES.
+ */
+export function rollupStates(projectId: string, c: Coverage, rowConds: readonly SqlFragment[], rootless = true): SqlFragment {
+  const keys = unsafeRaw(ROLLUP_KEYS.join(', '));
+  const states = unsafeRaw(ROLLUP_STATES.map((s) => s.column).join(', '));
+  const lo = new Date(Math.min(...c.hours));
+  const hi = new Date(Math.max(...c.hours));
+  const extra = rowConds.length ? sql` AND ${join([...rowConds], ' AND ')}` : sql``;
+  const rollup = sql`SELECT toUnixTimestamp(hour) * 1000 AS __hour, ${keys}, ${states}
+      FROM rollup_hourly
+      WHERE project_id = ${projectId} AND hour >= ${lo} AND hour <= ${hi} AND build IN ${c.builds}${extra}`;
+  if (c.rawRanges.length === 0) return rollup;
+  const range = join(c.rawRanges.map(([a, b]) => sql`(start_time >= ${a} AND start_time < ${b})`), ' OR ');
+  // The subquery names the request flag `is_request`, like the rollup column, so the row
+  // conditions are the same text on both sides (unused span columns are pruned).
+  return sql`${rollup}
+      UNION ALL
+      SELECT intDiv(toUnixTimestamp64Milli(start_time), ${HOUR_MS}) * ${HOUR_MS} AS __hour, ${keys}, ${rawStateSelect()}
+      FROM (SELECT *, ${rootless ? requestExprRanges(projectId, c.rawRanges) : sql`empty(parent_span_id)`} AS is_request FROM spans FINAL WHERE project_id = ${projectId} AND (${range}))
+      WHERE 1${extra}
+      GROUP BY __hour, ${keys}`;
+}
