@@ -1,7 +1,7 @@
 import { ident, join, sql, unsafeRaw, type SqlFragment } from '../sql.ts';
 import { DIMENSION_BY_NAME, ROOT_PREDICATE, subjectPredicate, type MeasureDef } from './catalog.ts';
 import type { Coverage } from './coverage.ts';
-import { rawStateSelect, requestExprRanges, ROLLUP_KEYS, ROLLUP_STATES, ROLLUP_VIEW, SPANS_VIEW, type ViewDef } from './views.ts';
+import { rawStateSelect, requestExprRanges, ROLLUP_CORE_DIMENSIONS, ROLLUP_CORE_KEYS, ROLLUP_KEYS, ROLLUP_STATES, ROLLUP_VIEW, SPANS_VIEW, type ViewDef } from './views.ts';
 
 /** A validated query (planMetricsQuery in query.ts builds it). */
 export interface Plan {
@@ -133,8 +133,11 @@ export function compile(projectId: string, p: Plan, o: CompileOptions = {}): Sql
     WHERE ${join(where, ' AND ')}
     ${tail}`;
   }
+  // No grouping and only filters on core columns: the coarse companion table answers (a few
+  // state rows per hour instead of one per combination of every rollup dimension).
+  const core = !sets && p.groupBy.length === 0 && filterDims.every((d) => ROLLUP_CORE_DIMENSIONS.has(d));
   return sql`SELECT ${join(select)}
-    FROM (${rollupStates(projectId, o.coverage!, rowConds, o.rootless !== false)})
+    FROM (${rollupStates(projectId, o.coverage!, rowConds, o.rootless !== false, core)})
     ${tail}`;
 }
 
@@ -146,16 +149,17 @@ export function filterConditions(filters: readonly [string, readonly string[]][]
 /**
  * Rows of aggregate states for the whole window: the rollup's current builds for covered hours,
  * UNION ALL the same states computed from raw spans for the uncovered ranges. Columns by
- * position: __hour, ROLLUP_KEYS, ROLLUP_STATES.
+ * position: __hour, ROLLUP_KEYS (ROLLUP_CORE_KEYS with `core`: rollup_hourly_core, same builds;
+ * only for row conditions and measures that read core key columns), ROLLUP_STATES.
  */
-export function rollupStates(projectId: string, c: Coverage, rowConds: readonly SqlFragment[], rootless = true): SqlFragment {
-  const keys = unsafeRaw(ROLLUP_KEYS.join(', '));
+export function rollupStates(projectId: string, c: Coverage, rowConds: readonly SqlFragment[], rootless = true, core = false): SqlFragment {
+  const keys = unsafeRaw((core ? ROLLUP_CORE_KEYS : ROLLUP_KEYS).join(', '));
   const states = unsafeRaw(ROLLUP_STATES.map((s) => s.column).join(', '));
   const lo = new Date(Math.min(...c.hours));
   const hi = new Date(Math.max(...c.hours));
   const extra = rowConds.length ? sql` AND ${join([...rowConds], ' AND ')}` : sql``;
   const rollup = sql`SELECT toUnixTimestamp(hour) * 1000 AS __hour, ${keys}, ${states}
-      FROM rollup_hourly
+      FROM ${unsafeRaw(core ? 'rollup_hourly_core' : 'rollup_hourly')}
       WHERE project_id = ${projectId} AND hour >= ${lo} AND hour <= ${hi} AND build IN ${c.builds}${extra}`;
   if (c.rawRanges.length === 0) return rollup;
   const range = join(c.rawRanges.map(([a, b]) => sql`(start_time >= ${a} AND start_time < ${b})`), ' OR ');

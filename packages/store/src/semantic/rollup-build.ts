@@ -1,9 +1,11 @@
 import { join, param, sql, unsafeRaw } from '../sql.ts';
 import { renderForCluster } from '../migrations.ts';
 import type { Store } from '../store.ts';
-import { CAPPED_KEYS, OTHER_VALUE, rawStateSelect, requestExprRanges, ROLLUP_KEYS, ROLLUP_STATES } from './views.ts';
+import { CAPPED_KEYS, mergedStateSelect, OTHER_VALUE, rawStateSelect, requestExprRanges, ROLLUP_CORE_KEYS, ROLLUP_KEYS, ROLLUP_STATES } from './views.ts';
 
 const HOUR_MS = 3_600_000;
+/** The tables holding rows of a build: the same build ids, deletion and TTL (rollup_hourly_core: migration 0009). */
+const ROLLUP_TABLES = ['rollup_hourly', 'rollup_hourly_core'] as const;
 
 export interface RollupOptions {
   /** Distinct values of a capped dimension kept per hour; the tail becomes OTHER_VALUE. */
@@ -125,12 +127,21 @@ export async function buildRollupHour(store: Store, projectId: string, hourMs: n
   });
   const build = nextBuildId(started);
   const keys = unsafeRaw(ROLLUP_KEYS.join(', '));
-  await store.command(sql`INSERT INTO rollup_hourly (project_id, hour, build, ${keys}, ${unsafeRaw(ROLLUP_STATES.map((s) => s.column).join(', '))})
+  const coreKeys = unsafeRaw(ROLLUP_CORE_KEYS.join(', '));
+  const states = unsafeRaw(ROLLUP_STATES.map((s) => s.column).join(', '));
+  await store.command(sql`INSERT INTO rollup_hourly (project_id, hour, build, ${keys}, ${states})
     SELECT ${projectId}, ${param(hourMs / 1000, 'DateTime')}, ${param(build, 'UInt64')}, ${keys}, ${rawStateSelect()}
     FROM (SELECT * ${replace.length ? sql`REPLACE (${join(replace)})` : sql``}, ${requestExprRanges(projectId, [[from, to]])} AS is_request
           FROM spans FINAL WHERE ${where})
     GROUP BY ${keys}`);
-  const [{ rows = 0 } = {}] = await store.query<{ rows: number }>(sql`SELECT count() AS rows FROM rollup_hourly WHERE project_id = ${projectId} AND hour = ${param(hourMs / 1000, 'DateTime')} AND build = ${param(build, 'UInt64')}`);
+  const thisBuild = sql`project_id = ${projectId} AND hour = ${param(hourMs / 1000, 'DateTime')} AND build = ${param(build, 'UInt64')}`;
+  // The core companion of the same build, merged from the rows just written (before the pointer
+  // moves, so readers never see one table of a build without the other).
+  await store.command(sql`INSERT INTO rollup_hourly_core (project_id, hour, build, ${coreKeys}, ${states})
+    SELECT project_id, hour, build, ${coreKeys}, ${mergedStateSelect()}
+    FROM rollup_hourly WHERE ${thisBuild}
+    GROUP BY project_id, hour, build, ${coreKeys}`);
+  const [{ rows = 0 } = {}] = await store.query<{ rows: number }>(sql`SELECT count() AS rows FROM rollup_hourly WHERE ${thisBuild}`);
   await store.command(sql`INSERT INTO rollup_builds (project_id, hour, build, built_at, source_ingested_at, capped)
     SELECT ${projectId}, ${param(hourMs / 1000, 'DateTime')}, ${param(build, 'UInt64')}, fromUnixTimestamp64Milli(${started}),
       (SELECT max(_ingested_at) FROM spans WHERE ${where}), ${capped.map((k) => k.dimension)}`);
@@ -139,13 +150,17 @@ export async function buildRollupHour(store: Store, projectId: string, hourMs: n
 
 /** Deletes the rows of superseded builds (after a grace period, so in-flight readers finish). */
 export async function dropRollupBuild(store: Store, projectId: string, hourMs: number, build: number): Promise<void> {
-  await store.command(sql`DELETE FROM rollup_hourly WHERE project_id = ${projectId} AND hour = ${param(hourMs / 1000, 'DateTime')} AND build = ${param(build, 'UInt64')}`);
+  for (const table of ROLLUP_TABLES) {
+    await store.command(sql`DELETE FROM ${unsafeRaw(table)} WHERE project_id = ${projectId} AND hour = ${param(hourMs / 1000, 'DateTime')} AND build = ${param(build, 'UInt64')}`);
+  }
 }
 
 /** Sets the rollup TTL (days, validated integer: safe as DDL text); independent of the span TTL. */
 export async function applyRollupRetention(store: Store, days: number): Promise<void> {
   if (!Number.isInteger(days) || days < 1) throw new Error(`invalid rollup retention days: ${days}`);
-  const rows = await store.query<{ q: string }>(sql`SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = 'rollup_hourly'`);
-  if (rows[0]?.q.includes(`toIntervalDay(${days})`)) return;
-  await store.command(sql`${unsafeRaw(renderForCluster(`ALTER TABLE rollup_hourly MODIFY TTL hour + toIntervalDay(${days})`, store.config.cluster))}`);
+  for (const table of ROLLUP_TABLES) {
+    const rows = await store.query<{ q: string }>(sql`SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = ${table}`);
+    if (rows[0]?.q.includes(`toIntervalDay(${days})`)) continue;
+    await store.command(sql`${unsafeRaw(renderForCluster(`ALTER TABLE ${table} MODIFY TTL hour + toIntervalDay(${days})`, store.config.cluster))}`);
+  }
 }

@@ -3,13 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from '../store.ts';
-import { render, sql } from '../sql.ts';
+import { render, sql, unsafeRaw } from '../sql.ts';
 import { testStoreConfig } from '../testing.ts';
 import { baseSpan, buildFixture, decimalToPico, FIXTURE_START, insertFixture, insertSpanRows, picoToDecimal } from '../queries/fixtures.ts';
 import type { SpanRow } from '../spans.ts';
 import { compile } from './compile.ts';
 import { MEASURES } from './catalog.ts';
-import { buildRollupHour, DEFAULT_ROLLUP_OPTIONS, hoursToRoll } from './rollup-build.ts';
+import { buildRollupHour, DEFAULT_ROLLUP_OPTIONS, dropRollupBuild, hoursToRoll } from './rollup-build.ts';
+import { rollupCoverage } from './coverage.ts';
+import { loadMigrations } from '../migrations.ts';
 import { planMetricsQuery, queryMetrics, type MetricsQuery } from './query.ts';
 import { topByDimensions } from './sets.ts';
 
@@ -146,6 +148,71 @@ describe('hourly rollup', () => {
     }
   });
 
+  it('ungrouped queries read rollup_hourly_core: sums equal the raw path exactly, percentiles within the sketch bound', async () => {
+    const cases: MetricsQuery[] = [
+      { projectId: 'default', from: new Date(H0), to: new Date(H0 + 2 * HOUR), measures: ALL, exactMoney: true },
+      { projectId: 'default', from: new Date(H0 + 40 * 60_000), to: new Date(H0 + 125 * 60_000), measures: ALL, exactMoney: true },
+      { projectId: 'default', from: new Date(H0 - HOUR), to: new Date(H0 + 3 * HOUR), measures: ALL, intervalMs: HOUR, exactMoney: true },
+      { projectId: 'default', from: new Date(H0), to: new Date(H0 + 2 * HOUR), measures: ALL, filters: { status: ['error'] }, exactMoney: true },
+      { projectId: 'default', from: new Date(H0 + 10 * 60_000), to: new Date(H0 + 2 * HOUR), measures: ALL, filters: { category: ['llm', 'agent'] }, intervalMs: HOUR, exactMoney: true },
+    ];
+    const SUMS = ['requests', 'spans', 'errors', 'unpriced_spans', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'total_tokens', 'llm_calls'];
+    for (const c of cases) {
+      const plan = planMetricsQuery(c);
+      const dims = Object.keys(c.filters ?? {});
+      const coverage = await rollupCoverage(store, c.projectId, plan.from, plan.to, dims);
+      expect(coverage.builds.length).toBeGreaterThan(0);
+      const coreSql = compile(c.projectId, plan, { coverage });
+      expect(render(coreSql).query).toContain('FROM rollup_hourly_core');
+      expect(render(coreSql).query).not.toMatch(/FROM rollup_hourly\b(?!_core)/);
+      const core = await store.query<Record<string, unknown>>(coreSql);
+      const raw = await store.query<Record<string, unknown>>(compile(c.projectId, plan));
+      expect(core.length, JSON.stringify(c)).toBe(raw.length);
+      for (let i = 0; i < raw.length; i++) {
+        const a = core[i]!;
+        const b = raw[i]!;
+        expect(a.__bucket).toEqual(b.__bucket);
+        for (const m of SUMS) expect(Number(a[`m_${m}`]), m).toBe(Number(b[`m_${m}`]));
+        expect(a.s_cost_usd).toBe(b.s_cost_usd);
+        // Raw percentiles interpolate (R-7); the sketch is within 2 % of the neighbouring ranks,
+        // which on the fixture's few requests stay within a few % of the interpolated value.
+        for (const m of ['p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'ttft_p50_ms', 'ttft_p95_ms']) {
+          if (b[`m_${m}`] === null) expect(a[`m_${m}`], m).toBeNull();
+        }
+      }
+      // Against the brute force over the logical rows (percentiles by the sketch contract).
+      if (!c.intervalMs) {
+        const inWindow = fixture.spans.filter((s) => s.startTimeUnixNano >= BigInt(plan.from.getTime()) * MS && s.startTimeUnixNano < BigInt(plan.to.getTime()) * MS
+          && (!c.filters?.status || c.filters.status.includes(s.statusCode)) && (!c.filters?.category || c.filters.category.includes(s.category)));
+        const t = bruteForce(inWindow, c.filters?.category ? 'category' : undefined);
+        const all = c.filters?.category ? [...t.values()] : [t.get('')!];
+        if (all.length === 1) {
+          const r = (await queryMetrics(store, c)).rows[0]!;
+          expectQuantile(r.p50_latency_ms as number | null, all[0]!.latency as number[], 0.5);
+          expectQuantile(r.p95_latency_ms as number | null, all[0]!.latency as number[], 0.95);
+          expectQuantile(r.p99_latency_ms as number | null, all[0]!.latency as number[], 0.99);
+          expectQuantile(r.ttft_p50_ms as number | null, all[0]!.ttft as number[], 0.5);
+          expectQuantile(r.ttft_p95_ms as number | null, all[0]!.ttft as number[], 0.95);
+        }
+      }
+      // The same numbers as the full rollup (grouping by a non-core dimension and summing).
+      const full = await queryMetrics(store, { ...c, intervalMs: undefined, groupBy: ['tenant'], measures: ['spans', 'cost_usd'], limit: 1000 });
+      expect(full.source).toBe('rollup');
+      const coreTotal = await queryMetrics(store, { ...c, intervalMs: undefined, measures: ['spans', 'cost_usd'] });
+      expect(full.rows.reduce((x, r) => x + Number(r.spans), 0)).toBe(coreTotal.rows[0]!.spans);
+      expect(full.rows.reduce((x, r) => x + decimalToPico(String(r.cost_usd)), 0n)).toBe(decimalToPico(String(coreTotal.rows[0]!.cost_usd)));
+    }
+  });
+
+  it('grouped or filtered by a dimension the core table lacks: reads rollup_hourly', async () => {
+    const coverage = await rollupCoverage(store, 'default', new Date(H0), new Date(H0 + 2 * HOUR), ['tenant']);
+    for (const q of [{ groupBy: ['status'] }, { filters: { tenant: ['acme'] } }, { filters: { model: ['m'] } }] as Partial<MetricsQuery>[]) {
+      const text = render(compile('default', planMetricsQuery({ ...window, measures: ['requests'], ...q }), { coverage })).query;
+      expect(text).toMatch(/FROM rollup_hourly\b(?!_core)/);
+      expect(text).not.toContain('rollup_hourly_core');
+    }
+  });
+
   it('grouped sets read the rollup and equal the single queries', async () => {
     const dims = ['model', 'tenant', 'agent', 'request_type'];
     const sets = await topByDimensions(store, { ...window, measures: ['cost_usd', 'requests', 'p95_latency_ms'], dimensions: dims, orderBy: 'cost_usd', limit: 2 });
@@ -171,6 +238,38 @@ describe('hourly rollup', () => {
     expect((await queryMetrics(store, { ...window, measures: ['spans', 'cost_usd', 'requests'], exactMoney: true })).rows[0]).toEqual(after);
     const [{ builds = 0 } = {}] = await store.query<{ builds: number }>(sql`SELECT uniqExact(build) AS builds FROM rollup_hourly WHERE project_id = 'default'`);
     expect(Number(builds)).toBe(4); // the superseded builds are still stored, never read
+    // The core table holds the same builds; its current builds add up to the full table's.
+    const perBuild = async (table: string) => (await store.query<{ build: string; spans: number; cost: string }>(sql`SELECT toString(build) AS build, sum(spans) AS spans, toString(sum(cost_usd)) AS cost
+      FROM ${unsafeRaw(table)} WHERE project_id = 'default' GROUP BY build ORDER BY build`)).map((r) => [r.build, Number(r.spans), r.cost]);
+    expect(await perBuild('rollup_hourly_core')).toEqual(await perBuild('rollup_hourly'));
+    // The re-rolled hours never double count on the core path (compared with the raw path).
+    const q = { ...window, measures: ['spans', 'cost_usd', 'requests', 'input_tokens'], exactMoney: true, intervalMs: HOUR };
+    const rolled = await queryMetrics(store, q);
+    expect(rolled.source).toBe('rollup');
+    const raw = await store.query<Record<string, unknown>>(compile('default', planMetricsQuery(q)));
+    expect(rolled.rows.map((r) => [Date.parse(String(r.time)), r.spans, r.requests, r.input_tokens, r.cost_usd])).toEqual(
+      raw.map((r) => [Number(r.__bucket), Number(r.m_spans), Number(r.m_requests), Number(r.m_input_tokens), String(r.s_cost_usd)]));
+    // Dropping a superseded build deletes it from both tables.
+    const [old] = await store.query<{ build: string; h: number }>(sql`SELECT toString(build) AS build, toUnixTimestamp(hour) * 1000 AS h FROM rollup_hourly
+      WHERE project_id = 'default' ORDER BY build LIMIT 1`);
+    await dropRollupBuild(store, 'default', Number(old!.h), Number(old!.build));
+    expect((await perBuild('rollup_hourly_core')).map(([b]) => b)).not.toContain(old!.build);
+    expect(await perBuild('rollup_hourly_core')).toEqual(await perBuild('rollup_hourly'));
+  });
+
+  it('migration 0009 backfill rebuilds the core rows of existing builds exactly', async () => {
+    const snapshot = async () => store.query<Record<string, unknown>>(sql`SELECT build, status_code, category, usage_counted, is_request, pricing_status,
+        sum(spans) AS spans, sum(duration_ns) AS d, toString(sum(cost_usd)) AS cost, sum(ttft_count) AS t, sum(input_tokens) AS i,
+        toString(quantilesDDMerge(0.01, 0.5, 0.95, 0.99)(latency_ms)) AS lat, toString(quantilesDDMerge(0.01, 0.5, 0.95, 0.99)(request_latency_ms)) AS rl,
+        toString(quantilesDDMerge(0.01, 0.5, 0.95, 0.99)(ttft_ms)) AS tt
+      FROM rollup_hourly_core GROUP BY ALL ORDER BY ALL`);
+    const built = await snapshot();
+    expect(built.length).toBeGreaterThan(0);
+    await store.command(sql`TRUNCATE TABLE rollup_hourly_core`);
+    const backfill = loadMigrations().find((m) => m.name.startsWith('0009_'))!.statements.filter((st) => st.startsWith('INSERT'));
+    expect(backfill).toHaveLength(1);
+    await store.command(sql`${unsafeRaw(backfill[0]!)}`);
+    expect(await snapshot()).toEqual(built);
   });
 
   it('a root arriving after its hours were rolled: still one request', async () => {
@@ -248,6 +347,7 @@ describe('hourly rollup', () => {
     expect(norm(compile('p', plan, { coverage }))).toMatchSnapshot('rollup + raw edge, by model');
     const kpis = planMetricsQuery({ projectId: 'p', from: new Date(H0), to: new Date(H0 + 3 * HOUR), measures: ['requests', 'errors'], intervalMs: HOUR });
     expect(norm(compile('p', kpis, { coverage: { ...coverage, rawRanges: [] } }))).toMatchSnapshot('rollup only, hourly series');
+    expect(norm(compile('p', kpis, { coverage }))).toMatchSnapshot('core rollup + raw edge, hourly series');
     const top = planMetricsQuery({ projectId: 'p', from: new Date(H0), to: new Date(H0 + 3 * HOUR), measures: ['cost_usd'], limit: 5 });
     expect(norm(compile('p', top, { sets: ['model', 'tenant'] }))).toMatchSnapshot('grouped sets, top 5 each');
     expect(picoToDecimal(1n)).toBe('0.000000000001');

@@ -139,21 +139,40 @@ export const CAPPED_KEYS: readonly { column: string; dimension: string }[] = [
 /** The value the tail of a capped dimension is grouped under. */
 export const OTHER_VALUE = '(other)';
 
-/** The rollup's state columns: the aggregate over raw rows that produces each. */
-export const ROLLUP_STATES: readonly { column: string; fromRaw: string }[] = [
-  { column: 'spans', fromRaw: 'count()' },
-  { column: 'duration_ns', fromRaw: 'sum(duration_ns)' },
-  { column: 'latency_ms', fromRaw: 'quantilesDDState(0.01, 0.5, 0.95, 0.99)(duration_ns / 1e6)' },
-  { column: 'request_latency_ms', fromRaw: 'quantilesDDStateIf(0.01, 0.5, 0.95, 0.99)(duration_ns / 1e6, is_request)' },
-  { column: 'ttft_count', fromRaw: 'countIf(isNotNull(ttft_ms))' },
-  { column: 'ttft_ms', fromRaw: 'quantilesDDStateIf(0.01, 0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms))' },
-  { column: 'input_tokens', fromRaw: 'sum(input_tokens)' },
-  { column: 'output_tokens', fromRaw: 'sum(output_tokens)' },
-  { column: 'cache_read_tokens', fromRaw: 'sum(cache_read_tokens)' },
-  { column: 'cache_write_tokens', fromRaw: 'sum(cache_write_tokens)' },
-  { column: 'reasoning_tokens', fromRaw: 'sum(reasoning_tokens)' },
-  { column: 'cost_usd', fromRaw: 'sum(cost_usd)' },
+/**
+ * The coarse companion rollup (`rollup_hourly_core`, migration 0009): the same states keyed only
+ * by the columns measure conditions read (catalog.ts `rollup` SQL: `$S` = is_request,
+ * usage_counted, category, status_code, pricing_status). Same build ids as rollup_hourly.
+ */
+export const ROLLUP_CORE_KEYS: readonly string[] = ['status_code', 'category', 'usage_counted', 'is_request', 'pricing_status'];
+/** Dimensions whose expression reads only core key columns: filtering by them can read the core table. */
+export const ROLLUP_CORE_DIMENSIONS: ReadonlySet<string> = new Set(['status', 'category']);
+
+const DD_MERGE_STATE = 'quantilesDDMergeState(0.01, 0.5, 0.95, 0.99)';
+
+/**
+ * The rollup's state columns: the aggregate over raw rows that produces each, and the
+ * aggregate (applied to the column) that merges rows of states into one state row.
+ */
+export const ROLLUP_STATES: readonly { column: string; fromRaw: string; merge: string }[] = [
+  { column: 'spans', fromRaw: 'count()', merge: 'sum' },
+  { column: 'duration_ns', fromRaw: 'sum(duration_ns)', merge: 'sum' },
+  { column: 'latency_ms', fromRaw: 'quantilesDDState(0.01, 0.5, 0.95, 0.99)(duration_ns / 1e6)', merge: DD_MERGE_STATE },
+  { column: 'request_latency_ms', fromRaw: 'quantilesDDStateIf(0.01, 0.5, 0.95, 0.99)(duration_ns / 1e6, is_request)', merge: DD_MERGE_STATE },
+  { column: 'ttft_count', fromRaw: 'countIf(isNotNull(ttft_ms))', merge: 'sum' },
+  { column: 'ttft_ms', fromRaw: 'quantilesDDStateIf(0.01, 0.5, 0.95, 0.99)(assumeNotNull(ttft_ms), isNotNull(ttft_ms))', merge: DD_MERGE_STATE },
+  { column: 'input_tokens', fromRaw: 'sum(input_tokens)', merge: 'sum' },
+  { column: 'output_tokens', fromRaw: 'sum(output_tokens)', merge: 'sum' },
+  { column: 'cache_read_tokens', fromRaw: 'sum(cache_read_tokens)', merge: 'sum' },
+  { column: 'cache_write_tokens', fromRaw: 'sum(cache_write_tokens)', merge: 'sum' },
+  { column: 'reasoning_tokens', fromRaw: 'sum(reasoning_tokens)', merge: 'sum' },
+  { column: 'cost_usd', fromRaw: 'sum(cost_usd)', merge: 'sum' },
 ];
+
+/** The states merged over rows of state columns (rollup_hourly → rollup_hourly_core), in ROLLUP_STATES order. */
+export function mergedStateSelect(): SqlFragment {
+  return sql`${unsafeRaw(ROLLUP_STATES.map((s) => `${s.merge}(${s.column}) AS st_${s.column}`).join(", "))}`;
+}
 
 /**
  * The state aggregates over raw rows, in ROLLUP_STATES order. Aliased `st_<column>` (an alias
