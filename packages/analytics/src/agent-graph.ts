@@ -101,7 +101,8 @@ export function agentGraph(spans: readonly TraceSpan[]): AgentGraph {
       return;
     }
     const owner = agentsOnPath[agentsOnPath.length - 1] ?? null;
-    const ownerId = owner ? agentNodeId(owner.span) : ROOT_NODE_ID;
+    // The owner was visited first (preorder): its node id is already known.
+    const ownerId = owner ? nodeOfSpan.get(owner)! : ROOT_NODE_ID;
     // A root span is the top of its own picture: it hangs from nothing.
     const hasOwner = owner !== null || n.parent !== null;
     if (!owner && n.parent) rootNeeded = true;
@@ -121,10 +122,7 @@ export function agentGraph(spans: readonly TraceSpan[]): AgentGraph {
     addSpan(node, span, !nested);
     // An agent node also carries what its own calls spent (not its sub-agents'), so the graph
     // shows cost per agent like the rollup does.
-    if (span.category !== 'agent' && span.usageCounted) {
-      const ownerNode = nodes.get(ownerId);
-      if (ownerNode && ownerNode.kind === 'agent') addUsage(ownerNode, span);
-    }
+    if (span.category !== 'agent' && span.usageCounted && owner) addUsage(nodes.get(ownerId)!, span);
     nodeOfSpan.set(n, node.id);
     replaced.push(deepest);
     deepestById.set(node.id, n.depth);
