@@ -2,8 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Store, sql } from '@plumb/store';
-import { freePort, load, startChildCollector, waitHealthy } from './testing/child.ts';
+import { countStored, freePort, load, startChildCollector, waitHealthy } from './testing/child.ts';
 
 /** mulberry32: a small seeded PRNG, so a failing sequence of kill moments can be replayed. */
 function prng(seed: number): () => number {
@@ -61,14 +60,6 @@ describe('crash safety', () => {
     await last.exited();
     expect(Date.now() - t0, last.output()).toBeLessThan(10_000);
 
-    const store = await Store.open({ target: { kind: 'embedded', path: join(dir, 'ch') }, cluster: '', retentionDays: 30 });
-    try {
-      const [r] = await store.query<{ rows: number; spans: number }>(
-        sql`SELECT count() AS rows, uniqExact(span_id) AS spans FROM spans FINAL WHERE span_id IN ${acked}`,
-      );
-      expect(r, `seed ${seed}\n${log.join('\n')}`).toEqual({ rows: acked.length, spans: acked.length });
-    } finally {
-      await store.close();
-    }
+    expect(await countStored(dir, acked), `seed ${seed}\n${log.join('\n')}`).toEqual({ rows: acked.length, spans: acked.length });
   }, 120_000);
 });

@@ -2,8 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { Store, sql } from '@plumb/store';
-import { freePort, load, startChildCollector, waitHealthy } from './testing/child.ts';
+import { countStored, freePort, load, startChildCollector, waitHealthy } from './testing/child.ts';
 import { fillFilesystem, mountTmpfs, tmpfsSupport } from './testing/tmpfs.ts';
 
 /**
@@ -51,15 +50,7 @@ describe('SIGTERM while the writer is stuck', () => {
       await waitHealthy(again); // replays the WAL: the spans the stopped run could not store
       again.child.kill('SIGTERM');
       await again.exited();
-      const store = await Store.open({ target: { kind: 'embedded', path: join(m.dir, 'ch') }, cluster: '', retentionDays: 30 });
-      try {
-        const [r] = await store.query<{ rows: number; spans: number }>(
-          sql`SELECT count() AS rows, uniqExact(span_id) AS spans FROM spans FINAL WHERE span_id IN ${acked}`,
-        );
-        expect(r).toEqual({ rows: acked.length, spans: acked.length });
-      } finally {
-        await store.close();
-      }
+      expect(await countStored(m.dir, acked)).toEqual({ rows: acked.length, spans: acked.length });
     } finally {
       m.unmount();
     }

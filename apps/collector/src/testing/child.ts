@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
+import { sql, Store } from '@plumb/store';
 import { hexId, otlpJson } from '../testing.ts';
 
 /** The real collector (`plumb collector`) as a child process, for crash and resource-limit tests. */
@@ -91,4 +92,21 @@ export function load(c: ChildCollector, acked: string[], senders: number) {
     stopped = true;
     await Promise.all(running);
   };
+}
+
+/**
+ * Opens the stopped child's store (`dir`) and counts the acknowledged span ids in it: rows under
+ * FINAL and distinct ids, which both equal `acked.length` when every acknowledged span is stored
+ * exactly once.
+ */
+export async function countStored(dir: string, acked: readonly string[]): Promise<{ rows: number; spans: number }> {
+  const store = await Store.open({ target: { kind: 'embedded', path: join(dir, 'ch') }, cluster: '', retentionDays: 30 });
+  try {
+    const [r] = await store.query<{ rows: number; spans: number }>(
+      sql`SELECT count() AS rows, uniqExact(span_id) AS spans FROM spans FINAL WHERE span_id IN ${[...acked]}`,
+    );
+    return r!;
+  } finally {
+    await store.close();
+  }
 }
