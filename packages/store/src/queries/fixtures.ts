@@ -102,7 +102,8 @@ export function buildFixture(o: FixtureOptions = {}): Fixture {
         inputText: `question ${i}`, outputText: `answer ${i}`, attributes: { 'gen_ai.request.temperature': '0.2' },
       });
     const trace: SpanRow[] = [
-      baseSpan({ ...ctx, spanId: sid(1), name: i % 2 === 0 ? 'POST /chat' : 'POST /summarize', kind: 2, category: 'chain',
+      // Only leaf model calls are usage-counted (as the collector marks them): roots, agents and tools are not.
+      baseSpan({ ...ctx, spanId: sid(1), name: i % 2 === 0 ? 'POST /chat' : 'POST /summarize', kind: 2, category: 'chain', usageCounted: false,
         ...at(0n, rootMs), statusCode: status(failed), statusMessage: failed ? 'upstream failure' : '',
         attributes: { 'http.route': i % 2 === 0 ? '/chat' : '/summarize' }, inputText: `user message ${i}`, outputText: failed ? '' : `reply ${i}` }),
       baseSpan({ ...ctx, spanId: sid(2), parentSpanId: sid(1), name: 'invoke_agent planner', category: 'agent', operation: 'invoke_agent',
@@ -113,7 +114,7 @@ export function buildFixture(o: FixtureOptions = {}): Fixture {
         agentName: 'researcher', ...at(350n, rootMs - 400n), statusCode: status(failed), usageCounted: false }),
       llm(5, 4, m2, m2 === 'mystery-model' ? 'acme-ai' : 'anthropic', 'researcher', 360n, 200n, 500, 100, 200, c2),
       baseSpan({ ...ctx, spanId: sid(6), parentSpanId: sid(4), name: 'execute_tool search', service: 'search-svc', category: 'tool',
-        operation: 'execute_tool', toolName: 'search', agentName: 'researcher', ...at(570n, 100n), statusCode: status(failed),
+        operation: 'execute_tool', toolName: 'search', agentName: 'researcher', ...at(570n, 100n), statusCode: status(failed), usageCounted: false,
         errorType: failed ? 'timeout' : '', statusMessage: failed ? 'search timed out' : '',
         attributes: i % 2 === 0 ? { 'search.query': 'weather' } : {} }),
     ];

@@ -141,18 +141,24 @@ export const DIMENSIONS: readonly DimensionDef[] = [
 
 /**
  * Which spans a subject dimension makes the "requests". Higher rank = more specific; the query
- * uses the predicates of the highest rank present (and requires every grouped subject dimension
- * to be non-empty). Model dimensions skip wrappers that repeat a child's model; `agent` alone
- * means agent runs, since the pipeline also stamps the enclosing agent onto its child spans.
+ * uses the predicates of the highest rank present. A rule names a KIND of span (model calls,
+ * tool calls, agent runs), never "the dimension is set": a model call whose model is unknown is
+ * still a model call, a request of the empty group "(no model)". So grouped by a subject
+ * dimension the empty group is a row like any other: usage measures (tokens, cost) add up to
+ * their totals, counts of the kind (requests by model = model calls) add up to the number of
+ * such spans, and percentiles show for the empty group only where it has spans of that kind.
+ * Model dimensions skip wrappers that repeat a child's model (`usage_counted` marks leaf model
+ * calls); `agent` alone means agent runs, since the pipeline also stamps the enclosing agent onto
+ * its child spans.
  */
 export const SUBJECT_RULES: Record<string, { rank: number; predicate: string }> = {
   agent: { rank: 1, predicate: "category = 'agent'" },
   operation: { rank: 2, predicate: '1' },
   category: { rank: 2, predicate: '1' },
-  tool: { rank: 3, predicate: "tool_name != ''" },
-  model: { rank: 3, predicate: "usage_counted AND request_model != ''" },
-  response_model: { rank: 3, predicate: "usage_counted AND response_model != ''" },
-  provider: { rank: 3, predicate: "usage_counted AND provider != ''" },
+  tool: { rank: 3, predicate: "category = 'tool' OR tool_name != ''" },
+  model: { rank: 3, predicate: 'usage_counted' },
+  response_model: { rank: 3, predicate: 'usage_counted' },
+  provider: { rank: 3, predicate: 'usage_counted' },
 };
 
 /**

@@ -1,4 +1,4 @@
-import { ident, join, sql, unsafeRaw, type SqlFragment } from '../sql.ts';
+import { ident, join, param, sql, unsafeRaw, type SqlFragment } from '../sql.ts';
 import { DIMENSION_BY_NAME, ROOT_PREDICATE, subjectPredicate, type MeasureDef } from './catalog.ts';
 import type { Coverage } from './coverage.ts';
 import { rawStateSelect, requestExprRanges, ROLLUP_CORE_DIMENSIONS, ROLLUP_CORE_KEYS, ROLLUP_KEYS, ROLLUP_STATES, ROLLUP_VIEW, SPANS_VIEW, type ViewDef } from './views.ts';
@@ -14,6 +14,8 @@ export interface Plan {
   limit: number;
   orderBy: MeasureDef;
   order: 'asc' | 'desc';
+  /** Keyset paging (grouped queries): only groups after this one in the query's order (paging.ts). */
+  after?: { sort: string; keys: string[] };
 }
 
 export interface CompileOptions {
@@ -30,12 +32,21 @@ export interface CompileOptions {
    * so the raw request flag is just `empty(parent_span_id)` (no join). Default: join.
    */
   rootless?: boolean;
+  /**
+   * Time series only: keep just these series (one value per groupBy dimension each), the page of
+   * series a ranking query chose (query.ts): a limit counts series, never points.
+   */
+  series?: readonly string[][];
 }
 
 /** Aliases: d_<dimension>, m[<set>]_<measure>, s_… for exact money text. Never a column name. */
 export const dimAlias = (d: string) => `d_${d}`;
 export const measureAlias = (m: string, set?: number) => (set === undefined ? `m_${m}` : `m${set}_${m}`);
 export const moneyAlias = (m: string, set?: number) => (set === undefined ? `s_${m}` : `s${set}_${m}`);
+/** What a limit left out (ranked queries): groups after each row, and the additive totals after it. */
+export const REST_GROUPS = '__rest_groups';
+export const restAlias = (m: string) => `r_${m}`;
+export const SORT_TEXT = '__sort_text';
 
 const HOUR_MS = 3_600_000;
 
@@ -57,11 +68,18 @@ export function compile(projectId: string, p: Plan, o: CompileOptions = {}): Sql
 
   // Row conditions, valid on both views (rollup key columns are named as in spans).
   const rowConds: SqlFragment[] = filterConditions(p.filters);
+  if (o.series) {
+    const n = p.groupBy.length;
+    const tuple = (x: (i: number) => SqlFragment) => sql`tuple(${join(p.groupBy.map((_, i) => x(i)))})`;
+    rowConds.push(sql`${tuple((i) => sql`${dimExpr(p.groupBy[i]!)}`)} IN (SELECT arrayJoin(arrayMap(x -> ${tuple((i) => sql`${unsafeRaw(`x[${i + 1}]`)}`)}, ${param(o.series.map((k) => k.slice(0, n)), 'Array(Array(String))')})))`);
+  }
   if (!sets) {
-    // A grouped subject dimension means "spans of that kind": drop the spans without it.
-    for (const d of p.groupBy) if (DIMENSION_BY_NAME.get(d)!.kind === 'subject') rowConds.push(sql`${dimExpr(d)} != ''`);
+    // No row is dropped for an empty group value: the empty group ("(no agent)") is a group like
+    // any other, so additive measures add up to their totals (see SUBJECT_RULES).
     // Only subject measures asked for: the aggregation can skip every other row.
     if (p.measures.every((m) => m.spanSet === 'subject')) rowConds.push(sql`(${unsafeRaw(groups[0]!.subject)})`);
+    // …or only usage measures (cost, tokens): only usage-counted spans (a key of both rollups).
+    else if (p.measures.every((m) => m.spanSet === 'usage')) rowConds.push(sql`usage_counted`);
   }
   // The raw request flag costs a scan of the range's trace ids: define it only when used.
   const measureUsesSubject = p.measures.some((m) => (view.measureSql === 'rollup' ? m.rollup : m.expr).includes('$S'));
@@ -103,19 +121,64 @@ export function compile(projectId: string, p: Plan, o: CompileOptions = {}): Sql
   const order: SqlFragment[] = [];
   const dir = unsafeRaw(p.order === 'asc' ? 'ASC' : 'DESC');
   let limit: SqlFragment;
+  // A group is a row when it has spans some requested measure ranges over (its subject spans,
+  // usage-counted spans, spans with a TTFT; any span for `spans`): the empty group shows where it
+  // carries cost, tokens or requests of its own, never as a row of zeros.
+  const hasSpans = (subject: string): SqlFragment | null => {
+    const preds: string[] = [];
+    for (const m of p.measures) {
+      if (m.spanSet === 'all') return null;
+      preds.push(m.spanSet === 'subject' ? subject : m.spanSet === 'usage' ? 'usage_counted' : view.measureSql === 'rollup' ? 'ttft_count > 0' : 'isNotNull(ttft_ms)');
+    }
+    const any = [...new Set(preds)].map((x) => `(${x})`).join(' OR ');
+    return sql`${unsafeRaw(view.measureSql === 'rollup' ? `sumIf(spans, ${any}) > 0` : `countIf(${any}) > 0`)}`;
+  };
   if (sets) {
-    sets.forEach((d, i) => {
-      if (DIMENSION_BY_NAME.get(d)!.kind === 'subject') having.push(sql`NOT (__set = ${setId(i)} AND ${ident(dimAlias(d))} = '')`);
-    });
+    const conds = groups.map((g) => hasSpans(g.subject));
+    if (conds.every((c) => c !== null)) having.push(sql`multiIf(${join(conds.flatMap((c, i) => [sql`__set = ${setId(i)}`, sql`${c!}`]))}, 0)`);
+  } else if (p.groupBy.length > 0) {
+    const c = hasSpans(groups[0]!.subject);
+    if (c) having.push(sql`${c}`);
+  }
+
+  // Ranked results (groups, not points) are cut by the limit; each row carries what comes after
+  // it (window functions over the whole grouped result), so the last row returned says what the
+  // limit left out. Order: the sort measure (non-finite or null last), then the group keys, a
+  // total order over groups (keyset paging resumes after (sort value, keys)).
+  const additive = p.measures.filter((m) => m.additive);
+  const restColumns = (partition: SqlFragment, window: SqlFragment, value: (m: MeasureDef) => SqlFragment) => {
+    select.push(sql`count() OVER (${partition}) - row_number() OVER (${partition} ORDER BY ${window}) AS ${ident(REST_GROUPS)}`);
+    for (const m of additive) {
+      const rest = sql`sum(${value(m)}) OVER (${partition}) - sum(${value(m)}) OVER (${partition} ORDER BY ${window} ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)`;
+      select.push(m.unit === 'usd' ? sql`toString(${rest}) AS ${ident(restAlias(m.name))}` : sql`${rest} AS ${ident(restAlias(m.name))}`);
+    }
+  };
+  if (sets) {
     const pick = (alias: (i: number) => string) =>
       sets.length === 1 ? sql`${ident(alias(0))}` : sql`multiIf(${join(sets.flatMap((_, i) => [sql`__set = ${setId(i)}`, sql`${ident(alias(i))}`]))}, ${ident(alias(0))})`;
-    order.push(sql`__set ASC`, sql`${pick((i) => measureAlias(p.orderBy.name, i))} ${dir}`, sql`${pick((i) => dimAlias(sets[i]!))} ASC`);
+    const keysOrder = sql`${sortKey(p, pick((i) => measureAlias(p.orderBy.name, i)))} ${dir}, ${pick((i) => dimAlias(sets[i]!))} ASC`;
+    restColumns(sql`PARTITION BY __set`, keysOrder, (m) => pick((i) => measureAlias(m.name, i)));
+    order.push(sql`__set ASC`, keysOrder);
     limit = sql`LIMIT ${p.limit} BY __set`;
+  } else if (p.groupBy.length > 0 && p.intervalMs === undefined) {
+    const sortValue = sortKey(p, sql`${ident(measureAlias(p.orderBy.name))}`);
+    const keyTuple = sql`tuple(${join(p.groupBy.map((d) => sql`${ident(dimAlias(d))}`))})`;
+    const keysOrder = join([sql`${sortValue} ${dir}`, ...p.groupBy.map((d) => sql`${ident(dimAlias(d))} ASC`)]);
+    select.push(sql`toString(${sortValue}) AS ${ident(SORT_TEXT)}`);
+    restColumns(sql``, keysOrder, (m) => sql`${ident(measureAlias(m.name))}`);
+    if (p.after) {
+      const v = sortValueParam(p.orderBy, p.after.sort);
+      const beyond = p.order === 'asc' ? sql`${sortValue} > ${v}` : sql`${sortValue} < ${v}`;
+      having.push(sql`(${beyond} OR (${sortValue} = ${v} AND ${keyTuple} > tuple(${join(p.after.keys.map((k) => sql`${k}`))})))`);
+    }
+    order.push(keysOrder);
+    limit = sql`LIMIT ${p.limit}`;
   } else {
+    // Ungrouped (one row) or a time series (every bucket of the chosen series): no cut here.
     if (p.intervalMs !== undefined) order.push(sql`__bucket ASC`);
     order.push(sql`${ident(measureAlias(p.orderBy.name))} ${dir}`);
     for (const d of p.groupBy) order.push(sql`${ident(dimAlias(d))} ASC`);
-    limit = sql`LIMIT ${p.limit}`;
+    limit = sql``;
   }
 
   const tail = sql`${groupBy}
@@ -139,6 +202,22 @@ export function compile(projectId: string, p: Plan, o: CompileOptions = {}): Sql
   return sql`SELECT ${join(select)}
     FROM (${rollupStates(projectId, o.coverage!, rowConds, o.rootless !== false, core)})
     ${tail}`;
+}
+
+/**
+ * The value groups are ranked by: the measure itself when additive (never null), else the
+ * measure with null / NaN / ±inf mapped to the far end, so groups without a value sort last in
+ * either direction and the order stays total for keyset paging.
+ */
+function sortKey(p: Plan, measure: SqlFragment): SqlFragment {
+  if (p.orderBy.additive) return measure;
+  return sql`if(isFinite(${measure}), ${measure}, ${unsafeRaw(p.order === 'asc' ? 'inf' : '-inf')})`;
+}
+
+/** A cursor's sort value (the engine's own text of it) back in the measure's type. */
+function sortValueParam(m: MeasureDef, text: string): SqlFragment {
+  if (!m.additive) return sql`toFloat64(${text})`;
+  return m.unit === 'usd' ? sql`toDecimal128(${text}, 12)` : sql`toUInt64(${text})`;
 }
 
 /** The one WHERE builder for dimension filters (the same SQL on every view). */

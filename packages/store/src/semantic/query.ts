@@ -1,7 +1,8 @@
 import type { SqlFragment } from '../sql.ts';
 import type { Store } from '../store.ts';
 import { DIMENSION_BY_NAME, DIMENSIONS, MEASURE_BY_NAME, MEASURES, type MeasureDef, type Unit } from './catalog.ts';
-import { compile, type Plan } from './compile.ts';
+import { compile, dimAlias, REST_GROUPS, restAlias, SORT_TEXT, type Plan } from './compile.ts';
+import { decodeCursor, encodeCursor } from './paging.ts';
 import { rollupCoverage, type Coverage } from './coverage.ts';
 import { decodeRow } from './decode.ts';
 import { parseRange, QueryError, type TimeInput } from './errors.ts';
@@ -16,8 +17,14 @@ export interface MetricsQuery {
   /** Bucket width; omit for one row per group. Must be ≥ 1000 and a whole number of seconds. */
   intervalMs?: number;
   filters?: Readonly<Record<string, readonly string[]>>;
-  /** Rows returned (after ordering); default 1000, max 10000. */
+  /**
+   * Groups returned (after ordering), default 1000, max 10000: rows of a grouped query, series of
+   * a grouped time series (every bucket of each), ignored without groupBy. A cut result says what
+   * it left out (`leftOut`) and pages on with `nextCursor`.
+   */
   limit?: number;
+  /** `nextCursor` of the previous page of the same query (paging.ts). */
+  cursor?: string;
   /** Measure to sort by (default: the first measure), descending unless `order: 'asc'`. */
   orderBy?: string;
   order?: 'asc' | 'desc';
@@ -38,11 +45,26 @@ export interface MeasureInfo {
 /** `time` (ISO, bucket start) when intervalMs is set; one key per groupBy dimension; one per measure. */
 export type MetricRow = { time?: string } & Record<string, string | number | null>;
 
+/** What a limit (or page) left out of a grouped result: never dropped silently. */
+export interface LeftOut {
+  /** Groups (series, for a time series) after the last one returned: later pages. */
+  groups: number;
+  /**
+   * Totals of the additive measures over those groups, computed by the engine (rows + these =
+   * the ungrouped total); money as exact text with exactMoney.
+   */
+  totals: Record<string, number | string>;
+}
+
 export interface MetricsResult {
   measures: MeasureInfo[];
   rows: MetricRow[];
   /** Which view answered: raw spans, or the hourly rollup (plus raw spans for uncovered ranges). */
   source: 'spans' | 'rollup';
+  /** null when `rows` hold every group (from this page on); otherwise what the limit left out. */
+  leftOut: LeftOut | null;
+  /** Pass as `cursor` (same query otherwise) for the next page of groups; null on the last page. */
+  nextCursor: string | null;
 }
 
 export const MAX_BUCKETS = 10_000;
@@ -91,7 +113,12 @@ export function planMetricsQuery(q: MetricsQuery): Plan {
   const orderName = q.orderBy ?? measures[0]!.name;
   const orderBy = measures.find((m) => m.name === orderName);
   if (!orderBy) throw new QueryError('orderBy', `orderBy must be one of the requested measures (${known(measures.map((m) => m.name))})`);
-  return { measures, groupBy, from, to, intervalMs, filters, limit, orderBy, order: q.order === 'asc' ? 'asc' : 'desc' };
+  const plan: Plan = { measures, groupBy, from, to, intervalMs, filters, limit, orderBy, order: q.order === 'asc' ? 'asc' : 'desc' };
+  if (q.cursor !== undefined && q.cursor !== '') {
+    if (groupBy.length === 0) throw new QueryError('cursor', 'cursor pages through groups: it needs groupBy');
+    plan.after = decodeCursor(plan, q.cursor);
+  }
+  return plan;
 }
 
 /** Compiles a validated plan over raw spans (no rollup); see compile.ts. */
@@ -135,9 +162,25 @@ export interface MetricsQueryOptions {
 /** Runs a semantic-layer query. Throws QueryError for invalid input. */
 export async function queryMetrics(store: Store, q: MetricsQuery, o: MetricsQueryOptions = {}): Promise<MetricsResult> {
   const plan = planMetricsQuery(q);
+  const exact = q.exactMoney === true;
   const coverage = await coverageFor(store, q.projectId, plan, plan.groupBy, o.coverage);
-  const raw = await store.query<Record<string, unknown>>(compile(q.projectId, plan, { coverage, rootless: o.rootless }));
-  let rows: MetricRow[] = raw.map((r) => decodeRow(r, plan, plan.groupBy, q.exactMoney === true));
+  const run = (p: Plan, series?: string[][]) => store.query<Record<string, unknown>>(compile(q.projectId, p, { coverage, rootless: o.rootless, series }));
+  const done = (rows: MetricRow[], ranked: Record<string, unknown>[] = []): MetricsResult => {
+    const leftOut = leftOutOf(ranked[ranked.length - 1], plan, exact);
+    const last = ranked[ranked.length - 1];
+    const nextCursor = leftOut && last ? encodeCursor(plan, String(last[SORT_TEXT]), plan.groupBy.map((d) => String(last[dimAlias(d)] ?? ''))) : null;
+    return { measures: measureInfos(plan, coverage), rows, source: coverage ? 'rollup' : 'spans', leftOut, nextCursor };
+  };
+  if (plan.groupBy.length > 0 && plan.intervalMs === undefined) {
+    const raw = await run(plan);
+    return done(raw.map((r) => decodeRow(r, plan, plan.groupBy, exact)), raw);
+  }
+  // A grouped time series: rank the series over the whole window first (the same query without
+  // buckets: its limit, cursor and what it left out), then read every bucket of those series.
+  const ranked = plan.groupBy.length > 0 ? await run({ ...plan, intervalMs: undefined }) : [];
+  const keys = ranked.map((r) => plan.groupBy.map((d) => String(r[dimAlias(d)] ?? '')));
+  const raw = plan.groupBy.length > 0 && keys.length === 0 ? [] : await run(plan, plan.groupBy.length > 0 ? keys : undefined);
+  let rows: MetricRow[] = raw.map((r) => decodeRow(r, plan, plan.groupBy, exact));
   if (plan.intervalMs !== undefined && q.fill !== false) {
     const buckets = Math.ceil((plan.to.getTime() - Math.floor(plan.from.getTime() / plan.intervalMs) * plan.intervalMs) / plan.intervalMs);
     const series = new Set(rows.map((r) => JSON.stringify(plan.groupBy.map((d) => r[d])))).size;
@@ -146,5 +189,18 @@ export async function queryMetrics(store: Store, q: MetricsQuery, o: MetricsQuer
     }
     rows = fillGaps(rows, { from: plan.from, to: plan.to, intervalMs: plan.intervalMs, groupBy: plan.groupBy, measures: plan.measures });
   }
-  return { measures: measureInfos(plan, coverage), rows, source: coverage ? 'rollup' : 'spans' };
+  return done(rows, ranked);
+}
+
+/** What the limit left out, from the last row of a ranked result (its REST_GROUPS / rest columns). */
+export function leftOutOf(last: Record<string, unknown> | undefined, p: Plan, exactMoney: boolean): LeftOut | null {
+  const groups = Number(last?.[REST_GROUPS] ?? 0);
+  if (!last || !(groups > 0)) return null;
+  const totals: Record<string, number | string> = {};
+  for (const m of p.measures) {
+    if (!m.additive) continue;
+    const v = last[restAlias(m.name)];
+    totals[m.name] = m.unit === 'usd' && exactMoney ? String(v ?? '0') : Number(v ?? 0);
+  }
+  return { groups, totals };
 }

@@ -2,7 +2,7 @@ import type { Store } from '../store.ts';
 import { compile } from './compile.ts';
 import { decodeRow } from './decode.ts';
 import { QueryError, type TimeInput } from './errors.ts';
-import { coverageFor, measureInfos, planMetricsQuery, type MetricsResult, type MetricsQueryOptions } from './query.ts';
+import { coverageFor, leftOutOf, measureInfos, planMetricsQuery, type MetricsResult, type MetricsQueryOptions } from './query.ts';
 
 export interface TopByDimensionsQuery {
   projectId: string;
@@ -14,13 +14,16 @@ export interface TopByDimensionsQuery {
   filters?: Readonly<Record<string, readonly string[]>>;
   orderBy?: string;
   limit?: number;
+  /** USD measures as exact decimal strings. */
+  exactMoney?: boolean;
 }
 
 /**
  * Several one-dimension rankings (top models, top tenants, …) in ONE scan: the semantic
  * compiler with its grouped-sets option. Each ranking means exactly what
- * `queryMetrics({ groupBy: [dimension] })` means (same measures, same subject rules, rows with an
- * empty subject dimension dropped), and is cut to `limit` rows in SQL (`LIMIT n BY` the set).
+ * `queryMetrics({ groupBy: [dimension] })` means (same measures, same subject rules, the empty
+ * group included), and is cut to `limit` rows in SQL (`LIMIT n BY` the set); `leftOut` says
+ * what each cut left out (window totals per set, the same statement).
  */
 export async function topByDimensions(store: Store, q: TopByDimensionsQuery, o: MetricsQueryOptions = {}): Promise<Record<string, MetricsResult>> {
   if (q.dimensions.length === 0) throw new QueryError('groupBy', 'at least one dimension is required');
@@ -34,8 +37,10 @@ export async function topByDimensions(store: Store, q: TopByDimensionsQuery, o: 
   const out: Record<string, MetricsResult> = {};
   q.dimensions.forEach((d, i) => {
     const id = ((1 << n) - 1) ^ (1 << (n - 1 - i));
-    const rows = raw.filter((r) => Number(r.__set) === id).map((r) => decodeRow(r, plan, [d], false, i));
-    out[d] = { measures: measureInfos(plan, coverage), rows, source: coverage ? 'rollup' : 'spans' };
+    const mine = raw.filter((r) => Number(r.__set) === id);
+    const rows = mine.map((r) => decodeRow(r, plan, [d], q.exactMoney === true, i));
+    // Not pageable here (one ranking per set); the single query groupBy=[d] pages on.
+    out[d] = { measures: measureInfos(plan, coverage), rows, source: coverage ? 'rollup' : 'spans', leftOut: leftOutOf(mine[mine.length - 1], plan, q.exactMoney === true), nextCursor: null };
   });
   return out;
 }
