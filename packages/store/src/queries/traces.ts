@@ -215,8 +215,16 @@ function spanLevelFilter(q: ListTracesQuery, pid: string, from: Date, to: Date):
   const conds: SqlFragment[] = [];
   const models = nonEmptyList(q.model, 'model');
   const agents = nonEmptyList(q.agent, 'agent');
-  if (models) conds.push(sql`request_model IN ${models}`);
-  if (agents) conds.push(sql`agent_name IN ${agents}`);
+  // The empty value is the empty group of the semantic layer: a model call (usage-counted span)
+  // that names no model / runs in no agent — not "some span lacks it", which every root does.
+  const orEmpty = (col: string, values: string[]) => {
+    const named = values.filter((v) => v !== '');
+    const empty = sql`(usage_counted AND ${unsafeRaw(col)} = '')`;
+    if (named.length === values.length) return sql`${unsafeRaw(col)} IN ${values}`;
+    return named.length ? sql`(${unsafeRaw(col)} IN ${named} OR ${empty})` : empty;
+  };
+  if (models) conds.push(orEmpty('request_model', models));
+  if (agents) conds.push(orEmpty('agent_name', agents));
   for (const [k, v] of Object.entries(q.attributes ?? {})) {
     if (typeof v !== 'string' || k === '') throw new QueryError(`attributes`, 'attribute filters must be key=value strings');
     // Span attributes (promoted ones through their column), or the span's resource: a semi-join

@@ -8,7 +8,9 @@ import { badParam, HttpError } from './http.ts';
  * - `name=value`: a scalar field (given once; `name=` counts as absent);
  * - `name=a,b` or `name=a&name=b`: a list field (z.array), values trimmed, empties dropped;
  * - `name[key]=value`: a field that is an object or a record; the member is a list or a scalar
- *   by the same rules.
+ *   by the same rules, except that a list member given an empty value (`filter[tenant]=`) holds
+ *   the empty value itself: a filter for the empty group ("(no tenant)"), alone or repeated beside
+ *   other values (`filter[tenant]=acme&filter[tenant]=`).
  *
  * A query string past MAX_QUERY_STRING is 414, bad percent-encoding (`%ZZ`, an invalid UTF-8
  * sequence) a 400 naming the parameter, an unknown parameter a 400 naming it.
@@ -76,9 +78,9 @@ export function queryObject(url: string, schema: z.ZodObject): Record<string, un
   const root = kindOf(schema);
   if (typeof root === 'string') throw new Error('queryObject needs an object schema');
   const out: Record<string, unknown> = {};
-  const put = (target: Record<string, unknown>, key: string, kind: Kind, value: string, field: string) => {
+  const put = (target: Record<string, unknown>, key: string, kind: Kind, value: string, field: string, member = false) => {
     if (kind === 'list') {
-      const values = split(value);
+      const values = member && value.trim() === '' ? [''] : split(value);
       if (values.length) target[key] = [...((target[key] as string[] | undefined) ?? []), ...values];
     } else if (kind === 'scalar') {
       if (value === '') return;
@@ -99,7 +101,7 @@ export function queryObject(url: string, schema: z.ZodObject): Record<string, un
       const member = kind.map(key);
       if (member === null) throw badParam(name, `unknown parameter \`${name}\``);
       const target = (out[base] ??= {}) as Record<string, unknown>;
-      put(target, key, member, value, name);
+      put(target, key, member, value, name, true);
     } else {
       const kind = root.map(name);
       if (kind === null) throw badParam(name, `unknown parameter \`${name}\``);

@@ -1,4 +1,5 @@
-import { FIXTURE_START, fixtureTraceId } from '@plumb/store';
+import { backfill } from '@plumb/demo';
+import { baseSpan, createApiKey, FIXTURE_START, fixtureTraceId, insertSpanRows, MEASURES, DIMENSIONS } from '@plumb/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestWorld, type TestWorld } from '../testing.ts';
 import { createRestApi, type RestApi } from './index.ts';
@@ -11,9 +12,29 @@ const get = (path: string, key: string | null = w.readKey, init: RequestInit = {
   new Request(`http://localhost:3000/api/v1${path}`, { ...init, headers: key ? { authorization: `Bearer ${key}` } : {} });
 const body = async (r: Response) => (await r.json()) as Record<string, any>;
 
+/** Picodollars (or plain integers) of a decimal value as the API returns it with money=string. */
+const pico = (v: unknown): bigint => {
+  const [i, f = ''] = String(v ?? '0').split('.');
+  return BigInt(i!) * 10n ** 12n + BigInt((f + '0'.repeat(12)).slice(0, 12));
+};
+let demoKey: string;
+const DEMO_END = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
+const demoWindow = `from=${DEMO_END - 6 * 3_600_000}&to=${DEMO_END}`;
+
 beforeAll(async () => {
   w = await openTestWorld('plumb-rest-');
   api = createRestApi({ getStore: async () => w.store });
+  // A trace without tenant or request type whose model call names no model and runs in no agent.
+  const t0 = BigInt(FIXTURE_START.getTime() + 90_000) * 1_000_000n;
+  const traceId = 'aaaa0000000000000000000000000001';
+  await insertSpanRows(w.store, [
+    baseSpan({ traceId, spanId: 'aaaa000000000001', name: 'GET /health', category: 'chain', usageCounted: false, startTimeUnixNano: t0, endTimeUnixNano: t0 + 50_000_000n, statusCode: 'ok' }),
+    baseSpan({ traceId, spanId: 'aaaa000000000002', parentSpanId: 'aaaa000000000001', name: 'chat', category: 'llm', startTimeUnixNano: t0, endTimeUnixNano: t0 + 30_000_000n,
+      inputTokens: 70, outputTokens: 9, costUsd: '0.000123456789', pricingStatus: 'priced' }),
+  ]);
+  // The demo workload in a project of its own (6 hours of it).
+  await backfill(w.store, { projectId: 'demo', days: 0.25, spans: 6_000, seed: 8, endMs: DEMO_END });
+  demoKey = (await createApiKey(w.store, { projectId: 'demo', name: 'demo read', scopes: ['read'] })).key;
 });
 afterAll(async () => w?.store.close());
 
@@ -63,6 +84,18 @@ describe('GET /api/v1/traces', () => {
     expect(b.error.message).toContain(field.replace(/\[.*/, ''));
   });
 
+  it('the empty value filters for the empty group: filter[tenant]= is "(no tenant)", not every trace', async () => {
+    const ids = async (qs: string) => (await body(await api.listTraces(get(`/traces?from=${from}&to=${to}&${qs}`)))).data.map((t: { traceId: string }) => t.traceId);
+    expect(await ids('filter[tenant]=')).toEqual(['aaaa0000000000000000000000000001']);
+    expect(await ids('filter[request_type]=')).toEqual(['aaaa0000000000000000000000000001']);
+    expect(await ids('filter[agent]=')).toEqual(['aaaa0000000000000000000000000001']);
+    expect(await ids('filter[model]=')).toEqual(['aaaa0000000000000000000000000001']);
+    // Beside other values (repeated): acme's traces or the one without a tenant.
+    const both = await ids('filter[tenant]=acme&filter[tenant]=&limit=100');
+    expect(both).toHaveLength(5);
+    expect(both).toContain('aaaa0000000000000000000000000001');
+  });
+
   it('400 naming from for a bad time', async () => {
     const r = await api.listTraces(get(`/traces?from=yesterday&to=${to}`));
     expect(r.status).toBe(400);
@@ -102,8 +135,45 @@ describe('GET /api/v1/metrics', () => {
     expect(b.rows).toHaveLength(6);
     expect(b.rows.reduce((a: number, x: { requests: number }) => a + x.requests, 0)).toBe(6);
     expect(typeof b.rows[0].cost_usd).toBe('number');
-    const exact = await body(await api.metrics(get(`/metrics?measures=cost_usd&from=${from}&to=${to}&money=string`)));
+    const exact = await body(await api.metrics(get(`/metrics?measures=cost_usd&from=${from}&to=${to}&money=string&filter[request_type]=chat,summarize`)));
     expect(exact.rows[0].cost_usd).toBe('0.084765');
+  });
+
+  it('on the demo workload, every breakdown of every additive measure adds up to the total, to the picodollar', async () => {
+    const additive = MEASURES.filter((m) => m.additive).map((m) => m.name);
+    const usage = MEASURES.filter((m) => m.additive && m.spanSet !== 'subject').map((m) => m.name);
+    const total = (await body(await api.metrics(get(`/metrics?measures=${additive}&${demoWindow}&money=string`, demoKey)))).rows[0];
+    expect(pico(total.cost_usd)).toBeGreaterThan(0n);
+    for (const d of DIMENSIONS) {
+      const r = await body(await api.metrics(get(`/metrics?measures=${additive}&groupBy=${d.name}&${demoWindow}&money=string&limit=10000`, demoKey)));
+      expect(r.leftOut, d.name).toBeNull();
+      const names = d.kind === 'subject' ? usage : additive;
+      for (const m of names) expect(r.rows.reduce((a: bigint, x: Record<string, unknown>) => a + pico(x[m]), 0n), `${m} by ${d.name}`).toBe(pico(total[m]));
+    }
+  });
+
+  it('never truncates silently: a cut page says what it left out and the cursor pages through every group', async () => {
+    const qs = `/metrics?measures=cost_usd,requests&groupBy=tenant,model,request_type&${demoWindow}&money=string`;
+    const total = (await body(await api.metrics(get(`/metrics?measures=cost_usd&${demoWindow}&money=string`, demoKey)))).rows[0];
+    const all = await body(await api.metrics(get(`${qs}&limit=10000`, demoKey)));
+    expect(all.rows.length).toBeGreaterThan(10);
+    expect(all.nextCursor).toBeNull();
+    const first = await body(await api.metrics(get(`${qs}&limit=7`, demoKey)));
+    expect(first.rows).toHaveLength(7);
+    expect(first.leftOut.groups).toBe(all.rows.length - 7);
+    const sumRows = (rows: Record<string, unknown>[]) => rows.reduce((a, x) => a + pico(x.cost_usd), 0n);
+    expect(sumRows(first.rows) + pico(first.leftOut.totals.cost_usd)).toBe(pico(total.cost_usd));
+    const seen = [...first.rows];
+    let cursor: string | null = first.nextCursor;
+    while (cursor) {
+      const page = await body(await api.metrics(get(`${qs}&limit=7&cursor=${encodeURIComponent(cursor)}`, demoKey)));
+      seen.push(...page.rows);
+      cursor = page.nextCursor;
+    }
+    expect(seen).toEqual(all.rows);
+    const other = await api.metrics(get(`/metrics?measures=cost_usd&groupBy=tenant&${demoWindow}&cursor=${first.nextCursor}`, demoKey));
+    expect(other.status).toBe(400);
+    expect((await body(other)).error.field).toBe('cursor');
   });
 
   it.each([

@@ -38,13 +38,14 @@ export const overviewQuery = z.strictObject({
 /** Distinct values for the explorer's filter suggestions. */
 export const filterOptionsQuery = z.strictObject({ ...windowFields });
 
-/** `filter[...]` keys of the trace list. */
+/** `filter[...]` keys of the trace list. The empty value (`filter[tenant]=`) is the empty group. */
+const EMPTY = ' The empty value (`filter[x]=`, alone or repeated beside others) selects';
 const traceFilter = z.strictObject({
-  service: stringList().optional().describe('Root service'),
-  tenant: stringList().optional().describe('Tenant'),
-  request_type: stringList().optional().describe('Request type'),
-  model: stringList().optional().describe('Some span of the trace called this model'),
-  agent: stringList().optional().describe('Some span of the trace ran in this agent'),
+  service: stringList().optional().describe(`Root service.${EMPTY} traces without one`),
+  tenant: stringList().optional().describe(`Tenant.${EMPTY} traces without a tenant ("(no tenant)")`),
+  request_type: stringList().optional().describe(`Request type.${EMPTY} untyped traces`),
+  model: stringList().optional().describe(`Some span of the trace called this model.${EMPTY} traces with a model call that names no model`),
+  agent: stringList().optional().describe(`Some span of the trace ran in this agent.${EMPTY} traces with a model call outside any agent ("(no agent)")`),
   status: z.enum(['ok', 'error'], { error: 'must be ok or error' }).optional().describe('Root status'),
   session: text(500).optional().describe('Session id'),
 });
@@ -109,8 +110,17 @@ export const metricsQuery = z.strictObject({
       },
     })
     .optional()
-    .describe('Only rows whose dimension has one of the values: filter[tenant]=acme,globex'),
-  limit: int(1, 10_000).optional().describe('Maximum rows (default 1000)'),
+    .describe(
+      'Only rows whose dimension has one of the values: filter[tenant]=acme,globex. The empty value selects the empty group ' +
+        '("(no tenant)", "(no agent)"…): `filter[tenant]=` alone, or repeated beside others (`filter[tenant]=acme&filter[tenant]=`).',
+    ),
+  limit: int(1, 10_000)
+    .optional()
+    .describe(
+      'Groups per page (default 1000): rows with groupBy, series of a grouped time series (each with every bucket); ignored without groupBy. ' +
+        'A cut result says what it left out (`leftOut`) and pages on with `nextCursor`.',
+    ),
+  cursor: text(2000).optional().describe('`nextCursor` of the previous page; every other parameter (from and to included) as on the first page'),
   orderBy: measure.optional().describe('Measure to sort by (default: the first)'),
   order: sortOrder.optional().describe('Sort order (default desc)'),
   fill: flag.optional().describe('Set to false to skip gap filling of time series'),
@@ -128,6 +138,7 @@ export function toMetricsQuery(q: z.output<typeof metricsQuery>, projectId: stri
     intervalMs: q.interval,
     filters: q.filter as Record<string, string[]> | undefined,
     limit: q.limit,
+    cursor: q.cursor,
     orderBy: q.orderBy,
     order: q.order,
     fill: q.fill,

@@ -58,7 +58,18 @@ export const metricsResultSchema = z.object({
   measures: z.array(z.object({ name: z.string(), label: z.string(), unit: z.string() })),
   rows: z
     .array(z.record(z.string(), z.union([z.string(), z.number(), z.null()])))
-    .describe('`time` (bucket start, ISO) when interval is set, one key per groupBy dimension, one per measure (number, exact string with money=string, or null)'),
+    .describe(
+      '`time` (bucket start, ISO) when interval is set, one key per groupBy dimension, one per measure (number, exact string with money=string, or null). ' +
+        'The empty group (no tenant, no agent, …) is a row with the value "": additive measures of all rows (+ leftOut) add up to the ungrouped total.',
+    ),
+  leftOut: z
+    .object({
+      groups: z.number().int().describe('Groups (series, with interval) after the last one returned'),
+      totals: z.record(z.string(), z.union([z.number(), z.string()])).describe('Additive measures summed over those groups (rows + these = the total)'),
+    })
+    .nullable()
+    .describe('null when the rows hold every group from this page on; otherwise what the limit left out (never dropped silently)'),
+  nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page of groups; null on the last page'),
 });
 
 // The store's objects satisfy the declared shapes (one direction: the store may carry more).
