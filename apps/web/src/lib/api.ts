@@ -38,12 +38,13 @@ export function useTraceList(state: ExplorerState, w: Window, limit = 50) {
 /** Explorer state → the trace-list query (the same object REST builds from its URL). */
 export function traceListInput(state: ExplorerState, w: Window, limit: number): TraceListInput {
   const f = state.filters;
+  // '' is the empty group (filter[tenant]= in REST terms), undefined no filter.
   const filter: NonNullable<TraceListInput['filter']> = {};
-  if (f.service) filter.service = [f.service];
-  if (f.tenant) filter.tenant = [f.tenant];
-  if (f.requestType) filter.request_type = [f.requestType];
-  if (f.model) filter.model = [f.model];
-  if (f.agent) filter.agent = [f.agent];
+  if (f.service !== undefined) filter.service = [f.service];
+  if (f.tenant !== undefined) filter.tenant = [f.tenant];
+  if (f.requestType !== undefined) filter.request_type = [f.requestType];
+  if (f.model !== undefined) filter.model = [f.model];
+  if (f.agent !== undefined) filter.agent = [f.agent];
   if (f.sessionId) filter.session = f.sessionId;
   if (f.status) filter.status = f.status;
   const input: TraceListInput = { from: w.fromMs, to: w.toMs, sort: state.sort, order: state.order, limit };

@@ -44,3 +44,14 @@ describe('parseAttributeFilter', () => {
     ['novalue', null],
   ])('%j', (text, parsed) => expect(parseAttributeFilter(text)).toEqual(parsed));
 });
+
+describe('the empty group', () => {
+  it('a text filter given empty is the empty group, and round-trips through the URL', () => {
+    const href = explorerHref({ tenant: '', agent: '' });
+    expect(href).toBe('/traces?tenant=&agent=');
+    const state = parseExplorerState(new URLSearchParams(href.split('?')[1]));
+    expect(state.filters).toEqual({ tenant: '', agent: '' });
+    // Absent is no filter at all.
+    expect(parseExplorerState(new URLSearchParams('')).filters).toEqual({});
+  });
+});

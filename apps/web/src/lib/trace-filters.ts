@@ -5,6 +5,9 @@ import { timeRangeParams, type TimeRange } from './time-range.ts';
  * `/traces?…` built with explorerHref, so the keys here are a shareable, public-ish contract:
  * service, tenant, requestType, model, agent, status, minDuration (ms), minCost (USD),
  * attr (repeatable `key=value`), q (text in span names), sort, order, cursor.
+ * A text filter given empty (`tenant=`) is the empty group: traces without a tenant, the
+ * "(no tenant)" row of a breakdown (for model / agent: a model call naming none / outside any
+ * agent); the filter value is then ''. Absent means no filter.
  */
 export interface TraceFilters {
   service?: string;
@@ -69,8 +72,12 @@ export function parseAttributeFilter(text: string): { key: string; value: string
 export function parseExplorerState(params: ParamReader): ExplorerState {
   const filters: TraceFilters = {};
   for (const key of TEXT_FILTERS) {
-    const v = params.get(key)?.trim();
+    const raw = params.get(key);
+    // Exactly '' (the parameter given empty) is the empty group, except for the session id;
+    // whitespace alone is junk.
+    const v = raw?.trim();
     if (v) filters[key] = v;
+    else if (raw === '' && key !== 'sessionId') filters[key] = '';
   }
   const status = params.get('status');
   if (status === 'ok' || status === 'error') filters.status = status;
@@ -89,12 +96,12 @@ export function parseExplorerState(params: ParamReader): ExplorerState {
   return { filters, sort, order, cursor: params.get('cursor') || null };
 }
 
-/** Filters → URL params (stable key order, empty values dropped). */
+/** Filters → URL params (stable key order; '' kept: the empty group). */
 export function filterParams(filters: TraceFilters): [string, string][] {
   const out: [string, string][] = [];
   for (const key of TEXT_FILTERS) {
     const v = filters[key];
-    if (v) out.push([key, v]);
+    if (v || (v === '' && key !== 'sessionId')) out.push([key, v]);
   }
   if (filters.status) out.push(['status', filters.status]);
   if (filters.minDurationMs) out.push(['minDuration', String(filters.minDurationMs)]);

@@ -25,7 +25,8 @@ export const FilterBar = forwardRef<
 >(function FilterBar({ filters, onChange, suggestions, onFocusWithin }, searchRef) {
   const set = (patch: Partial<TraceFilters>) => {
     const next: TraceFilters = { ...filters, ...patch };
-    for (const [k, v] of Object.entries(next)) if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) delete next[k as keyof TraceFilters];
+    // Only the patched keys: an untouched '' filter is the empty group and stays.
+    for (const [k, v] of Object.entries(patch)) if (v === undefined || v === '' || (Array.isArray(v) && v.length === 0)) delete next[k as keyof TraceFilters];
     onChange(next);
   };
   const [attrDraft, setAttrDraft] = useState('');
@@ -52,7 +53,7 @@ export const FilterBar = forwardRef<
             <CommitInput
               id={`f-${key}`}
               value={filters[key] ?? ''}
-              placeholder="any"
+              placeholder={filters[key] === '' ? '(none: empty value)' : 'any'}
               list={suggestions?.[key]?.length ? `f-${key}-list` : undefined}
               onCommit={(v) => set({ [key]: v || undefined })}
             />
