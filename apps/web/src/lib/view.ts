@@ -83,10 +83,24 @@ export interface TopRow {
   cost: Cost;
 }
 
+/** What a top table leaves out: the groups past its rows and their totals (a row of its own). */
+export interface TopLeftOut {
+  groups: number;
+  totals: TopRow;
+}
+
 export interface OverviewView {
   kpis: OverviewKpis;
   series: { stepMs: number; points: SeriesPoint[] };
   top: Record<TopDimension, TopRow[]>;
+  topLeftOut: Record<TopDimension, TopLeftOut | null>;
+}
+
+/** A semantic `leftOut` (totals of the additive top measures) as a top-table row. */
+export function topLeftOutView(l: { groups: number; totals: Record<string, number | string> } | null | undefined): TopLeftOut | null {
+  if (!l || l.groups <= 0) return null;
+  const t = l.totals;
+  return { groups: l.groups, totals: { key: '', requests: num(t.requests), errors: num(t.errors), totalTokens: num(t.total_tokens), cost: { usd: num(t.cost_usd), unpriced: num(t.unpriced_spans) } } };
 }
 
 function kpisView(k: MeasureRow): OverviewKpis {
@@ -133,6 +147,10 @@ export function overviewView(o: Overview): OverviewView {
       })),
     },
     top: { model: topView(o.top.models), tenant: topView(o.top.tenants), agent: topView(o.top.agents), requestType: topView(o.top.requestTypes) },
+    topLeftOut: {
+      model: topLeftOutView(o.topLeftOut.models), tenant: topLeftOutView(o.topLeftOut.tenants),
+      agent: topLeftOutView(o.topLeftOut.agents), requestType: topLeftOutView(o.topLeftOut.requestTypes),
+    },
   };
 }
 

@@ -1,6 +1,6 @@
 import type { Store } from '../store.ts';
 import { parseRange, type TimeInput } from '../semantic/errors.ts';
-import { queryMetrics, type MetricRow, type MetricsQueryOptions } from '../semantic/query.ts';
+import { queryMetrics, type LeftOut, type MetricRow, type MetricsQueryOptions } from '../semantic/query.ts';
 import { topByDimensions } from '../semantic/sets.ts';
 import { rollupCoverage } from '../semantic/coverage.ts';
 import { hasRootlessTraces } from '../semantic/views.ts';
@@ -29,6 +29,8 @@ export interface Overview {
   series: MetricRow[];
   /** Top 10 by cost. For models and agents, `requests` counts model calls / agent runs (see the semantic layer). */
   top: { models: OverviewTopRow[]; tenants: OverviewTopRow[]; agents: OverviewTopRow[]; requestTypes: OverviewTopRow[] };
+  /** What each top table leaves out (groups past the top N and their totals); null when it shows every group. */
+  topLeftOut: { models: LeftOut | null; tenants: LeftOut | null; agents: LeftOut | null; requestTypes: LeftOut | null };
   /**
    * Measures whose values here merge quantile sketches from the hourly rollup (≤ 2 % relative
    * error): show them as approximate. Sums and counts are always exact.
@@ -108,6 +110,7 @@ export async function overview(store: Store, projectId: string, fromIn: TimeInpu
     kpis,
     series: series.points,
     top: { models, tenants, agents, requestTypes },
+    topLeftOut: { models: tops.model?.leftOut ?? null, tenants: tops.tenant?.leftOut ?? null, agents: tops.agent?.leftOut ?? null, requestTypes: tops.request_type?.leftOut ?? null },
     approximate: {
       kpis: k.approximate,
       series: series.approximate,

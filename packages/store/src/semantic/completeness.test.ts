@@ -92,6 +92,17 @@ describe('breakdowns add up', () => {
 });
 
 describe('limits never cut silently', () => {
+  it('grouped sets say, per ranking, what their top N left out', async () => {
+    const total = (await q({ measures: USAGE })).rows[0]!;
+    const sets = await topByDimensions(store, { projectId: 'default', from, to, measures: USAGE, dimensions: ['model', 'tenant'], limit: 1, exactMoney: true });
+    for (const d of ['model', 'tenant']) {
+      const all = await q({ groupBy: [d], measures: USAGE });
+      expect(sets[d]!.rows, d).toHaveLength(1);
+      expect(sets[d]!.leftOut!.groups, d).toBe(all.rows.length - 1);
+      for (const m of USAGE) expect(sum(sets[d]!.rows, m) + pico(sets[d]!.leftOut!.totals[m]), `${m} by ${d}`).toBe(pico(total[m]));
+    }
+  });
+
   it('says how many groups a limit left out and their totals; rows + left out = total', async () => {
     const total = (await q({})).rows[0]!;
     const all = await q({ groupBy: ['tenant', 'model', 'request_type'] });

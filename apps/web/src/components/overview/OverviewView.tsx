@@ -33,7 +33,7 @@ export function OverviewView() {
           <OverviewCharts series={o?.series} loading={loading} error={q.isError ? q.error : null} fromMs={fromMs} toMs={toMs} />
           <div className="grid-2">
             {(['model', 'tenant', 'agent', 'requestType'] as const).map((d) => (
-              <TopTable key={d} dimension={d} rows={o?.top[d]} loading={loading} error={q.isError ? q.error : null} range={range} />
+              <TopTable key={d} dimension={d} rows={o?.top[d]} leftOut={o?.topLeftOut[d]} loading={loading} error={q.isError ? q.error : null} range={range} />
             ))}
           </div>
         </>
