@@ -2,7 +2,7 @@
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
-import { keepPreviousData, useInfiniteQuery } from '@tanstack/react-query';
+import { useQueries } from '@tanstack/react-query';
 import { formatCount, formatPercent, formatTokens } from '@/lib/format';
 import type { TimeRange } from '@/lib/time-range';
 import { explorerHref, type TraceFilters } from '@/lib/trace-filters';
@@ -28,34 +28,44 @@ const COLS = 5;
 const noun = (d: TopDimension, n: number) => NOUN[d][n === 1 ? 0 : 1];
 
 /**
- * Every group of the dimension, PAGE at a time (metrics.query with a cursor), once the table is
- * expanded; the same measures and order as the overview's top N.
+ * Every group of the dimension, PAGE at a time (metrics.query, each page from the previous
+ * page's nextCursor), once the table is expanded; the same measures and order as the overview's
+ * top N. Pages are plain queries (the strict input schema has no room for an infinite query's
+ * extra keys); they restart when the window changes.
  */
 function useAllGroups(dimension: TopDimension, enabled: boolean) {
   const trpc = useTRPC();
   const { fromMs, toMs } = useTimeRange();
   const dim = SEMANTIC[dimension];
-  return useInfiniteQuery({
-    ...trpc.metrics.query.infiniteQueryOptions(
-      { measures: MEASURES, groupBy: [dim], from: fromMs, to: toMs, orderBy: 'cost_usd', limit: PAGE },
-      { getNextPageParam: (last) => last.nextCursor ?? undefined },
+  const windowKey = `${fromMs}-${toMs}`;
+  const [pages, setPages] = useState<{ windowKey: string; cursors: (string | undefined)[] }>({ windowKey, cursors: [undefined] });
+  const cursors = pages.windowKey === windowKey ? pages.cursors : [undefined];
+  const results = useQueries({
+    queries: (enabled ? cursors : []).map((cursor) =>
+      trpc.metrics.query.queryOptions({ measures: MEASURES, groupBy: [dim], from: fromMs, to: toMs, orderBy: 'cost_usd', limit: PAGE, ...(cursor ? { cursor } : {}) }),
     ),
-    enabled,
-    placeholderData: keepPreviousData,
-    select: (data) => {
-      const pages = data.pages;
-      const rows: TopRow[] = pages.flatMap((p) =>
-        p.rows.map((r) => ({
-          key: String(r[dim] ?? ''),
-          requests: Number(r.requests ?? 0),
-          errors: Number(r.errors ?? 0),
-          totalTokens: Number(r.total_tokens ?? 0),
-          cost: { usd: Number(r.cost_usd ?? 0), unpriced: Number(r.unpriced_spans ?? 0) },
-        })),
-      );
-      return { rows, leftOut: topLeftOutView(pages[pages.length - 1]?.leftOut) };
-    },
   });
+  // What the last loaded page left out (while the next one loads, the rows so far + that tail).
+  const last = results.filter((r) => r.data !== undefined).pop()?.data;
+  const rows: TopRow[] = results.flatMap((r) =>
+    (r.data?.rows ?? []).map((x) => ({
+      key: String(x[dim] ?? ''),
+      requests: Number(x.requests ?? 0),
+      errors: Number(x.errors ?? 0),
+      totalTokens: Number(x.total_tokens ?? 0),
+      cost: { usd: Number(x.cost_usd ?? 0), unpriced: Number(x.unpriced_spans ?? 0) },
+    })),
+  );
+  return {
+    data: enabled && results.length > 0 && results[0]!.data !== undefined ? { rows, leftOut: topLeftOutView(last?.leftOut) } : undefined,
+    error: results.find((r) => r.error)?.error ?? null,
+    busy: results.some((r) => r.isFetching),
+    fetchNextPage: () => {
+      const tail = results[results.length - 1]?.data;
+      if (tail?.nextCursor) setPages({ windowKey, cursors: [...cursors, tail.nextCursor] });
+    },
+    reset: () => setPages({ windowKey, cursors: [undefined] }),
+  };
 }
 
 /**
@@ -82,14 +92,15 @@ export function TopTable({
   const router = useRouter();
   const [expanded, setExpanded] = useState(false);
   const all = useAllGroups(dimension, expanded);
-  const showAll = expanded && all.data !== undefined;
-  const rows = showAll ? all.data.rows : (data ?? []);
-  const leftOut = showAll ? all.data.leftOut : (topLeftOut ?? null);
+  const full = expanded ? all.data : undefined;
+  const showAll = full !== undefined;
+  const rows = full ? full.rows : (data ?? []);
+  const leftOut = full ? full.leftOut : (topLeftOut ?? null);
   const total = rows.length + (leftOut?.groups ?? 0);
   const maxCost = Math.max(0, ...rows.map((r) => r.cost.usd), leftOut?.totals.cost.usd ?? 0);
   const hrefFor = (key: string, extra: TraceFilters = {}) => explorerHref({ [dimension]: key, ...extra }, range);
-  const more = () => (expanded ? void all.fetchNextPage() : setExpanded(true));
-  const busy = expanded && (all.isFetching || all.isPending);
+  const more = () => (expanded ? all.fetchNextPage() : setExpanded(true));
+  const busy = expanded && (all.busy || all.data === undefined);
 
   return (
     <Panel title={TITLES[dimension]} unit="by cost, USD" flush testId={`top-${dimension}`}>
@@ -167,7 +178,7 @@ export function TopTable({
               {showAll && (
                 <>
                   <span aria-hidden="true"> · </span>
-                  <button type="button" className="link-button" onClick={() => setExpanded(false)}>
+                  <button type="button" className="link-button" onClick={() => (setExpanded(false), all.reset())}>
                     show top {formatCount(data?.length ?? 0)}
                   </button>
                 </>
