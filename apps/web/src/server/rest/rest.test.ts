@@ -209,6 +209,10 @@ describe('openapi and login', () => {
     expect(param('/metrics', 'measures')).toMatchObject({ required: true, style: 'form', explode: false, schema: { type: 'array', maxItems: 30 } });
     expect(param('/metrics', 'measures').schema.items.enum).toContain('unpriced_spans');
     expect(param('/metrics', 'from').schema.type).toBe('string');
+    // Paging and the account of what a limit left out are in the document (generated from the zod schemas).
+    expect(param('/metrics', 'cursor').schema.type).toBe('string');
+    expect(param('/metrics', 'filter').description).toMatch(/empty value selects the empty group/);
+    expect(Object.keys(doc.components.schemas.MetricsResult.properties)).toEqual(['measures', 'rows', 'leftOut', 'nextCursor']);
     expect(param('/traces/{traceId}', 'traceId')).toMatchObject({ in: 'path', required: true });
     // The span component lists exactly the fields a trace's spans carry.
     const trace = await body(await api.getTrace(get(`/traces/${fixtureTraceId(7)}`)));
