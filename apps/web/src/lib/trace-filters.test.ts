@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { explorerHref, explorerSearch, parseAttributeFilter, parseExplorerState, type TraceFilters } from './trace-filters.ts';
+import { explorerHref, explorerSearch, globalFilterParams, parseAttributeFilter, parseExplorerState, parseGlobalFilters, type TraceFilters } from './trace-filters.ts';
 
 describe('explorer URL state', () => {
   it('round-trips every filter', () => {
     const filters: TraceFilters = {
-      service: 'api',
-      tenant: 'acme corp',
-      requestType: 'chat',
+      service: ['api'],
+      environment: ['prod', 'staging'],
+      tenant: ['acme corp', 'globex'],
+      requestType: ['chat'],
       model: 'gpt-4o',
       agent: 'planner',
       status: 'error',
@@ -31,6 +32,17 @@ describe('explorer URL state', () => {
   it('builds explorer links with the time range', () => {
     expect(explorerHref({ tenant: 'acme' }, { kind: 'preset', preset: '7d' })).toBe('/traces?range=7d&tenant=acme');
     expect(explorerHref({})).toBe('/traces');
+  });
+
+  it('carries the overview global filters into explorer links, a row value replacing its own dimension', () => {
+    const overviewUrl = new URLSearchParams('range=1h&tenant=acme&tenant=globex&service=api&environment=prod&requestType=chat');
+    const global = parseGlobalFilters(overviewUrl);
+    expect(global).toEqual({ service: ['api'], environment: ['prod'], tenant: ['acme', 'globex'], requestType: ['chat'] });
+    const href = explorerHref({ ...global, status: 'error' }, { kind: 'preset', preset: '1h' });
+    expect(href).toBe('/traces?range=1h&service=api&environment=prod&tenant=acme&tenant=globex&requestType=chat&status=error');
+    expect(parseExplorerState(new URL(href, 'http://x').searchParams).filters).toEqual({ ...global, status: 'error' });
+    expect(explorerHref({ ...global, tenant: 'globex' })).toBe('/traces?service=api&environment=prod&tenant=globex&requestType=chat');
+    expect(globalFilterParams({ tenant: [' a ', 'a', ''] })).toEqual([['tenant', 'a']]);
   });
 });
 

@@ -3,7 +3,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { formatCount, formatPercent, formatTokens } from '@/lib/format';
 import type { TimeRange } from '@/lib/time-range';
-import { explorerHref, type TraceFilters } from '@/lib/trace-filters';
+import { explorerHref, type GlobalFilters, type TraceFilters } from '@/lib/trace-filters';
 import type { TopDimension, TopRow } from '@/lib/view';
 import { CostBarCell, ErrorBox, Panel, SkeletonRows } from '../ui';
 
@@ -21,17 +21,20 @@ export function TopTable({
   loading,
   error,
   range,
+  base = {},
 }: {
   dimension: TopDimension;
   rows: TopRow[] | undefined;
   loading: boolean;
   error: unknown;
   range: TimeRange;
+  /** The overview's global filters, carried into every link (the row's own value replaces its dimension's). */
+  base?: GlobalFilters;
 }) {
   const router = useRouter();
   const rows = data ?? [];
   const maxCost = Math.max(0, ...rows.map((r) => r.cost.usd));
-  const hrefFor = (key: string, extra: TraceFilters = {}) => explorerHref({ [dimension]: key, ...extra }, range);
+  const hrefFor = (key: string, extra: TraceFilters = {}) => explorerHref({ ...base, [dimension]: key, ...extra }, range);
 
   return (
     <Panel title={TITLES[dimension]} unit="by cost, USD" flush testId={`top-${dimension}`}>
