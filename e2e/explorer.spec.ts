@@ -49,8 +49,11 @@ test('clicking a tenant cell applies it as a filter', async ({ page }) => {
   await expect.poll(() => shownTenants(page)).toEqual([TENANT]);
 });
 
-/** The first integer of a summary item ("12 (10.0%)" → 12). */
-const summaryNumber = async (page: Page, id: string) => parseInteger(/[\d,]+/.exec(await page.getByTestId(id).locator('.value').innerText())?.[0] ?? '');
+/** The first integer of a summary item ("12 (10.0%)" → 12); -1 while it loads, so polls keep polling. */
+async function summaryNumber(page: Page, id: string): Promise<number> {
+  const m = /[\d,]+/.exec(await page.getByTestId(id).locator('.value').innerText());
+  return m ? parseInteger(m[0]) : -1;
+}
 
 test('the summary answers for every trace of the filter, not just the page', async ({ page }) => {
   const sent = sentWorkload();
