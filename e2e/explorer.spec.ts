@@ -1,5 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
-import { login, parseInteger, sentWorkload } from './helpers.ts';
+import { expectTheme, login, parseInteger, screenshot, sentWorkload, useTheme, type Theme } from './helpers.ts';
 
 const TENANT = 'globex';
 
@@ -105,3 +105,21 @@ test('a trace whose errors were all recovered is not shown like a failed one; er
     return c.length > 0 && c.every((v, i) => i === 0 || c[i - 1]! >= v);
   }).toBe(true);
 });
+
+// Screenshots for a human to look at (e2e/screenshots/, not compared against baselines).
+for (const theme of ['light', 'dark'] as const satisfies readonly Theme[]) {
+  test(`screenshots of the filtered overview and the explorer summary, ${theme}`, async ({ page }) => {
+    await login(page);
+    await useTheme(page, theme);
+    await page.goto('/?tenant=globex&tenant=acme&environment=demo');
+    await expectTheme(page, theme);
+    await expect(page.getByTestId('overview-filters').getByRole('button', { name: 'Remove tenant acme' })).toBeVisible();
+    await expect(page.locator('.skeleton')).toHaveCount(0, { timeout: 20_000 });
+    await screenshot(page, 'overview-filtered', theme);
+
+    await page.goto('/traces?tenant=globex&sort=errorCount');
+    await expect(page.getByTestId('trace-table').locator('tbody tr[data-trace-id]').first()).toBeVisible();
+    await expect(page.locator('.skeleton')).toHaveCount(0, { timeout: 20_000 });
+    await screenshot(page, 'explorer-summary', theme);
+  });
+}
