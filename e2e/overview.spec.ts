@@ -83,3 +83,61 @@ test('the latency chart draws its percentiles even when the data fits one bucket
   );
   expect(drawn).toBeGreaterThan(0);
 });
+
+/** The integer of a KPI tile's "N traces" line (-1 while it loads, so polls keep polling). */
+async function kpiTraces(page: import('@playwright/test').Page): Promise<number> {
+  const text = await page.getByTestId('kpi-requests').locator('.kpi-sub').innerText();
+  return /\d/.test(text) ? parseInteger(text) : -1;
+}
+
+// Wrong answer 4 of issue 8: the headline numbers were over all traffic with no way to narrow them.
+test('global filters narrow every tile and table, live in the URL and carry into the explorer', async ({ page }) => {
+  const sent = sentWorkload();
+  await page.goto('/');
+  await expect.poll(() => kpiTraces(page), { timeout: 30_000 }).toBe(sent.traces);
+  const errorsAll = await page.getByTestId('kpi-error-rate').locator('.kpi-sub').innerText();
+
+  const bar = page.getByTestId('overview-filters');
+  const tenant = bar.getByLabel('Tenant', { exact: true });
+  await tenant.fill('globex');
+  await tenant.press('Enter');
+  await expect(page).toHaveURL(/[?&]tenant=globex(&|$)/);
+  await expect(bar.getByRole('button', { name: 'Remove tenant globex' })).toBeVisible();
+
+  // Tiles: fewer traces, but some. Tables: only globex among tenants.
+  await expect.poll(async () => { const n = await kpiTraces(page); return n > 0 && n < sent.traces; }).toBe(true);
+  const globex = await kpiTraces(page);
+  expect(globex).toBeGreaterThan(0);
+  const tenants = page.getByTestId('top-tenant').locator('tbody tr');
+  await expect(tenants).toHaveCount(1);
+  await expect(tenants.first().getByRole('link', { name: 'globex', exact: true })).toBeVisible();
+  // Request types add up to the filtered count, not to all traffic.
+  const perType = await page.getByTestId('top-requestType').locator('tbody tr td:nth-child(2)').allInnerTexts();
+  expect(perType.reduce((a, t) => a + parseInteger(t), 0)).toBe(globex);
+  expect(await page.getByTestId('kpi-error-rate').locator('.kpi-sub').innerText()).not.toBe(errorsAll);
+
+  // A second value of the same field widens (any of), and removing it narrows again.
+  await tenant.fill('acme');
+  await tenant.press('Enter');
+  await expect(page).toHaveURL(/tenant=globex&tenant=acme/);
+  await expect.poll(() => kpiTraces(page)).toBeGreaterThan(globex);
+  await bar.getByRole('button', { name: 'Remove tenant acme' }).click();
+  await expect.poll(() => kpiTraces(page)).toBe(globex);
+
+  // Reload keeps it.
+  await page.reload();
+  await expect(page).toHaveURL(/[?&]tenant=globex(&|$)/);
+  await expect(bar.getByRole('button', { name: 'Remove tenant globex' })).toBeVisible();
+  await expect.poll(() => kpiTraces(page)).toBe(globex);
+
+  // Every link into the explorer carries the filter…
+  for (const id of ['kpi-requests', 'kpi-error-rate', 'kpi-p95', 'kpi-cost']) {
+    await expect(page.getByTestId(id)).toHaveAttribute('href', /[?&]tenant=globex(&|$)/);
+  }
+  await expect(page.getByTestId('top-model').locator('tbody tr a').first()).toHaveAttribute('href', /[?&]tenant=globex(&|$)/);
+  // …so the traces behind the number are the same set: the explorer's summary counts what the tile said.
+  await page.getByTestId('kpi-requests').click();
+  await expect(page).toHaveURL(/\/traces\?.*tenant=globex/);
+  await expect(page.getByTestId('filters').getByRole('button', { name: 'Remove tenant globex' })).toBeVisible();
+  await expect(page.getByTestId('summary-traces').locator('.value')).toHaveText(String(globex));
+});

@@ -2,7 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { backfill } from '@plumb/demo';
 import { compactJob, rollupsJob } from '@plumb/worker';
-import { compile, DEFAULT_PROJECT_ID, getTrace, listTraces, overview, planMetricsQuery, queryMetrics, sql, Store, type ListTracesQuery } from '@plumb/store';
+import { compile, DEFAULT_PROJECT_ID, getTrace, listTraces, overview, planMetricsQuery, queryMetrics, sql, Store, summarizeTraces, type ListTracesQuery } from '@plumb/store';
 
 export interface QueryBenchOptions {
   spans: number;
@@ -85,6 +85,12 @@ export async function benchQuery(o: QueryBenchOptions): Promise<void> {
     ['explorer 24h errors by duration', () => listTraces(store, { ...base, status: 'error', sort: 'durationMs', order: 'desc' }), 500],
     ['explorer 7d min cost', () => listTraces(store, { ...base, from: windows['7d'], minCostUsd: 0.05, sort: 'costUsd', order: 'desc' }), 500],
     ['explorer 24h text', () => listTraces(store, { ...base, text: 'web_search' }), 500],
+    ['overview 24h tenant filter', () => overview(store, DEFAULT_PROJECT_ID, windows['24h'], to, undefined, { tenant: [tenant] }), 500],
+    ['overview 7d tenant filter', () => overview(store, DEFAULT_PROJECT_ID, windows['7d'], to, undefined, { tenant: [tenant] }), 500],
+    ['explorer 24h by tokens', () => listTraces(store, { ...base, sort: 'totalTokens' }), 500],
+    ['explorer summary 24h', () => summarizeTraces(store, base), 500],
+    ['explorer summary 24h tenant', () => summarizeTraces(store, { ...base, tenant: [tenant] }), 500],
+    ['explorer summary 24h model prefix', () => summarizeTraces(store, { ...base, model: ['gpt-4o'] }), 500],
   );
   const ids = await store.query<{ id: string }>(sql`SELECT trace_id AS id FROM spans WHERE parent_span_id = '' ORDER BY cityHash64(trace_id) LIMIT ${o.runs + 1}`);
   let i = 0;

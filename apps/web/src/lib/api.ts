@@ -1,9 +1,9 @@
 'use client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { TraceListInput } from '@/server/schemas';
-import type { ExplorerState } from './trace-filters.ts';
+import type { OverviewInput, TraceListInput, TraceSummaryInput } from '@/server/schemas';
+import type { ExplorerState, GlobalFilters, TraceFilters } from './trace-filters.ts';
 import { useTRPC } from './trpc.tsx';
-import { overviewView, sessionView, spanDetailView, traceListView, traceView } from './view.ts';
+import { overviewView, sessionView, spanDetailView, traceListView, traceSummaryView, traceView } from './view.ts';
 
 /**
  * Data hooks, one per view: the procedure's `queryOptions` (key, fetcher and output type inferred
@@ -18,10 +18,20 @@ export interface Window {
   toMs: number;
 }
 
-/** The whole overview page (KPIs, series, four top tables) in one call. */
-export function useOverview(w: Window) {
+/** The whole overview page (KPIs, series, four top tables) in one call, under the global filters. */
+export function useOverview(w: Window, filters: GlobalFilters = {}) {
   const trpc = useTRPC();
-  return useQuery({ ...trpc.overview.get.queryOptions({ from: w.fromMs, to: w.toMs }), select: overviewView, placeholderData: keepPreviousData });
+  return useQuery({ ...trpc.overview.get.queryOptions(overviewInput(w, filters)), select: overviewView, placeholderData: keepPreviousData });
+}
+
+/** Window + global filters → the overview query (semantic dimension names). */
+export function overviewInput(w: Window, f: GlobalFilters): OverviewInput {
+  const filter: NonNullable<OverviewInput['filter']> = {};
+  if (f.service?.length) filter.service = f.service;
+  if (f.environment?.length) filter.environment = f.environment;
+  if (f.tenant?.length) filter.tenant = f.tenant;
+  if (f.requestType?.length) filter.request_type = f.requestType;
+  return Object.keys(filter).length ? { from: w.fromMs, to: w.toMs, filter } : { from: w.fromMs, to: w.toMs };
 }
 
 /** Distinct tenants, models, agents… in the window, for the filter fields' suggestions. */
@@ -35,24 +45,36 @@ export function useTraceList(state: ExplorerState, w: Window, limit = 50) {
   return useQuery({ ...trpc.traces.list.queryOptions(traceListInput(state, w, limit)), select: traceListView, placeholderData: keepPreviousData });
 }
 
-/** Explorer state → the trace-list query (the same object REST builds from its URL). */
-export function traceListInput(state: ExplorerState, w: Window, limit: number): TraceListInput {
-  const f = state.filters;
-  // '' is the empty group (filter[tenant]= in REST terms), undefined no filter.
-  const filter: NonNullable<TraceListInput['filter']> = {};
-  if (f.service !== undefined) filter.service = [f.service];
-  if (f.tenant !== undefined) filter.tenant = [f.tenant];
-  if (f.requestType !== undefined) filter.request_type = [f.requestType];
+/** Count, failures, p50/p95, cost and tokens of everything the explorer's filter selects. */
+export function useTraceSummary(filters: TraceFilters, w: Window) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.traces.summary.queryOptions(traceSummaryInput(filters, w)), select: traceSummaryView, placeholderData: keepPreviousData });
+}
+
+/** Explorer filters → the summary query (the list's query without paging). */
+export function traceSummaryInput(f: TraceFilters, w: Window): TraceSummaryInput {
+  const filter: NonNullable<TraceSummaryInput['filter']> = {};
+  if (f.service?.length) filter.service = f.service;
+  if (f.environment?.length) filter.environment = f.environment;
+  if (f.tenant?.length) filter.tenant = f.tenant;
+  if (f.requestType?.length) filter.request_type = f.requestType;
+  // '' is the empty group (filter[tenant]= in REST terms: "(no tenant)"), undefined no filter.
   if (f.model !== undefined) filter.model = [f.model];
   if (f.agent !== undefined) filter.agent = [f.agent];
   if (f.sessionId) filter.session = f.sessionId;
   if (f.status) filter.status = f.status;
-  const input: TraceListInput = { from: w.fromMs, to: w.toMs, sort: state.sort, order: state.order, limit };
+  const input: TraceSummaryInput = { from: w.fromMs, to: w.toMs };
   if (Object.keys(filter).length) input.filter = filter;
   if (f.minDurationMs) input.minDurationMs = f.minDurationMs;
   if (f.minCostUsd) input.minCostUsd = f.minCostUsd;
   if (f.attributes?.length) input.attr = Object.fromEntries(f.attributes.map((a) => [a.key, a.value]));
   if (f.q) input.q = f.q;
+  return input;
+}
+
+/** Explorer state → the trace-list query (the same object REST builds from its URL). */
+export function traceListInput(state: ExplorerState, w: Window, limit: number): TraceListInput {
+  const input: TraceListInput = { ...traceSummaryInput(state.filters, w), sort: state.sort, order: state.order, limit };
   if (state.cursor) input.cursor = state.cursor;
   return input;
 }

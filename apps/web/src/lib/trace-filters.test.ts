@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { explorerHref, explorerSearch, parseAttributeFilter, parseExplorerState, type TraceFilters } from './trace-filters.ts';
+import { explorerHref, explorerSearch, globalFilterParams, parseAttributeFilter, parseExplorerState, parseGlobalFilters, type TraceFilters } from './trace-filters.ts';
 
 describe('explorer URL state', () => {
   it('round-trips every filter', () => {
     const filters: TraceFilters = {
-      service: 'api',
-      tenant: 'acme corp',
-      requestType: 'chat',
+      service: ['api'],
+      environment: ['prod', 'staging'],
+      tenant: ['acme corp', 'globex'],
+      requestType: ['chat'],
       model: 'gpt-4o',
       agent: 'planner',
       status: 'error',
@@ -32,6 +33,18 @@ describe('explorer URL state', () => {
     expect(explorerHref({ tenant: 'acme' }, { kind: 'preset', preset: '7d' })).toBe('/traces?range=7d&tenant=acme');
     expect(explorerHref({})).toBe('/traces');
   });
+
+  it('carries the overview global filters into explorer links, a row value replacing its own dimension', () => {
+    const overviewUrl = new URLSearchParams('range=1h&tenant=acme&tenant=globex&service=api&environment=prod&requestType=chat');
+    const global = parseGlobalFilters(overviewUrl);
+    expect(global).toEqual({ service: ['api'], environment: ['prod'], tenant: ['acme', 'globex'], requestType: ['chat'] });
+    const href = explorerHref({ ...global, status: 'error' }, { kind: 'preset', preset: '1h' });
+    expect(href).toBe('/traces?range=1h&service=api&environment=prod&tenant=acme&tenant=globex&requestType=chat&status=error');
+    expect(parseExplorerState(new URL(href, 'http://x').searchParams).filters).toEqual({ ...global, status: 'error' });
+    expect(explorerHref({ ...global, tenant: 'globex' })).toBe('/traces?service=api&environment=prod&tenant=globex&requestType=chat');
+    // Trimmed and deduplicated; whitespace alone is junk, but '' is the empty group and stays.
+    expect(globalFilterParams({ tenant: [' a ', 'a', '  ', ''] })).toEqual([['tenant', 'a'], ['tenant', '']]);
+  });
 });
 
 describe('parseAttributeFilter', () => {
@@ -50,7 +63,7 @@ describe('the empty group', () => {
     const href = explorerHref({ tenant: '', agent: '' });
     expect(href).toBe('/traces?tenant=&agent=');
     const state = parseExplorerState(new URLSearchParams(href.split('?')[1]));
-    expect(state.filters).toEqual({ tenant: '', agent: '' });
+    expect(state.filters).toEqual({ tenant: [''], agent: '' });
     // Absent is no filter at all.
     expect(parseExplorerState(new URLSearchParams('')).filters).toEqual({});
   });

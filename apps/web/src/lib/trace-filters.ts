@@ -3,16 +3,23 @@ import { timeRangeParams, type TimeRange } from './time-range.ts';
 /**
  * Trace explorer filters as they live in the URL. Every aggregate number in the UI links to
  * `/traces?…` built with explorerHref, so the keys here are a shareable, public-ish contract:
- * service, tenant, requestType, model, agent, status, minDuration (ms), minCost (USD),
- * attr (repeatable `key=value`), q (text in span names), sort, order, cursor.
- * A text filter given empty (`tenant=`) is the empty group: traces without a tenant, the
+ * service, environment, tenant, requestType (each repeatable: any of the values), model (prefix
+ * of the requested or served model), agent, status, minDuration (ms), minCost (USD), attr
+ * (repeatable `key=value`), q (text in span names), sort, order, cursor.
+ *
+ * service / environment / tenant / requestType are also the overview's global filters, under the
+ * same URL keys: a link from the overview carries them, so the traces behind a number are the
+ * set the number was computed over.
+ *
+ * A filter given empty (`tenant=`) is the empty group: traces without a tenant, the
  * "(no tenant)" row of a breakdown (for model / agent: a model call naming none / outside any
- * agent); the filter value is then ''. Absent means no filter.
+ * agent); the filter value (or list member) is then ''. Absent means no filter.
  */
 export interface TraceFilters {
-  service?: string;
-  tenant?: string;
-  requestType?: string;
+  service?: string[];
+  environment?: string[];
+  tenant?: string[];
+  requestType?: string[];
   model?: string;
   agent?: string;
   sessionId?: string;
@@ -25,8 +32,23 @@ export interface TraceFilters {
   q?: string;
 }
 
+/** Multi-valued filters (repeated URL params); the overview's global filters are these. */
+export const LIST_FILTERS = ['service', 'environment', 'tenant', 'requestType'] as const;
+export type ListFilterKey = (typeof LIST_FILTERS)[number];
+export type GlobalFilters = Pick<TraceFilters, ListFilterKey>;
+
+/** What a link may pass: one value where the filter takes a list. */
+export type TraceFilterPatch = Omit<TraceFilters, ListFilterKey> & Partial<Record<ListFilterKey, string | string[]>>;
+
+export const LIST_FILTER_LABELS: Record<ListFilterKey, string> = {
+  service: 'Service',
+  environment: 'Environment',
+  tenant: 'Tenant',
+  requestType: 'Request type',
+};
+
 /** Sorts the store can page by keyset (see @plumb/store listTraces). */
-export const SORT_FIELDS = ['startTime', 'durationMs', 'spanCount', 'costUsd'] as const;
+export const SORT_FIELDS = ['startTime', 'durationMs', 'spanCount', 'costUsd', 'totalTokens', 'errorCount'] as const;
 export type SortField = (typeof SORT_FIELDS)[number];
 export type SortOrder = 'asc' | 'desc';
 
@@ -37,14 +59,11 @@ export interface ExplorerState {
   cursor: string | null;
 }
 
-/** Text filters, in the order the filter bar shows them. */
-export const TEXT_FILTERS = ['service', 'tenant', 'requestType', 'model', 'agent', 'sessionId'] as const;
+/** Single-value text filters, in the order the filter bar shows them. */
+export const TEXT_FILTERS = ['model', 'agent', 'sessionId'] as const;
 export type TextFilterKey = (typeof TEXT_FILTERS)[number];
 
 export const FILTER_LABELS: Record<TextFilterKey, string> = {
-  service: 'Service',
-  tenant: 'Tenant',
-  requestType: 'Request type',
   model: 'Model',
   agent: 'Agent',
   sessionId: 'Session',
@@ -69,8 +88,51 @@ export function parseAttributeFilter(text: string): { key: string; value: string
   return key ? { key, value: text.slice(i + 1).trim() } : null;
 }
 
+/**
+ * Distinct, trimmed values in first-seen order. A value given exactly empty is kept: it is the
+ * empty group ('' = "(no tenant)"); whitespace alone is junk.
+ */
+function cleanList(values: readonly string[]): string[] {
+  return [...new Set(values.filter((v) => v === '' || v.trim() !== '').map((v) => v.trim()))];
+}
+
+/** The global filters (service, environment, tenant, request type) of a URL. */
+export function parseGlobalFilters(params: ParamReader): GlobalFilters {
+  const out: GlobalFilters = {};
+  for (const key of LIST_FILTERS) {
+    const values = cleanList(params.getAll(key));
+    if (values.length) out[key] = values;
+  }
+  return out;
+}
+
+/** The global filters' URL params (repeated keys, stable order). */
+export function globalFilterParams(filters: GlobalFilters): [string, string][] {
+  return LIST_FILTERS.flatMap((key) => cleanList(filters[key] ?? []).map((v): [string, string] => [key, v]));
+}
+
+/** Only the global part of a filter set (what the overview passes on). */
+export function globalPart(filters: TraceFilters): GlobalFilters {
+  const out: GlobalFilters = {};
+  for (const key of LIST_FILTERS) if (filters[key]?.length) out[key] = filters[key];
+  return out;
+}
+
+/** A patch (single values allowed) → filters; an empty list or value drops the filter. */
+export function normalizeFilters(p: TraceFilterPatch): TraceFilters {
+  const { service, environment, tenant, requestType, ...rest } = p;
+  const out: TraceFilters = { ...rest };
+  const lists: Record<ListFilterKey, string | string[] | undefined> = { service, environment, tenant, requestType };
+  for (const key of LIST_FILTERS) {
+    const v = lists[key];
+    const values = v === undefined ? [] : cleanList(typeof v === 'string' ? [v] : v);
+    if (values.length) out[key] = values;
+  }
+  return out;
+}
+
 export function parseExplorerState(params: ParamReader): ExplorerState {
-  const filters: TraceFilters = {};
+  const filters: TraceFilters = { ...parseGlobalFilters(params) };
   for (const key of TEXT_FILTERS) {
     const raw = params.get(key);
     // Exactly '' (the parameter given empty) is the empty group, except for the session id;
@@ -98,7 +160,7 @@ export function parseExplorerState(params: ParamReader): ExplorerState {
 
 /** Filters → URL params (stable key order; '' kept: the empty group). */
 export function filterParams(filters: TraceFilters): [string, string][] {
-  const out: [string, string][] = [];
+  const out: [string, string][] = globalFilterParams(filters);
   for (const key of TEXT_FILTERS) {
     const v = filters[key];
     if (v || (v === '' && key !== 'sessionId')) out.push([key, v]);
@@ -111,10 +173,10 @@ export function filterParams(filters: TraceFilters): [string, string][] {
   return out;
 }
 
-export function explorerSearch(state: Partial<ExplorerState> & { range?: TimeRange }): string {
+export function explorerSearch(state: Partial<Omit<ExplorerState, 'filters'>> & { filters?: TraceFilterPatch; range?: TimeRange }): string {
   const params = new URLSearchParams();
   if (state.range) for (const [k, v] of Object.entries(timeRangeParams(state.range))) params.set(k, v);
-  for (const [k, v] of filterParams(state.filters ?? {})) params.append(k, v);
+  for (const [k, v] of filterParams(normalizeFilters(state.filters ?? {}))) params.append(k, v);
   if (state.sort && state.sort !== 'startTime') params.set('sort', state.sort);
   if (state.order && state.order !== 'desc') params.set('order', state.order);
   if (state.cursor) params.set('cursor', state.cursor);
@@ -122,7 +184,7 @@ export function explorerSearch(state: Partial<ExplorerState> & { range?: TimeRan
 }
 
 /** Link into the trace explorer with the given filters (and the current time range). */
-export function explorerHref(filters: TraceFilters, range?: TimeRange): string {
+export function explorerHref(filters: TraceFilterPatch, range?: TimeRange): string {
   const search = explorerSearch({ filters, range });
   return search ? `/traces?${search}` : '/traces';
 }

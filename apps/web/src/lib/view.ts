@@ -161,6 +161,8 @@ type TraceItem = RouterOutputs['traces']['list']['items'][number];
 
 export interface TraceListItemView {
   traceId: string;
+  /** Root status: 'ok' with errorCount > 0 means every error was recovered (retried, handled). */
+  status: 'ok' | 'error';
   startMs: number;
   rootName: string;
   service: string;
@@ -177,6 +179,7 @@ export interface TraceListItemView {
 function traceItemView(t: TraceItem): TraceListItemView {
   return {
     traceId: t.traceId,
+    status: t.status,
     startMs: isoToMs(t.startTime),
     rootName: t.rootName,
     service: t.service,
@@ -188,6 +191,33 @@ function traceItemView(t: TraceItem): TraceListItemView {
     errorCount: t.errorCount,
     totalTokens: t.inputTokens + t.outputTokens,
     cost: { usd: t.costUsd, unpriced: t.unpricedSpans },
+  };
+}
+
+/** The explorer's summary of everything its filter selects. */
+export interface TraceSummaryView {
+  traces: number;
+  failed: number;
+  withErrors: number;
+  p50DurationMs: number | null;
+  p95DurationMs: number | null;
+  cost: Cost;
+  inputTokens: number;
+  outputTokens: number;
+  totalTokens: number;
+}
+
+export function traceSummaryView(s: RouterOutputs['traces']['summary']): TraceSummaryView {
+  return {
+    traces: s.traces,
+    failed: s.failed,
+    withErrors: s.withErrors,
+    p50DurationMs: s.p50DurationMs,
+    p95DurationMs: s.p95DurationMs,
+    cost: { usd: s.costUsd, unpriced: s.unpricedSpans },
+    inputTokens: s.inputTokens,
+    outputTokens: s.outputTokens,
+    totalTokens: s.inputTokens + s.outputTokens,
   };
 }
 

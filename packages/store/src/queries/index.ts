@@ -1,8 +1,9 @@
 export { getTrace, getSpanDetail, type TraceDetail, type SpanDetail, type SpanEventRecord } from './trace.ts';
 export { listTraces, TRACE_SORTS, MAX_TRACE_PAGE, type ListTracesQuery, type TraceListPage, type TraceSort } from './traces.ts';
+export { summarizeTraces, type TraceListSummary, type TraceSummaryQuery } from './trace-summary.ts';
 export { traceSummaries, type TraceListItem, type TraceTextItem } from './summaries.ts';
 export { listConversation, MAX_CONVERSATION_TRACES, type Conversation } from './conversation.ts';
-export { overview, overviewKpis, overviewSeries, overviewTop, autoInterval, OVERVIEW_KPIS, OVERVIEW_SERIES, OVERVIEW_TOP_N, type Overview, type OverviewKpis, type OverviewTopRow } from './overview.ts';
+export { overview, overviewKpis, overviewSeries, overviewTop, autoInterval, OVERVIEW_KPIS, OVERVIEW_SERIES, OVERVIEW_TOP_N, OVERVIEW_FILTER_DIMENSIONS, type OverviewFilters, type Overview, type OverviewKpis, type OverviewTopRow } from './overview.ts';
 export { filterOptions, type FilterOptions } from './filter-options.ts';
 export { isoToEpochMs, type TraceSpanRecord, type SpanKindName } from './rows.ts';
 export { decimalToPico, picoToDecimal } from './money.ts';

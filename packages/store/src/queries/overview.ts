@@ -1,5 +1,5 @@
 import type { Store } from '../store.ts';
-import { parseRange, type TimeInput } from '../semantic/errors.ts';
+import { parseRange, QueryError, type TimeInput } from '../semantic/errors.ts';
 import { queryMetrics, type LeftOut, type MetricRow, type MetricsQueryOptions } from '../semantic/query.ts';
 import { topByDimensions } from '../semantic/sets.ts';
 import { rollupCoverage } from '../semantic/coverage.ts';
@@ -15,6 +15,29 @@ export const OVERVIEW_SERIES = [
 // unpriced_spans rides along with every cost: an unknown price must never read as $0.
 const TOP_MEASURES = ['cost_usd', 'requests', 'total_tokens', 'errors', 'unpriced_spans'] as const;
 export const OVERVIEW_TOP_N = 10;
+
+/**
+ * The overview's global filters (semantic dimensions; any of the values within one, all of them
+ * across). tenant and request_type are trace context (the same on every span of a trace); service
+ * and environment are per span, so a filtered request is a root span in that service/environment
+ * — the same set as the trace list's root filters.
+ */
+export const OVERVIEW_FILTER_DIMENSIONS = ['service', 'environment', 'tenant', 'request_type'] as const;
+export type OverviewFilters = Partial<Record<(typeof OVERVIEW_FILTER_DIMENSIONS)[number], readonly string[]>>;
+
+/** Only the overview's filter dimensions, non-empty lists of strings; an empty list means no filter. */
+function checkFilters(f: OverviewFilters | undefined): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const [d, values] of Object.entries(f ?? {})) {
+    if (!(OVERVIEW_FILTER_DIMENSIONS as readonly string[]).includes(d)) {
+      throw new QueryError('filter', `the overview filters by ${OVERVIEW_FILTER_DIMENSIONS.join(', ')}, not \`${d}\``);
+    }
+    if (values === undefined) continue;
+    if (!Array.isArray(values) || values.some((v) => typeof v !== 'string')) throw new QueryError('filter', `filter ${d} must be a list of strings`);
+    if (values.length) out[d] = [...new Set(values)].sort();
+  }
+  return out;
+}
 
 export type OverviewKpis = Record<(typeof OVERVIEW_KPIS)[number], number | null>;
 /** A top-N row: the dimension value under `key`, then the semantic measures (snake_case names). */
@@ -36,6 +59,8 @@ export interface Overview {
    * error): show them as approximate. Sums and counts are always exact.
    */
   approximate: { kpis: string[]; series: string[]; top: string[] };
+  /** The filters every number above was computed under (normalized: sorted, no empty lists). */
+  filters: Record<string, string[]>;
 }
 
 /** Picks a bucket width giving at most ~maxBuckets points, rounded to a friendly step. */
@@ -50,8 +75,8 @@ export async function overviewKpis(store: Store, projectId: string, fromIn: Time
   return (await kpisWithInfo(store, projectId, fromIn, toIn, o)).kpis;
 }
 
-async function kpisWithInfo(store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, o: MetricsQueryOptions) {
-  const r = await queryMetrics(store, { projectId, from: fromIn, to: toIn, measures: [...OVERVIEW_KPIS] }, o);
+async function kpisWithInfo(store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, o: MetricsQueryOptions, filters?: Record<string, string[]>) {
+  const r = await queryMetrics(store, { projectId, from: fromIn, to: toIn, measures: [...OVERVIEW_KPIS], filters }, o);
   const k = {} as OverviewKpis;
   for (const m of OVERVIEW_KPIS) k[m] = (r.rows[0]?.[m] ?? null) as number | null;
   return { kpis: k, approximate: r.measures.filter((m) => m.approximate).map((m) => m.name) };
@@ -59,11 +84,11 @@ async function kpisWithInfo(store: Store, projectId: string, fromIn: TimeInput, 
 
 /** Time series of OVERVIEW_SERIES, gaps filled; `stepMs` is the bucket width used. */
 export async function overviewSeries(
-  store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, intervalMs?: number, o: MetricsQueryOptions = {},
+  store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, intervalMs?: number, o: MetricsQueryOptions = {}, filters?: Record<string, string[]>,
 ): Promise<{ stepMs: number; points: MetricRow[]; approximate: string[] }> {
   const { from, to } = parseRange(fromIn, toIn);
   const stepMs = intervalMs ?? autoInterval(from.getTime(), to.getTime());
-  const r = await queryMetrics(store, { projectId, from, to, measures: [...OVERVIEW_SERIES], intervalMs: stepMs }, o);
+  const r = await queryMetrics(store, { projectId, from, to, measures: [...OVERVIEW_SERIES], intervalMs: stepMs, filters }, o);
   return { stepMs, points: r.rows, approximate: r.measures.filter((m) => m.approximate).map((m) => m.name) };
 }
 
@@ -79,21 +104,27 @@ export async function overviewTop(
   });
 }
 
-/** The overview page, built only from semantic-layer queries (same numbers as REST and alerts). */
-export async function overview(store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, intervalMs?: number): Promise<Overview> {
+/**
+ * The overview page, built only from semantic-layer queries (same numbers as REST and alerts).
+ * `filters` narrow every KPI, series point and table row alike (the compiler's one WHERE builder).
+ */
+export async function overview(
+  store: Store, projectId: string, fromIn: TimeInput, toIn: TimeInput, intervalMs?: number, filterIn?: OverviewFilters,
+): Promise<Overview> {
   const { from, to } = parseRange(fromIn, toIn);
+  const filters = checkFilters(filterIn);
   // Three scans: KPIs, the series, and all four rankings at once (GROUPING SETS), sharing one
   // look-up of which hours the rollup covers (for the most restrictive dimension set).
   const dims = ['model', 'tenant', 'agent', 'request_type'];
-  const coverage = await rollupCoverage(store, projectId, from, to, dims);
+  const coverage = await rollupCoverage(store, projectId, from, to, [...dims, ...Object.keys(filters)]);
   // …and one check whether any trace of the window lacks a root (usually none: then the raw
   // parts count requests by root spans without the trace-head join).
   const rootless = await hasRootlessTraces(store, projectId, from, to);
   const o: MetricsQueryOptions = { coverage: coverage.builds.length ? coverage : null, rootless };
   const [k, series, tops] = await Promise.all([
-    kpisWithInfo(store, projectId, from, to, o),
-    overviewSeries(store, projectId, from, to, intervalMs, o),
-    topByDimensions(store, { projectId, from, to, measures: [...TOP_MEASURES], dimensions: dims, orderBy: 'cost_usd', limit: OVERVIEW_TOP_N }, o),
+    kpisWithInfo(store, projectId, from, to, o, filters),
+    overviewSeries(store, projectId, from, to, intervalMs, o, filters),
+    topByDimensions(store, { projectId, from, to, measures: [...TOP_MEASURES], dimensions: dims, filters, orderBy: 'cost_usd', limit: OVERVIEW_TOP_N }, o),
   ]);
   const kpis = k.kpis;
   const top = (d: string): OverviewTopRow[] =>
@@ -116,5 +147,6 @@ export async function overview(store: Store, projectId: string, fromIn: TimeInpu
       series: series.approximate,
       top: (tops.model?.measures ?? []).filter((m) => m.approximate).map((m) => m.name),
     },
+    filters,
   };
 }

@@ -172,6 +172,7 @@ describe('conversation, overview, filter options', () => {
   it('offers distinct values for dropdowns', async () => {
     expect(await filterOptions(store, P, from, to)).toEqual({
       services: ['api', 'search-svc'],
+      environments: ['test'],
       tenants: ['acme', 'globex', 'initech'],
       requestTypes: ['chat', 'summarize'],
       models: ['claude-sonnet-4', 'gpt-4o', 'mystery-model'],

@@ -6,7 +6,7 @@ import { traceSummaries, type TraceListItem } from './summaries.ts';
 import { attributeEquals } from '../schema/promoted.ts';
 import { COST_SQL, hasRootlessTraces, requestPredicate } from '../semantic/views.ts';
 
-export const TRACE_SORTS = ['startTime', 'durationMs', 'costUsd', 'spanCount'] as const;
+export const TRACE_SORTS = ['startTime', 'durationMs', 'costUsd', 'spanCount', 'totalTokens', 'errorCount'] as const;
 export type TraceSort = (typeof TRACE_SORTS)[number];
 export const MAX_TRACE_PAGE = 200;
 
@@ -17,6 +17,7 @@ export interface ListTracesQuery {
   to: TimeInput;
   /** Root-span filters (any of the values). */
   service?: readonly string[];
+  environment?: readonly string[];
   tenant?: readonly string[];
   requestType?: readonly string[];
   /** Root span's session id (exact). */
@@ -24,7 +25,10 @@ export interface ListTracesQuery {
   /** Trace status = root status ('error' or not). */
   status?: 'ok' | 'error';
   minDurationMs?: number;
-  /** Filters on any span of the trace. */
+  /**
+   * Filters on any span of the trace. `model`: some span's requested OR served (response) model
+   * starts with one of the values (`gpt-4o` matches `gpt-4o-2024-08-06`).
+   */
   model?: readonly string[];
   agent?: readonly string[];
   /** Every key=value must hold on some span (span or resource attributes). */
@@ -61,6 +65,8 @@ const SORT_SQL: Record<TraceSort, { expr: string; type: string }> = {
   durationMs: { expr: 'maxIf(duration_ns, is_request)', type: 'UInt64' },
   costUsd: { expr: COST_SQL, type: 'Decimal128(12)' },
   spanCount: { expr: 'count()', type: 'UInt64' },
+  totalTokens: { expr: 'sumIf(input_tokens + output_tokens, usage_counted)', type: 'UInt64' },
+  errorCount: { expr: "countIf(status_code = 'error')", type: 'UInt64' },
 };
 
 function nonEmptyList(v: readonly string[] | undefined, field: string): string[] | undefined {
@@ -75,19 +81,30 @@ function nonNegative(v: number | undefined, field: string): number | undefined {
   return v;
 }
 
-/** The trace explorer: one row per trace, keyset-paged. See TraceListItem for the fields. */
-export async function listTraces(store: Store, q: ListTracesQuery): Promise<TraceListPage> {
+/**
+ * The set of traces a list query selects, as SQL pieces shared by the list and its summary
+ * (trace-summary.ts), so the numbers above the table are over exactly the rows in it.
+ */
+export interface TraceSet {
+  pid: string;
+  from: Date;
+  to: Date;
+  /** Conditions on request-span rows (window, request predicate, request-level filters, span filter). */
+  rootWhere: SqlFragment[];
+  /** The request-level filters alone (evaluated inside per-trace aggregates). */
+  rootConds: SqlFragment[];
+  /** Trace ids matching every span-level filter, or null. */
+  spanFilter: SqlFragment | null;
+  rootless: boolean;
+  minCostUsd?: number;
+}
+
+/** Validates the filters of a list query and builds its TraceSet. */
+export async function traceSet(store: Store, q: Omit<ListTracesQuery, 'sort' | 'order' | 'cursor' | 'limit'>): Promise<TraceSet> {
   const { from, to } = parseRange(q.from, q.to);
-  const sort = q.sort ?? 'startTime';
-  if (!TRACE_SORTS.includes(sort)) throw new QueryError('sort', `sort must be one of ${TRACE_SORTS.join(', ')}`);
-  const order = q.order ?? 'desc';
-  if (order !== 'asc' && order !== 'desc') throw new QueryError('order', 'order must be asc or desc');
-  const limit = q.limit ?? 50;
-  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TRACE_PAGE) throw new QueryError('limit', `limit must be an integer in 1..${MAX_TRACE_PAGE}`);
   if (q.status !== undefined && q.status !== 'ok' && q.status !== 'error') throw new QueryError('status', 'status must be ok or error');
   const minDurationMs = nonNegative(q.minDurationMs, 'minDurationMs');
   const minCostUsd = nonNegative(q.minCostUsd, 'minCostUsd');
-  const cursor = q.cursor ? decodeCursor(q.cursor, sort, order) : undefined;
   const pid = q.projectId;
 
   // 1. Request spans (one per trace: the root, or the stand-in while it is missing) in the
@@ -102,6 +119,7 @@ export async function listTraces(store: Store, q: ListTracesQuery): Promise<Trac
   };
   const list = (col: string, values: string[] | undefined) => values && push(sql`${unsafeRaw(col)} IN ${values}`);
   list('service', nonEmptyList(q.service, 'service'));
+  list('environment', nonEmptyList(q.environment, 'environment'));
   list('tenant', nonEmptyList(q.tenant, 'tenant'));
   list('request_type', nonEmptyList(q.requestType, 'requestType'));
   if (q.sessionId !== undefined && q.sessionId !== '') push(sql`session_id = ${String(q.sessionId)}`);
@@ -109,10 +127,25 @@ export async function listTraces(store: Store, q: ListTracesQuery): Promise<Trac
   if (minDurationMs !== undefined) push(sql`duration_ns >= ${Math.ceil(minDurationMs * 1e6)}`);
   const spanFilter = spanLevelFilter(q, pid, from, to);
   if (spanFilter) rootWhere.push(sql`trace_id IN (${spanFilter})`);
+  return { pid, from, to, rootWhere, rootConds, spanFilter, rootless, minCostUsd };
+}
 
-  const perTrace = sort === 'costUsd' || sort === 'spanCount' || minCostUsd !== undefined;
+/** The trace explorer: one row per trace, keyset-paged. See TraceListItem for the fields. */
+export async function listTraces(store: Store, q: ListTracesQuery): Promise<TraceListPage> {
+  const sort = q.sort ?? 'startTime';
+  if (!TRACE_SORTS.includes(sort)) throw new QueryError('sort', `sort must be one of ${TRACE_SORTS.join(', ')}`);
+  const order = q.order ?? 'desc';
+  if (order !== 'asc' && order !== 'desc') throw new QueryError('order', 'order must be asc or desc');
+  const limit = q.limit ?? 50;
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_TRACE_PAGE) throw new QueryError('limit', `limit must be an integer in 1..${MAX_TRACE_PAGE}`);
+  const set = await traceSet(store, q);
+  const cursor = q.cursor ? decodeCursor(q.cursor, sort, order) : undefined;
+  const { pid, rootWhere } = set;
+
+  // Start time and duration page over root rows; every other sort aggregates each trace's spans.
+  const perTrace = ROOT_SORT_SQL[sort] === undefined || set.minCostUsd !== undefined;
   const found = perTrace
-    ? await pageOfAggregates(store, { pid, from, to, rootWhere, rootConds, spanFilter, rootless, sort, order, limit, minCostUsd, cursor })
+    ? await pageOfAggregates(store, { ...set, sort, order, limit, cursor })
     : await pageOfRoots(store, { rootWhere, sort, order, limit, cursor });
 
   // 3. Details only for this page's traces.
@@ -174,15 +207,13 @@ async function pageOfRoots(store: Store, a: PageArgs): Promise<Found> {
   return { rows: rows.slice(0, a.limit), more: rows.length > a.limit || raw.length === cap };
 }
 
-/** Cost and span-count sorts (and minCostUsd) need every span of each candidate trace. */
-async function pageOfAggregates(
-  store: Store,
-  a: PageArgs & { pid: string; from: Date; to: Date; minCostUsd?: number; rootConds: SqlFragment[]; spanFilter: SqlFragment | null; rootless: boolean },
-): Promise<Found> {
-  const key = SORT_SQL[a.sort];
-  // The trace's request span must start in the window and pass the request filters: its root,
-  // checked inside the aggregate (no 10⁵-id IN set), or — root missing or remote — its head,
-  // a small set (rootless traces are rare).
+/**
+ * HAVING conditions (over one trace's spans, GROUP BY trace_id) for "this trace is in the set":
+ * its request span starts in the window and passes the request filters — its root, checked
+ * inside the aggregate (no 10⁵-id IN set), or, root missing or remote, its head (a small set:
+ * rootless traces are rare) — and its cost is at least minCostUsd.
+ */
+export function traceSetHaving(a: TraceSet): SqlFragment[] {
   const conds = a.rootConds.length ? sql` AND ${join(a.rootConds, ' AND ')}` : sql``;
   const rootless = a.rootless
     ? sql` OR trace_id IN (SELECT trace_id FROM spans
@@ -191,6 +222,20 @@ async function pageOfAggregates(
     : sql``;
   const having: SqlFragment[] = [sql`(countIf(empty(parent_span_id) AND start_time >= ${a.from} AND start_time < ${a.to}${conds}) > 0${rootless})`];
   if (a.minCostUsd !== undefined) having.push(sql`sumIf(cost_usd, usage_counted) >= ${param(a.minCostUsd.toFixed(12), 'Decimal128(12)')}`);
+  return having;
+}
+
+/** The span rows a per-trace aggregate reads: the skew/tail-widened window, the span filter. */
+export function traceSetSpans(a: TraceSet): SqlFragment {
+  const lo = new Date(a.from.getTime() - SKEW_MS);
+  const hi = new Date(a.to.getTime() + TAIL_MS);
+  return sql`project_id = ${a.pid} AND start_time >= ${lo} AND start_time < ${hi}${a.spanFilter ? sql` AND trace_id IN (${a.spanFilter})` : sql``}`;
+}
+
+/** Sorts other than start time / duration (and minCostUsd) need every span of each candidate trace. */
+async function pageOfAggregates(store: Store, a: PageArgs & TraceSet): Promise<Found> {
+  const key = SORT_SQL[a.sort];
+  const having = traceSetHaving(a);
   if (a.cursor) {
     const cmp = unsafeRaw(a.order === 'desc' ? '<' : '>');
     having.push(sql`(sort_key, trace_id) ${cmp} (${param(a.cursor.value, key.type)}, ${a.cursor.traceId})`);
@@ -201,8 +246,7 @@ async function pageOfAggregates(
   const withRequest = a.sort === 'startTime' || a.sort === 'durationMs' ? sql`WITH ${requestPredicate(a.pid, lo, hi, a.rootless)} AS is_request ` : sql``;
   const page = await store.query<{ traceId: string; sortValue: string }>(sql`${withRequest}SELECT trace_id AS traceId, ${unsafeRaw(key.expr)} AS sort_key, toString(sort_key) AS sortValue
     FROM spans FINAL
-    WHERE project_id = ${a.pid} AND start_time >= ${lo} AND start_time < ${hi}
-${a.spanFilter ? sql` AND trace_id IN (${a.spanFilter})` : sql``}
+    WHERE ${traceSetSpans(a)}
     GROUP BY trace_id
     HAVING ${join(having, ' AND ')}
     ORDER BY sort_key ${dir}, trace_id ${dir}
@@ -211,20 +255,24 @@ ${a.spanFilter ? sql` AND trace_id IN (${a.spanFilter})` : sql``}
 }
 
 /** Trace ids with spans matching every span-level filter, or null when there is none. */
-function spanLevelFilter(q: ListTracesQuery, pid: string, from: Date, to: Date): SqlFragment | null {
+function spanLevelFilter(q: Omit<ListTracesQuery, 'sort' | 'order' | 'cursor' | 'limit'>, pid: string, from: Date, to: Date): SqlFragment | null {
   const conds: SqlFragment[] = [];
   const models = nonEmptyList(q.model, 'model');
   const agents = nonEmptyList(q.agent, 'agent');
   // The empty value is the empty group of the semantic layer: a model call (usage-counted span)
   // that names no model / runs in no agent — not "some span lacks it", which every root does.
-  const orEmpty = (col: string, values: string[]) => {
-    const named = values.filter((v) => v !== '');
-    const empty = sql`(usage_counted AND ${unsafeRaw(col)} = '')`;
-    if (named.length === values.length) return sql`${unsafeRaw(col)} IN ${values}`;
-    return named.length ? sql`(${unsafeRaw(col)} IN ${named} OR ${empty})` : empty;
+  const withEmpty = (values: string[], named: (v: string[]) => SqlFragment, empty: SqlFragment) => {
+    const given = values.filter((v) => v !== '');
+    if (given.length === values.length) return named(values);
+    return given.length ? sql`(${named(given)} OR ${empty})` : empty;
   };
-  if (models) conds.push(orEmpty('request_model', models));
-  if (agents) conds.push(orEmpty('agent_name', agents));
+  // Requested or served model, by prefix: a dated snapshot (`gpt-4o-2024-08-06`) is found by its family name.
+  if (models) {
+    conds.push(withEmpty(models,
+      (ms) => sql`(${join(ms.map((m) => sql`startsWith(request_model, ${m}) OR startsWith(response_model, ${m})`), ' OR ')})`,
+      sql`(usage_counted AND request_model = '')`));
+  }
+  if (agents) conds.push(withEmpty(agents, (as) => sql`agent_name IN ${as}`, sql`(usage_counted AND agent_name = '')`));
   for (const [k, v] of Object.entries(q.attributes ?? {})) {
     if (typeof v !== 'string' || k === '') throw new QueryError(`attributes`, 'attribute filters must be key=value strings');
     // Span attributes (promoted ones through their column), or the span's resource: a semi-join

@@ -1,14 +1,14 @@
 'use client';
 import { formatCost, formatCount, formatDuration, formatInteger, formatPercent, formatTokens } from '@/lib/format';
 import type { TimeRange } from '@/lib/time-range';
-import { explorerSearch } from '@/lib/trace-filters';
+import { explorerSearch, type GlobalFilters } from '@/lib/trace-filters';
 import type { OverviewKpis } from '@/lib/view';
 import { CostText, KpiTile } from '../ui';
 
-/** The KPI strip. Each tile links to the traces behind it. */
-export function KpiRow({ kpis, loading, range }: { kpis: OverviewKpis | undefined; loading: boolean; range: TimeRange }) {
+/** The KPI strip. Each tile links to the traces behind it (under the same global filters). */
+export function KpiRow({ kpis, loading, range, filters = {} }: { kpis: OverviewKpis | undefined; loading: boolean; range: TimeRange; filters?: GlobalFilters }) {
   const k = kpis;
-  const href = (extra: Parameters<typeof explorerSearch>[0] = {}) => `/traces?${explorerSearch({ range, ...extra })}`;
+  const href = (extra: Parameters<typeof explorerSearch>[0] = {}) => `/traces?${explorerSearch({ range, ...extra, filters: { ...filters, ...extra.filters } })}`;
   const rate = k?.errorRate ?? 0;
   const errorTone = rate >= 0.05 ? 'bad' : rate >= 0.01 ? 'warn' : undefined;
   return (

@@ -1,7 +1,7 @@
 'use client';
 import { useRouter } from 'next/navigation';
 import { formatCost, formatCount, formatDuration, formatTokens, formatUsd } from '@/lib/format';
-import { explorerHref } from '@/lib/trace-filters';
+import { explorerHref, type GlobalFilters } from '@/lib/trace-filters';
 import type { OverviewView } from '@/lib/view';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 import { ErrorBox, Panel, Skeleton } from '../ui';
@@ -22,18 +22,21 @@ export function OverviewCharts({
   error,
   fromMs,
   toMs,
+  filters = {},
 }: {
   series: OverviewView['series'] | undefined;
   loading: boolean;
   error: unknown;
   fromMs: number;
   toMs: number;
+  /** The overview's global filters: a bucket opens the explorer on the same set of traces. */
+  filters?: GlobalFilters;
 }) {
   const router = useRouter();
   const step = series?.stepMs ?? 60_000;
   const per = `per ${bucketLabel(step)}`;
   const data = series?.points ?? [];
-  const onSelectTime = (t: number) => router.push(explorerHref({}, { kind: 'absolute', fromMs: t, toMs: t + step }));
+  const onSelectTime = (t: number) => router.push(explorerHref(filters, { kind: 'absolute', fromMs: t, toMs: t + step }));
   const common = { data, fromMs, toMs, onSelectTime };
 
   const body = (chart: React.ReactNode) =>

@@ -5,7 +5,8 @@ import { useState } from 'react';
 import { useQueries } from '@tanstack/react-query';
 import { formatCount, formatPercent, formatTokens } from '@/lib/format';
 import type { TimeRange } from '@/lib/time-range';
-import { explorerHref, type TraceFilters } from '@/lib/trace-filters';
+import { explorerHref, type GlobalFilters, type TraceFilters } from '@/lib/trace-filters';
+import { overviewInput } from '@/lib/api';
 import { useTRPC } from '@/lib/trpc';
 import { topLeftOutView, type TopDimension, type TopLeftOut, type TopRow } from '@/lib/view';
 import { useTimeRange } from '../TimeRangeContext';
@@ -33,16 +34,18 @@ const noun = (d: TopDimension, n: number) => NOUN[d][n === 1 ? 0 : 1];
  * top N. Pages are plain queries (the strict input schema has no room for an infinite query's
  * extra keys); they restart when the window changes.
  */
-function useAllGroups(dimension: TopDimension, enabled: boolean) {
+function useAllGroups(dimension: TopDimension, enabled: boolean, base: GlobalFilters) {
   const trpc = useTRPC();
   const { fromMs, toMs } = useTimeRange();
   const dim = SEMANTIC[dimension];
-  const windowKey = `${fromMs}-${toMs}`;
+  // The same global filters as the overview's own rows (semantic dimension names).
+  const filter = overviewInput({ fromMs, toMs }, base).filter;
+  const windowKey = `${fromMs}-${toMs}-${JSON.stringify(filter ?? {})}`;
   const [pages, setPages] = useState<{ windowKey: string; cursors: (string | undefined)[] }>({ windowKey, cursors: [undefined] });
   const cursors = pages.windowKey === windowKey ? pages.cursors : [undefined];
   const results = useQueries({
     queries: (enabled ? cursors : []).map((cursor) =>
-      trpc.metrics.query.queryOptions({ measures: MEASURES, groupBy: [dim], from: fromMs, to: toMs, orderBy: 'cost_usd', limit: PAGE, ...(cursor ? { cursor } : {}) }),
+      trpc.metrics.query.queryOptions({ measures: MEASURES, groupBy: [dim], from: fromMs, to: toMs, orderBy: 'cost_usd', limit: PAGE, ...(filter ? { filter } : {}), ...(cursor ? { cursor } : {}) }),
     ),
   });
   // What the last loaded page left out (while the next one loads, the rows so far + that tail).
@@ -81,6 +84,7 @@ export function TopTable({
   loading,
   error,
   range,
+  base = {},
 }: {
   dimension: TopDimension;
   rows: TopRow[] | undefined;
@@ -88,17 +92,19 @@ export function TopTable({
   loading: boolean;
   error: unknown;
   range: TimeRange;
+  /** The overview's global filters, carried into every link (the row's own value replaces its dimension's). */
+  base?: GlobalFilters;
 }) {
   const router = useRouter();
   const [expanded, setExpanded] = useState(false);
-  const all = useAllGroups(dimension, expanded);
+  const all = useAllGroups(dimension, expanded, base ?? {});
   const full = expanded ? all.data : undefined;
   const showAll = full !== undefined;
   const rows = full ? full.rows : (data ?? []);
   const leftOut = full ? full.leftOut : (topLeftOut ?? null);
   const total = rows.length + (leftOut?.groups ?? 0);
   const maxCost = Math.max(0, ...rows.map((r) => r.cost.usd), leftOut?.totals.cost.usd ?? 0);
-  const hrefFor = (key: string, extra: TraceFilters = {}) => explorerHref({ [dimension]: key, ...extra }, range);
+  const hrefFor = (key: string, extra: TraceFilters = {}) => explorerHref({ ...base, [dimension]: key, ...extra }, range);
   const more = () => (expanded ? all.fetchNextPage() : setExpanded(true));
   const busy = expanded && (all.busy || all.data === undefined);
 

@@ -12,9 +12,10 @@ import { TimeControls } from '../TimeControls';
 import { useTimeRange } from '../TimeRangeContext';
 import { ErrorBox } from '../ui';
 import { FilterBar } from './FilterBar';
+import { TraceSummaryBar } from './TraceSummaryBar';
 import { TraceTable } from './TraceTable';
 
-const FILTER_KEYS = ['service', 'tenant', 'requestType', 'model', 'agent', 'sessionId', 'status', 'minDuration', 'minCost', 'attr', 'q'];
+const FILTER_KEYS = ['service', 'environment', 'tenant', 'requestType', 'model', 'agent', 'sessionId', 'status', 'minDuration', 'minCost', 'attr', 'q'];
 
 export function ExplorerView() {
   const router = useRouter();
@@ -32,6 +33,7 @@ export function ExplorerView() {
   const options = useFilterOptions({ fromMs, toMs }, wantSuggestions).data;
   const suggestions = {
     service: options?.services ?? [],
+    environment: options?.environments ?? [],
     tenant: options?.tenants ?? [],
     model: options?.models ?? [],
     agent: options?.agents ?? [],
@@ -136,6 +138,7 @@ export function ExplorerView() {
         <TimeControls />
       </div>
       <FilterBar ref={search} filters={state.filters} onChange={setFilters} suggestions={suggestions} onFocusWithin={() => setWantSuggestions(true)} />
+      {!showOnboarding && <TraceSummaryBar filters={state.filters} window={{ fromMs, toMs }} range={range} />}
       {showOnboarding ? (
         <OnboardingEmptyState windowLabel={describeTimeRange(range)} />
       ) : (

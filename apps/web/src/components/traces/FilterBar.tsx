@@ -3,11 +3,15 @@ import { forwardRef, useRef, useState, type KeyboardEvent } from 'react';
 import {
   FILTER_LABELS,
   hasActiveFilters,
+  LIST_FILTER_LABELS,
+  LIST_FILTERS,
+  type ListFilterKey,
   parseAttributeFilter,
   TEXT_FILTERS,
   type TextFilterKey,
   type TraceFilters,
 } from '@/lib/trace-filters';
+import { MultiSelect } from './MultiSelect';
 
 /**
  * Explorer filters. Text fields commit on Enter or blur (not per keystroke, so typing does not
@@ -19,7 +23,7 @@ export const FilterBar = forwardRef<
     filters: TraceFilters;
     onChange: (next: TraceFilters) => void;
     /** Known values per field, offered as <datalist> completions. */
-    suggestions?: Partial<Record<TextFilterKey, string[]>>;
+    suggestions?: Partial<Record<TextFilterKey | ListFilterKey, string[]>>;
     onFocusWithin?: () => void;
   }
 >(function FilterBar({ filters, onChange, suggestions, onFocusWithin }, searchRef) {
@@ -47,13 +51,23 @@ export const FilterBar = forwardRef<
           </label>
           <CommitInput id="f-q" ref={searchRef} value={filters.q ?? ''} placeholder="e.g. search, invoke_agent" onCommit={(v) => set({ q: v || undefined })} />
         </div>
+        {LIST_FILTERS.map((key) => (
+          <MultiSelect
+            key={key}
+            id={`f-${key}`}
+            label={LIST_FILTER_LABELS[key]}
+            values={filters[key] ?? []}
+            suggestions={suggestions?.[key]}
+            onChange={(values) => set({ [key]: values })}
+          />
+        ))}
         {TEXT_FILTERS.map((key: TextFilterKey) => (
           <div className="field" key={key}>
             <label htmlFor={`f-${key}`}>{FILTER_LABELS[key]}</label>
             <CommitInput
               id={`f-${key}`}
               value={filters[key] ?? ''}
-              placeholder={filters[key] === '' ? '(none: empty value)' : 'any'}
+              placeholder={filters[key] === '' ? '(none: empty value)' : key === 'model' ? 'prefix, e.g. gpt-4o' : 'any'}
               list={suggestions?.[key]?.length ? `f-${key}-list` : undefined}
               onCommit={(v) => set({ [key]: v || undefined })}
             />

@@ -6,6 +6,7 @@ import { formatDateTime, formatDuration, formatTimestamp, formatTokens, needsDat
 import type { SortField, SortOrder, TraceFilters } from '@/lib/trace-filters';
 import type { TraceListItemView } from '@/lib/view';
 import { CostText, SkeletonRows } from '../ui';
+import { ErrorCell } from './ErrorCell';
 
 interface Column {
   label: string;
@@ -22,8 +23,8 @@ const COLUMNS: Column[] = [
   { label: 'Request type' },
   { label: 'Duration', sort: 'durationMs', num: true },
   { label: 'Spans', sort: 'spanCount', num: true },
-  { label: 'Errors', num: true },
-  { label: 'Tokens', num: true },
+  { label: 'Errors', sort: 'errorCount', num: true },
+  { label: 'Tokens', sort: 'totalTokens', num: true },
   { label: 'Cost', sort: 'costUsd', num: true },
 ];
 
@@ -126,15 +127,17 @@ export function TraceTable({
                     {t.rootName || <span className="faint">(missing root)</span>}
                   </Link>
                 </td>
-                <td>{filterLink({ service: t.service }, t.service)}</td>
-                <td data-testid="cell-tenant">{filterLink({ tenant: t.tenant }, t.tenant)}</td>
-                <td>{filterLink({ requestType: t.requestType }, t.requestType)}</td>
+                <td>{filterLink({ service: [t.service] }, t.service)}</td>
+                <td data-testid="cell-tenant">{filterLink({ tenant: [t.tenant] }, t.tenant)}</td>
+                <td>{filterLink({ requestType: [t.requestType] }, t.requestType)}</td>
                 <td className="num bar-cell">
                   <span className="bar" style={{ width: `${(t.durationMs / maxDuration) * 100}%` }} />
                   <span style={{ position: 'relative' }}>{formatDuration(t.durationMs)}</span>
                 </td>
                 <td className="num">{t.spanCount}</td>
-                <td className="num">{t.errorCount > 0 ? <span className="badge is-error">{t.errorCount}</span> : <span className="faint">0</span>}</td>
+                <td className="num" data-testid="cell-errors">
+                  <ErrorCell errorCount={t.errorCount} status={t.status} />
+                </td>
                 <td className="num">{formatTokens(t.totalTokens)}</td>
                 <td className="num" data-testid="cell-cost">
                   <CostText cost={t.cost} />

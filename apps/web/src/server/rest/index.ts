@@ -4,11 +4,13 @@ import type { Handler, RestDeps } from './http.ts';
 import { keyByIdHandler, keysHandler } from './keys.ts';
 import { metricsHandler } from './metrics.ts';
 import { openApiHandler } from './openapi.ts';
-import { getTraceHandler, listTracesHandler } from './traces.ts';
+import { getTraceHandler, listTracesHandler, traceSummaryHandler } from './traces.ts';
 
 export interface RestApi {
   listTraces: Handler;
   getTrace: Handler;
+  /** GET /api/v1/traces/summary */
+  traceSummary: Handler;
   metrics: Handler;
   openapi: Handler;
   login: Handler;
@@ -24,6 +26,7 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
   return {
     listTraces: listTracesHandler(deps),
     getTrace: getTraceHandler(deps),
+    traceSummary: traceSummaryHandler(deps),
     metrics: metricsHandler(deps),
     openapi: openApiHandler,
     login: loginHandler(deps.getStore),

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import {
   errorSchema, metricsQuery, metricsResultSchema, spanJsonSchema, traceListPageSchema, traceListItemSchema, traceListQuery, traceQuery, traceResponseSchema,
+  traceSummaryQuery, traceSummarySchema,
 } from '../schemas/index.ts';
 import { createKeyInput, revokeKeyInput } from '../routers/keys.ts';
 import { json, type Handler } from './http.ts';
@@ -33,6 +34,7 @@ const COMPONENTS = {
   TraceListPage: traceListPageSchema,
   Trace: traceResponseSchema,
   MetricsResult: metricsResultSchema,
+  TraceSummary: traceSummarySchema,
 } as const;
 type ComponentName = keyof typeof COMPONENTS | 'Span';
 
@@ -92,6 +94,14 @@ function build() {
           summary: 'List traces whose root span starts in [from, to)',
           parameters: parameters(traceListQuery, 'query'),
           responses: { ...ok('A page of traces', 'TraceListPage'), ...errors('400', '401', '403', '414') },
+        },
+      },
+      '/traces/summary': {
+        get: {
+          operationId: 'summarizeTraces',
+          summary: 'Count, failures, p50/p95 duration, cost and tokens of every trace the list filter selects',
+          parameters: parameters(traceSummaryQuery, 'query'),
+          responses: { ...ok('The summary', 'TraceSummary'), ...errors('400', '401', '403', '414') },
         },
       },
       '/traces/{traceId}': {

@@ -103,6 +103,29 @@ describe('GET /api/v1/traces', () => {
   });
 });
 
+describe('GET /api/v1/traces/summary', () => {
+  it('sums the traces the list filter selects, over every page', async () => {
+    const qs = `from=${from}&to=${to}&filter[tenant]=acme,globex&filter[model]=gpt-4o-2025`;
+    const list = await body(await api.listTraces(get(`/traces?${qs}&limit=200`)));
+    const r = await api.traceSummary(get(`/traces/summary?${qs}`));
+    expect(r.status).toBe(200);
+    const s = await body(r);
+    expect(s.traces).toBe(list.data.length);
+    expect(s.traces).toBe(8);
+    expect(s.failed).toBe(list.data.filter((t: { status: string }) => t.status === 'error').length);
+    expect(s.inputTokens).toBe(list.data.reduce((a: number, t: { inputTokens: number }) => a + t.inputTokens, 0));
+    expect(typeof s.costUsdExact).toBe('string');
+  });
+
+  it('400 naming the field; no paging parameters', async () => {
+    for (const [qs, field] of [['sort=costUsd', 'sort'], ['filter[planet]=mars', 'filter[planet]']] as const) {
+      const r = await api.traceSummary(get(`/traces/summary?from=${from}&to=${to}&${qs}`));
+      expect(r.status).toBe(400);
+      expect((await body(r)).error.field).toBe(field);
+    }
+  });
+});
+
 describe('GET /api/v1/traces/{traceId}', () => {
   it('returns spans, the critical path and the failure origin', async () => {
     const r = await api.getTrace(get(`/traces/${fixtureTraceId(7)}`));
@@ -195,7 +218,7 @@ describe('openapi and login', () => {
   it('serves an OpenAPI 3.1 document for the endpoints', async () => {
     const doc = await body(await api.openapi(get('/openapi.json', null)));
     expect(doc.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.paths)).toEqual(['/traces', '/traces/{traceId}', '/metrics', '/keys', '/keys/{id}']);
+    expect(Object.keys(doc.paths)).toEqual(['/traces', '/traces/summary', '/traces/{traceId}', '/metrics', '/keys', '/keys/{id}']);
     expect(JSON.stringify(doc.paths['/metrics'])).toContain('p95_latency_ms');
   });
 

@@ -1,7 +1,7 @@
 import { criticalPath, failureAnalysis } from '@plumb/analytics';
-import { getTrace, listTraces } from '@plumb/store';
+import { getTrace, listTraces, summarizeTraces } from '@plumb/store';
 import { toTraceSpan } from '../analysis.ts';
-import { toListTracesQuery, traceListQuery, traceQuery } from '../schemas/index.ts';
+import { toListTracesQuery, toTraceSummaryQuery, traceListQuery, traceQuery, traceSummaryQuery } from '../schemas/index.ts';
 import { authenticateRead, badParam, HttpError, json, requireGet, wrap, type Handler, type RestDeps } from './http.ts';
 import { parseWith, queryObject, queryPairs } from './query-string.ts';
 
@@ -13,6 +13,16 @@ export function listTracesHandler(deps: RestDeps): Handler {
     const input = parseWith(traceListQuery, queryObject(request.url, traceListQuery));
     const page = await listTraces(store, toListTracesQuery(input, projectId));
     return json(200, { data: page.items, nextCursor: page.nextCursor });
+  });
+}
+
+/** GET /api/v1/traces/summary: the numbers of every trace the list's filter selects. */
+export function traceSummaryHandler(deps: RestDeps): Handler {
+  return wrap(async (request) => {
+    requireGet(request);
+    const { store, projectId } = await authenticateRead(request, deps);
+    const input = parseWith(traceSummaryQuery, queryObject(request.url, traceSummaryQuery));
+    return json(200, await summarizeTraces(store, toTraceSummaryQuery(input, projectId)));
   });
 }
 

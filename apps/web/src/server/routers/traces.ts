@@ -1,7 +1,7 @@
-import { getSpanDetail, getTrace, listTraces, type Store } from '@plumb/store';
+import { getSpanDetail, getTrace, listTraces, summarizeTraces, type Store } from '@plumb/store';
 import { TRPCError } from '@trpc/server';
 import { analyzeTrace } from '../analysis.ts';
-import { spanQuery, toListTracesQuery, traceListQuery, traceQuery } from '../schemas/index.ts';
+import { spanQuery, toListTracesQuery, toTraceSummaryQuery, traceListQuery, traceQuery, traceSummaryQuery } from '../schemas/index.ts';
 import { protectedProcedure, router } from '../trpc.ts';
 
 /** A trace with its spans, trace-level context and every analysis; NOT_FOUND when unknown. */
@@ -15,6 +15,8 @@ export async function loadTrace(store: Store, projectId: string, traceId: string
 
 export const tracesRouter = router({
   list: protectedProcedure.input(traceListQuery).query(({ ctx, input }) => listTraces(ctx.store, toListTracesQuery(input, ctx.projectId))),
+  /** Count, failures, p50/p95 duration, cost and tokens of every trace the list's filter selects (one query). */
+  summary: protectedProcedure.input(traceSummaryQuery).query(({ ctx, input }) => summarizeTraces(ctx.store, toTraceSummaryQuery(input, ctx.projectId))),
   get: protectedProcedure.input(traceQuery).query(({ ctx, input }) => loadTrace(ctx.store, ctx.projectId, input.traceId)),
 });
 

@@ -1,4 +1,4 @@
-import { DIMENSIONS, MAX_TRACE_PAGE, MEASURES, TRACE_SORTS, type ListTracesQuery, type MetricsQuery } from '@plumb/store';
+import { DIMENSIONS, MAX_TRACE_PAGE, MEASURES, TRACE_SORTS, type ListTracesQuery, type MetricsQuery, type OverviewFilters, type TraceSummaryQuery } from '@plumb/store';
 import { z } from 'zod';
 import { bounded, flag, hexId, int, interval, sortOrder, stringList, text, time } from './primitives.ts';
 
@@ -29,11 +29,29 @@ const DIMENSION_NAMES = DIMENSIONS.map((d) => d.name) as [string, ...string[]];
 const measure = z.enum(MEASURE_NAMES, { error: (iss) => `unknown measure \`${String(iss.input)}\`; known: ${MEASURE_NAMES.join(', ')}` });
 const dimension = z.enum(DIMENSION_NAMES, { error: (iss) => `unknown dimension \`${String(iss.input)}\`; known: ${DIMENSION_NAMES.join(', ')}` });
 
+/**
+ * The overview's global filters: semantic dimensions (any of the values within one, all across).
+ * Every KPI, series point and table row is computed under them.
+ */
+const overviewFilter = z.strictObject({
+  service: stringList().optional().describe('Service'),
+  environment: stringList().optional().describe('Deployment environment'),
+  tenant: stringList().optional().describe('Tenant'),
+  request_type: stringList().optional().describe('Request type'),
+});
+
 /** The overview page: KPIs, the time series and the four top-10 tables in one call. */
 export const overviewQuery = z.strictObject({
   ...windowFields,
   interval: interval.optional().describe('Bucket width of the series (default: about 120 buckets over the window)'),
+  filter: overviewFilter.optional().describe('Global filters: filter[tenant]=acme,globex, filter[service]=api, …'),
 });
+export type OverviewInput = z.input<typeof overviewQuery>;
+
+/** Parsed overview filter → the store's (semantic dimension names). */
+export function toOverviewFilters(f: z.output<typeof overviewFilter> | undefined): OverviewFilters {
+  return { service: f?.service, environment: f?.environment, tenant: f?.tenant, request_type: f?.request_type };
+}
 
 /** Distinct values for the explorer's filter suggestions. */
 export const filterOptionsQuery = z.strictObject({ ...windowFields });
@@ -42,15 +60,17 @@ export const filterOptionsQuery = z.strictObject({ ...windowFields });
 const EMPTY = ' The empty value (`filter[x]=`, alone or repeated beside others) selects';
 const traceFilter = z.strictObject({
   service: stringList().optional().describe(`Root service.${EMPTY} traces without one`),
+  environment: stringList().optional().describe(`Root environment.${EMPTY} traces without one`),
   tenant: stringList().optional().describe(`Tenant.${EMPTY} traces without a tenant ("(no tenant)")`),
   request_type: stringList().optional().describe(`Request type.${EMPTY} untyped traces`),
-  model: stringList().optional().describe(`Some span of the trace called this model.${EMPTY} traces with a model call that names no model`),
+  model: stringList().optional().describe(`Some span of the trace requested or was served a model starting with this (gpt-4o matches gpt-4o-2024-08-06).${EMPTY} traces with a model call that names no model`),
   agent: stringList().optional().describe(`Some span of the trace ran in this agent.${EMPTY} traces with a model call outside any agent ("(no agent)")`),
   status: z.enum(['ok', 'error'], { error: 'must be ok or error' }).optional().describe('Root status'),
   session: text(500).optional().describe('Session id'),
 });
 
-export const traceListQuery = z.strictObject({
+/** The filter fields of the trace list (the summary takes exactly these). */
+const traceFilterFields = {
   ...windowFields,
   filter: traceFilter.optional().describe('Filters: filter[tenant]=a,b, filter[status]=error, …'),
   attr: z
@@ -61,6 +81,10 @@ export const traceListQuery = z.strictObject({
   q: text(200).optional().describe('Case-insensitive substring of a span name'),
   minDurationMs: bounded(0, 1e12).optional().describe('Minimum root duration, ms'),
   minCostUsd: bounded(0, 1e9).optional().describe('Minimum trace cost, USD'),
+};
+
+export const traceListQuery = z.strictObject({
+  ...traceFilterFields,
   sort: z.enum(TRACE_SORTS, { error: `must be one of ${TRACE_SORTS.join(', ')}` }).optional().describe('Sort key (default startTime)'),
   order: sortOrder.optional().describe('Sort order (default desc)'),
   limit: int(1, MAX_TRACE_PAGE).optional().describe('Page size (default 50)'),
@@ -68,13 +92,18 @@ export const traceListQuery = z.strictObject({
 });
 export type TraceListInput = z.input<typeof traceListQuery>;
 
-/** Parsed trace-list input → the store's query. */
-export function toListTracesQuery(q: z.output<typeof traceListQuery>, projectId: string): ListTracesQuery {
+/** Count, failures, p50/p95, cost and tokens of every trace the list's filter selects. */
+export const traceSummaryQuery = z.strictObject(traceFilterFields);
+export type TraceSummaryInput = z.input<typeof traceSummaryQuery>;
+
+/** Parsed trace-summary input → the store's query. */
+export function toTraceSummaryQuery(q: z.output<typeof traceSummaryQuery>, projectId: string): TraceSummaryQuery {
   const f = q.filter ?? {};
   return {
     projectId,
     ...window(q),
     service: f.service,
+    environment: f.environment,
     tenant: f.tenant,
     requestType: f.request_type,
     model: f.model,
@@ -85,6 +114,13 @@ export function toListTracesQuery(q: z.output<typeof traceListQuery>, projectId:
     text: q.q,
     minDurationMs: q.minDurationMs,
     minCostUsd: q.minCostUsd,
+  };
+}
+
+/** Parsed trace-list input → the store's query. */
+export function toListTracesQuery(q: z.output<typeof traceListQuery>, projectId: string): ListTracesQuery {
+  return {
+    ...toTraceSummaryQuery(q, projectId),
     sort: q.sort,
     order: q.order,
     limit: q.limit,

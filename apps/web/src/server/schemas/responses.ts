@@ -1,4 +1,4 @@
-import type { MetricsResult, TraceListItem } from '@plumb/store';
+import type { MetricsResult, TraceListItem, TraceListSummary } from '@plumb/store';
 import { z } from 'zod';
 import { spanRef } from './span.ts';
 
@@ -46,6 +46,19 @@ export const traceListPageSchema = z.object({
   nextCursor: z.string().nullable().describe('Pass as `cursor` for the next page; null on the last page'),
 });
 
+export const traceSummarySchema = z.looseObject({
+  traces: z.number().int().describe('Traces the filter selects (all pages)'),
+  failed: z.number().int().describe('Of these, traces whose root failed'),
+  withErrors: z.number().int().describe('Traces with at least one error span (failed or recovered)'),
+  p50DurationMs: z.number().nullable().describe('Median root duration, ms (exact); null when no trace'),
+  p95DurationMs: z.number().nullable().describe('95th percentile root duration, ms (exact); null when no trace'),
+  costUsd: z.number().describe('Priced spend, USD (unpriced spans add nothing: see unpricedSpans)'),
+  costUsdExact: z.string().describe('The same as exact decimal text'),
+  unpricedSpans: z.number().int().describe('Model calls with no matching price: their cost is unknown and not in costUsd'),
+  inputTokens: z.number().int(),
+  outputTokens: z.number().int(),
+});
+
 export const traceResponseSchema = z.object({
   traceId: z.string(),
   spans: z.array(spanRef),
@@ -77,4 +90,5 @@ type Known<T> = { [K in keyof T as string extends K ? never : K]: T[K] };
 export const storeFitsDeclared = {
   traceListItem: (x: TraceListItem): Known<z.infer<typeof traceListItemSchema>> => x,
   metrics: (x: MetricsResult): z.infer<typeof metricsResultSchema> => x,
+  traceSummary: (x: TraceListSummary): Known<z.infer<typeof traceSummarySchema>> => x,
 };
