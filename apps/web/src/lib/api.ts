@@ -1,9 +1,9 @@
 'use client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { TraceListInput } from '@/server/schemas';
+import type { SessionListInput, TraceListInput } from '@/server/schemas';
 import type { ExplorerState } from './trace-filters.ts';
 import { useTRPC } from './trpc.tsx';
-import { overviewView, sessionView, spanDetailView, traceListView, traceView } from './view.ts';
+import { overviewView, sessionListView, sessionView, spanDetailView, traceListView, traceView } from './view.ts';
 
 /**
  * Data hooks, one per view: the procedure's `queryOptions` (key, fetcher and output type inferred
@@ -71,4 +71,10 @@ export function useSession(sessionId: string) {
 export function useSpanDetail(traceId: string, spanId: string) {
   const trpc = useTRPC();
   return useQuery({ ...trpc.spans.detail.queryOptions({ traceId, spanId }), select: spanDetailView, staleTime: 60_000 });
+}
+
+/** A page of the sessions list (sessions with activity in the window). */
+export function useSessionList(input: SessionListInput) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.sessions.list.queryOptions(input), select: sessionListView, placeholderData: keepPreviousData });
 }
