@@ -3,6 +3,7 @@ import { Suspense, type ReactNode } from 'react';
 import { parseTheme, THEME_COOKIE } from '@/lib/theme';
 import { ApiProvider } from '@/lib/trpc';
 import { parseZoneCookie, ZONE_COOKIE } from '@/lib/zone';
+import { requestNow } from '@/server/prefetch';
 import { TimeRangeProvider } from './TimeRangeContext';
 import { TimeZoneProvider } from './TimeZoneContext';
 import { TopBar } from './TopBar';
@@ -20,7 +21,7 @@ export async function AppShell({ user, children }: { user: string | null; childr
     <ApiProvider>
       <TimeZoneProvider initialChoice={zone.choice} initialLocalZone={zone.localZone}>
         <Suspense fallback={<div className="shell"><header className="topbar" /></div>}>
-          <TimeRangeProvider>
+          <TimeRangeProvider initialNow={requestNow()}>
             <div className="shell">
               <TopBar theme={theme} user={user} />
               <main className="main">{children}</main>

@@ -1,5 +1,5 @@
 'use client';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { isValidZone, UTC, ZONE_COOKIE, zoneCookieValue, zoneLabel, type Zone, type ZoneChoice } from '@/lib/zone';
 
 interface ZoneState {
@@ -13,13 +13,21 @@ interface ZoneState {
   setChoice: (choice: ZoneChoice) => void;
 }
 
-const Ctx = createContext<ZoneState | null>(null);
+interface ProviderState {
+  choice: ZoneChoice;
+  /** The local zone the server rendered with (from the cookie; null on a first visit). */
+  serverLocalZone: Zone | null;
+  setChoice: (choice: ZoneChoice) => void;
+}
+
+const Ctx = createContext<ProviderState | null>(null);
 const ONE_YEAR_S = 365 * 86_400;
 
 function browserZone(): Zone | null {
   const z = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return z && isValidZone(z) ? z : null;
 }
+const noSubscription = () => () => undefined;
 
 function persist(choice: ZoneChoice, localZone: Zone | null): void {
   document.cookie = `${ZONE_COOKIE}=${encodeURIComponent(zoneCookieValue(choice, localZone))}; path=/; max-age=${ONE_YEAR_S}; samesite=lax`;
@@ -27,39 +35,35 @@ function persist(choice: ZoneChoice, localZone: Zone | null): void {
 
 /**
  * The display zone: UTC or the browser's, chosen in the top bar and kept in a cookie (read by the
- * server layout, so server and client render the same zone). Until the browser's zone is known
- * (first visit, server render) "local" renders as UTC — labelled so, never unlabelled.
+ * server layout, so server and client render the same zone). The cookie also records the
+ * browser's zone; on a first visit the server does not know it and renders "local" as UTC —
+ * labelled so, never unlabelled — and each component switches to the browser's zone right after
+ * it hydrates (useSyncExternalStore's server snapshot, so hydration never mismatches).
  */
 export function TimeZoneProvider({ initialChoice, initialLocalZone, children }: { initialChoice: ZoneChoice; initialLocalZone: Zone | null; children: ReactNode }) {
   const [choice, setChoiceState] = useState<ZoneChoice>(initialChoice);
-  const [localZone, setLocalZone] = useState<Zone | null>(initialLocalZone);
 
-  // The browser's zone may differ from the one the cookie recorded (travel, first visit).
+  // Record the browser's zone for the next server render (first visit, travel).
   useEffect(() => {
     const z = browserZone();
-    if (z && z !== localZone) {
-      setLocalZone(z);
-      persist(choice, z);
-    }
-  }, [choice, localZone]);
+    if (z && z !== initialLocalZone) persist(choice, z);
+  }, [choice, initialLocalZone]);
 
-  const setChoice = useCallback(
-    (next: ZoneChoice) => {
-      setChoiceState(next);
-      persist(next, localZone);
-    },
-    [localZone],
-  );
+  const setChoice = useCallback((next: ZoneChoice) => {
+    setChoiceState(next);
+    persist(next, browserZone());
+  }, []);
 
-  const zone = choice === 'utc' ? UTC : (localZone ?? UTC);
-  const value = useMemo(() => ({ choice, zone, label: zoneLabel(zone), localZone, setChoice }), [choice, zone, localZone, setChoice]);
+  const value = useMemo(() => ({ choice, serverLocalZone: initialLocalZone, setChoice }), [choice, initialLocalZone, setChoice]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }
 
 export function useZone(): ZoneState {
   const v = useContext(Ctx);
   if (!v) throw new Error('useZone must be used inside <TimeZoneProvider>');
-  return v;
+  const localZone = useSyncExternalStore(noSubscription, browserZone, () => v.serverLocalZone);
+  const zone = v.choice === 'utc' ? UTC : (localZone ?? UTC);
+  return { choice: v.choice, zone, label: zoneLabel(zone), localZone, setChoice: v.setChoice };
 }
 
 /** Top-bar switch between UTC and the browser's zone: a button pair, keyboard-operable. */

@@ -42,12 +42,12 @@ export function TopBar({ theme, user }: { theme: ThemeChoice; user: string | nul
 
   return (
     <header className="topbar">
-      <Link href={qs ? `/?${qs}` : '/'} className="brand" aria-label="Plumb overview">
+      <Link prefetch={false} href={qs ? `/?${qs}` : '/'} className="brand" aria-label="Plumb overview">
         <span className="brand-mark" aria-hidden="true" /> Plumb
       </Link>
       <nav className="nav" aria-label="Main">
         {NAV.map((item) => (
-          <Link key={item.href} href={qs ? `${item.href}?${qs}` : item.href} aria-current={item.match(pathname) ? 'page' : undefined}>
+          <Link prefetch={false} key={item.href} href={qs ? `${item.href}?${qs}` : item.href} aria-current={item.match(pathname) ? 'page' : undefined}>
             {item.label}
           </Link>
         ))}

@@ -1,6 +1,7 @@
 'use client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import type { SessionListInput, TraceListInput } from '@/server/schemas';
+import { overviewInput } from './overview-input.ts';
 import type { ExplorerState } from './trace-filters.ts';
 import { useTRPC } from './trpc.tsx';
 import { overviewView, sessionListView, sessionView, spanDetailView, traceListView, traceView } from './view.ts';
@@ -21,8 +22,9 @@ export interface Window {
 /** The whole overview page (KPIs, series, four top tables) in one call. */
 export function useOverview(w: Window) {
   const trpc = useTRPC();
-  return useQuery({ ...trpc.overview.get.queryOptions({ from: w.fromMs, to: w.toMs }), select: overviewView, placeholderData: keepPreviousData });
+  return useQuery({ ...trpc.overview.get.queryOptions(overviewInput(w)), select: overviewView, placeholderData: keepPreviousData });
 }
+
 
 /** Distinct tenants, models, agents… in the window, for the filter fields' suggestions. */
 export function useFilterOptions(w: Window, enabled: boolean) {

@@ -10,7 +10,7 @@ import { SESSION_COOKIE } from '@/server/cookies';
  * @plumb/store itself.
  */
 let store: Promise<Store> | undefined;
-function pageStore(): Promise<Store> {
+export function pageStore(): Promise<Store> {
   store ??= Store.open(storeConfigFromEnv()).catch((err: unknown) => {
     store = undefined;
     throw err;

@@ -66,14 +66,14 @@ export function TopTable({
                   return (
                     <tr key={r.key} className="is-clickable" onClick={() => router.push(href)}>
                       <td title={r.key}>
-                        <Link className="cell-link" href={href} onClick={(e) => e.stopPropagation()}>
+                        <Link prefetch={false} className="cell-link" href={href} onClick={(e) => e.stopPropagation()}>
                           {r.key || <span className="faint">{NOT_SET[dimension]}</span>}
                         </Link>
                       </td>
                       <td className="num">{formatCount(r.requests)}</td>
                       <td className="num">
                         {r.errors > 0 ? (
-                          <Link className="error-text" href={hrefFor(r.key, { status: 'error' })} onClick={(e) => e.stopPropagation()} title={`${r.errors} errors`}>
+                          <Link prefetch={false} className="error-text" href={hrefFor(r.key, { status: 'error' })} onClick={(e) => e.stopPropagation()} title={`${r.errors} errors`}>
                             {formatPercent(r.requests > 0 ? r.errors / r.requests : 0)}
                           </Link>
                         ) : (
