@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Store } from './store.ts';
 import { testStoreConfig } from './testing.ts';
 import {
-  checkPasswordHash, createSession, createUser, deleteSession, ensureAdminUser, getSession, hashPassword, verifyPassword,
+  checkPasswordHash, countAdmins, createSession, createUser, deleteSession, ensureAdminUser, getSession, hashPassword, verifyPassword,
 } from './users.ts';
 
 let store: Store;
@@ -28,11 +28,16 @@ describe('password hashing', () => {
 });
 
 describe('users and sessions', () => {
+  it('counts no admin before first-run setup (the sign-in page shows setup hints only then)', async () => {
+    expect(await countAdmins(store)).toBe(0);
+  });
+
   it('creates the first admin once, with a generated password when none is given', async () => {
     const first = await ensureAdminUser(store);
     expect(first.created).toBe(true);
     expect(first.email).toBe('admin@localhost');
     expect(first.generatedPassword!.length).toBeGreaterThanOrEqual(16);
+    expect(await countAdmins(store)).toBe(1);
     expect(await ensureAdminUser(store, 'other@example.com', 'password123')).toEqual({ created: false, email: 'other@example.com' });
     const user = await verifyPassword(store, 'ADMIN@localhost ', first.generatedPassword!);
     expect(user).toMatchObject({ email: 'admin@localhost', role: 'admin' });

@@ -80,6 +80,12 @@ export async function countUsers(store: Store): Promise<number> {
   return row?.n ?? 0;
 }
 
+/** Enabled instance administrators: 0 means first-run setup is still to be done. */
+export async function countAdmins(store: Store): Promise<number> {
+  const [row] = await store.query<{ n: number }>(sql`SELECT count() AS n FROM users FINAL WHERE role = 'admin' AND NOT disabled`, AUTH('users.countAdmins'));
+  return Number(row?.n ?? 0);
+}
+
 export async function findUserByEmail(store: Store, email: string, opts: { cached?: boolean } = {}): Promise<(User & { passwordHash: string }) | null> {
   const normalized = normalizeEmail(email);
   if (opts.cached) {

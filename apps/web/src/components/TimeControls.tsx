@@ -2,14 +2,15 @@
 import { useEffect, useRef, useState } from 'react';
 import {
   describeTimeRange,
-  fromLocalInput,
+  fromZoneInput,
   PRESET_LABELS,
   RANGE_PRESETS,
   REFRESH_OPTIONS,
-  toLocalInput,
+  toZoneInput,
   type RefreshValue,
 } from '@/lib/time-range';
 import { useTimeRange } from './TimeRangeContext';
+import { useZone } from './TimeZoneContext';
 
 /** Time-range picker (presets + custom from/to), auto-refresh selector and a refresh button. */
 export function TimeControls() {
@@ -23,6 +24,7 @@ export function TimeControls() {
 
 export function TimeRangePicker() {
   const { range, fromMs, toMs, setRange } = useTimeRange();
+  const { zone, label: zoneText } = useZone();
   const [open, setOpen] = useState(false);
   const [from, setFrom] = useState('');
   const [to, setTo] = useState('');
@@ -30,8 +32,8 @@ export function TimeRangePicker() {
 
   useEffect(() => {
     if (!open) return;
-    setFrom(toLocalInput(fromMs));
-    setTo(toLocalInput(toMs));
+    setFrom(toZoneInput(fromMs, zone));
+    setTo(toZoneInput(toMs, zone));
     const onDown = (e: MouseEvent) => {
       if (anchor.current && !anchor.current.contains(e.target as Node)) setOpen(false);
     };
@@ -45,14 +47,14 @@ export function TimeRangePicker() {
     // Seed the custom inputs from the window shown when the popover opens.
   }, [open]); // eslint-disable-line react-hooks/exhaustive-deps
 
-  const f = fromLocalInput(from);
-  const t = fromLocalInput(to);
+  const f = fromZoneInput(from, zone);
+  const t = fromZoneInput(to, zone);
   const customValid = f !== null && t !== null && f < t;
 
   return (
     <div className="popover-anchor" ref={anchor}>
       <button type="button" className="btn" aria-haspopup="dialog" aria-expanded={open} onClick={() => setOpen((o) => !o)} title="Time range">
-        <ClockIcon /> {describeTimeRange(range)} <span className="faint">▾</span>
+        <ClockIcon /> {describeTimeRange(range, zone)} <span className="faint">▾</span>
       </button>
       {open && (
         <div className="popover" role="dialog" aria-label="Time range">
@@ -85,11 +87,11 @@ export function TimeRangePicker() {
             style={{ display: 'flex', flexDirection: 'column', gap: 6 }}
           >
             <div className="field">
-              <label htmlFor="tr-from">From</label>
+              <label htmlFor="tr-from">From ({zoneText})</label>
               <input id="tr-from" className="input" type="datetime-local" value={from} onChange={(e) => setFrom(e.target.value)} style={{ width: '100%' }} />
             </div>
             <div className="field">
-              <label htmlFor="tr-to">To</label>
+              <label htmlFor="tr-to">To ({zoneText})</label>
               <input id="tr-to" className="input" type="datetime-local" value={to} onChange={(e) => setTo(e.target.value)} style={{ width: '100%' }} />
             </div>
             {!customValid && from && to && <div className="error-text">“From” must be before “To”.</div>}

@@ -1,5 +1,5 @@
 'use client';
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useUrlParams } from '@/lib/url-state';
 import {
   parseRefresh,
@@ -29,15 +29,22 @@ const Ctx = createContext<TimeRangeState | null>(null);
  * A relative range is resolved against `now`, which only moves on refresh, so query keys are
  * stable between ticks.
  */
-export function TimeRangeProvider({ children }: { children: ReactNode }) {
+export function TimeRangeProvider({ children, initialNow }: { children: ReactNode; initialNow?: number }) {
   const { params, update } = useUrlParams();
   const rangeKey = ['range', 'from', 'to'].map((k) => params.get(k) ?? '').join('|');
   const range = useMemo(() => parseTimeRange(params), [rangeKey]); // eslint-disable-line react-hooks/exhaustive-deps
   const refresh = parseRefresh(params.get('refresh'));
-  const [now, setNow] = useState(() => Date.now());
+  // The server's "now" for the first render (the same one its prefetches used), so the first
+  // queries' keys match what the server already started; later ranges use the client clock.
+  const [now, setNow] = useState(() => initialNow ?? Date.now());
 
-  // A new range starts from the current time.
-  useEffect(() => setNow(Date.now()), [rangeKey]);
+  // A new range starts from the current time (not on mount: that is the server's now).
+  const shownKey = useRef(rangeKey);
+  useEffect(() => {
+    if (shownKey.current === rangeKey) return;
+    shownKey.current = rangeKey;
+    setNow(Date.now());
+  }, [rangeKey]);
 
   useEffect(() => {
     const ms = refreshMs(refresh);

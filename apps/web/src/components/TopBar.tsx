@@ -5,10 +5,12 @@ import { useState } from 'react';
 import type { ThemeChoice } from '@/lib/theme';
 import { ShortcutHelp } from './ShortcutHelp';
 import { ThemeToggle } from './ThemeToggle';
+import { ZoneToggle } from './TimeZoneContext';
 
 const NAV = [
   { href: '/', label: 'Overview', match: (p: string) => p === '/' },
-  { href: '/traces', label: 'Traces', match: (p: string) => p.startsWith('/traces') || p.startsWith('/sessions') },
+  { href: '/traces', label: 'Traces', match: (p: string) => p.startsWith('/traces') },
+  { href: '/sessions', label: 'Sessions', match: (p: string) => p.startsWith('/sessions') },
   { href: '/settings', label: 'Settings', match: (p: string) => p.startsWith('/settings') },
 ];
 
@@ -40,23 +42,30 @@ export function TopBar({ theme, user }: { theme: ThemeChoice; user: string | nul
 
   return (
     <header className="topbar">
-      <Link href={qs ? `/?${qs}` : '/'} className="brand" aria-label="Plumb overview">
+      <Link prefetch={false} href={qs ? `/?${qs}` : '/'} className="brand" aria-label="Plumb overview">
         <span className="brand-mark" aria-hidden="true" /> Plumb
       </Link>
       <nav className="nav" aria-label="Main">
         {NAV.map((item) => (
-          <Link key={item.href} href={qs ? `${item.href}?${qs}` : item.href} aria-current={item.match(pathname) ? 'page' : undefined}>
+          <Link prefetch={false} key={item.href} href={qs ? `${item.href}?${qs}` : item.href} aria-current={item.match(pathname) ? 'page' : undefined}>
             {item.label}
           </Link>
         ))}
       </nav>
       <div className="topbar-spacer" />
+      <ZoneToggle />
       <ShortcutHelp />
       <ThemeToggle initial={theme} />
       {user && <span className="muted" title="Signed in">{user}</span>}
-      <button type="button" className="btn btn-ghost" onClick={() => void logout().catch(() => undefined)} disabled={leaving}>
-        Sign out
-      </button>
+      {user ? (
+        <button type="button" className="btn btn-ghost" onClick={() => void logout().catch(() => undefined)} disabled={leaving}>
+          Sign out
+        </button>
+      ) : (
+        <Link href="/login" className="btn btn-ghost">
+          Sign in
+        </Link>
+      )}
     </header>
   );
 }

@@ -96,7 +96,7 @@ export function KpiTile({
   );
   const cls = `kpi ${tone ? `is-${tone}` : ''}`;
   return href ? (
-    <Link href={href} className={cls} title={title} data-testid={testId}>
+    <Link prefetch={false} href={href} className={cls} title={title} data-testid={testId}>
       {body}
     </Link>
   ) : (

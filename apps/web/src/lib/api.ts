@@ -1,9 +1,10 @@
 'use client';
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
-import type { OverviewInput, TraceListInput, TraceSummaryInput } from '@/server/schemas';
+import type { SessionListInput, TraceListInput, TraceSummaryInput } from '@/server/schemas';
+import { overviewInput } from './overview-input.ts';
 import type { ExplorerState, GlobalFilters, TraceFilters } from './trace-filters.ts';
 import { useTRPC } from './trpc.tsx';
-import { overviewView, sessionView, spanDetailView, traceListView, traceSummaryView, traceView } from './view.ts';
+import { overviewView, sessionListView, sessionView, spanDetailView, traceListView, traceSummaryView, traceView } from './view.ts';
 
 /**
  * Data hooks, one per view: the procedure's `queryOptions` (key, fetcher and output type inferred
@@ -24,15 +25,6 @@ export function useOverview(w: Window, filters: GlobalFilters = {}) {
   return useQuery({ ...trpc.overview.get.queryOptions(overviewInput(w, filters)), select: overviewView, placeholderData: keepPreviousData });
 }
 
-/** Window + global filters → the overview query (semantic dimension names). */
-export function overviewInput(w: Window, f: GlobalFilters): OverviewInput {
-  const filter: NonNullable<OverviewInput['filter']> = {};
-  if (f.service?.length) filter.service = f.service;
-  if (f.environment?.length) filter.environment = f.environment;
-  if (f.tenant?.length) filter.tenant = f.tenant;
-  if (f.requestType?.length) filter.request_type = f.requestType;
-  return Object.keys(filter).length ? { from: w.fromMs, to: w.toMs, filter } : { from: w.fromMs, to: w.toMs };
-}
 
 /** Distinct tenants, models, agents… in the window, for the filter fields' suggestions. */
 export function useFilterOptions(w: Window, enabled: boolean) {
@@ -94,4 +86,10 @@ export function useSession(sessionId: string) {
 export function useSpanDetail(traceId: string, spanId: string) {
   const trpc = useTRPC();
   return useQuery({ ...trpc.spans.detail.queryOptions({ traceId, spanId }), select: spanDetailView, staleTime: 60_000 });
+}
+
+/** A page of the sessions list (sessions with activity in the window). */
+export function useSessionList(input: SessionListInput) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.sessions.list.queryOptions(input), select: sessionListView, placeholderData: keepPreviousData });
 }

@@ -3,6 +3,8 @@
  * client render the same text; they never throw on NaN / Infinity (they print an em dash).
  */
 
+import { wallClock, zoneLabel, type Zone } from './zone.ts';
+
 const DASH = '—';
 
 const ok = (n: number | null | undefined): n is number => typeof n === 'number' && Number.isFinite(n);
@@ -100,35 +102,64 @@ export function formatPercent(ratio: number | null | undefined): string {
 }
 
 /**
- * Local wall-clock time for tables: "14:03:27.120" when `withDate` is false, else
- * "Mar 04 14:03:27". Pick one mode per table (see needsDate) so a column never mixes formats.
+ * Wall-clock time in `zone` for tables: "14:03:27.120" when `withDate` is false, else
+ * "Mar 04 14:03:27". No zone label: the column header carries it (zoneLabel). Pick one mode per
+ * table (see needsDate) so a column never mixes formats.
  */
-export function formatTimestamp(ms: number | null | undefined, withDate: boolean): string {
+export function formatTimestamp(ms: number | null | undefined, withDate: boolean, zone: Zone): string {
   if (!ok(ms)) return DASH;
-  const d = new Date(ms);
-  const time = `${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
-  if (!withDate) return `${time}.${String(d.getMilliseconds()).padStart(3, '0')}`;
-  return `${MONTHS[d.getMonth()]} ${pad2(d.getDate())} ${time}`;
+  const w = wallClock(ms, zone);
+  const time = `${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)}`;
+  if (!withDate) return `${time}.${String(w.ms).padStart(3, '0')}`;
+  return `${MONTHS[w.month - 1]} ${pad2(w.day)} ${time}`;
 }
 
-/** True when some instant is not on the local day of `now`: the table then shows dates. */
-export function needsDate(instants: readonly number[], now: number = Date.now()): boolean {
-  const today = new Date(now);
-  return instants.some((ms) => !sameDay(new Date(ms), today));
+/** True when some instant is not on the day of `now` in `zone`: the table then shows dates. */
+export function needsDate(instants: readonly number[], zone: Zone, now: number = Date.now()): boolean {
+  const today = wallClock(now, zone);
+  return instants.some((ms) => {
+    const w = wallClock(ms, zone);
+    return w.year !== today.year || w.month !== today.month || w.day !== today.day;
+  });
 }
 
-/** Full local date-time, for headers and tooltips: "2025-03-04 14:03:27". */
-export function formatDateTime(ms: number | null | undefined): string {
+/** Full date-time with its zone, for headers and tooltips: "2025-03-04 14:03:27 UTC". */
+export function formatDateTime(ms: number | null | undefined, zone: Zone): string {
   if (!ok(ms)) return DASH;
-  const d = new Date(ms);
-  return `${d.getFullYear()}-${pad2(d.getMonth() + 1)}-${pad2(d.getDate())} ${pad2(d.getHours())}:${pad2(d.getMinutes())}:${pad2(d.getSeconds())}`;
+  const w = wallClock(ms, zone);
+  return `${w.year}-${pad2(w.month)}-${pad2(w.day)} ${pad2(w.hour)}:${pad2(w.minute)}:${pad2(w.second)} ${zoneLabel(zone, ms)}`;
 }
 
-/** Chart x-axis tick: time only for spans up to two days, date + hour beyond. */
-export function formatAxisTime(ms: number, spanMs: number): string {
-  const d = new Date(ms);
-  if (spanMs <= 2 * 86_400_000) return `${pad2(d.getHours())}:${pad2(d.getMinutes())}`;
-  return `${MONTHS[d.getMonth()]} ${pad2(d.getDate())} ${pad2(d.getHours())}h`;
+/** Chart x-axis tick in `zone`: time only for spans up to two days, date + hour beyond. */
+export function formatAxisTime(ms: number, spanMs: number, zone: Zone): string {
+  const w = wallClock(ms, zone);
+  if (spanMs <= 2 * 86_400_000) return `${pad2(w.hour)}:${pad2(w.minute)}`;
+  return `${MONTHS[w.month - 1]} ${pad2(w.day)} ${pad2(w.hour)}h`;
+}
+
+/**
+ * A duration axis: one unit for the whole axis, picked from the largest value, so the label
+ * ("ms", "s", "min", "h") and every tick (plain numbers in that unit) agree. Tooltips keep
+ * formatDuration, whose values name their own units.
+ */
+export interface DurationAxis {
+  unit: 'ms' | 's' | 'min' | 'h';
+  /** A tick: milliseconds → a plain number in `unit` ("80", "1.5"). */
+  tick: (ms: number) => string;
+}
+
+export function durationAxis(maxMs: number): DurationAxis {
+  const max = ok(maxMs) ? Math.abs(maxMs) : 0;
+  const [unit, size]: [DurationAxis['unit'], number] =
+    max < 1_000 ? ['ms', 1] : max < 120_000 ? ['s', 1_000] : max < 7_200_000 ? ['min', 60_000] : ['h', 3_600_000];
+  return {
+    unit,
+    tick: (ms) => {
+      if (!ok(ms)) return DASH;
+      const v = ms / size;
+      return trim(v.toFixed(Math.abs(v) >= 100 || Number.isInteger(v) ? 0 : Math.abs(v) >= 10 ? 1 : 2));
+    },
+  };
 }
 
 /** Shortens an id for display: "4bf92f3577b34da6…". */
@@ -147,10 +178,6 @@ const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', '
 
 function pad2(n: number): string {
   return String(n).padStart(2, '0');
-}
-
-function sameDay(a: Date, b: Date): boolean {
-  return a.getFullYear() === b.getFullYear() && a.getMonth() === b.getMonth() && a.getDate() === b.getDate();
 }
 
 /** Like trim, but keeps cents: "0.5000" → "0.50". */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseInstant, parseRefresh, parseTimeRange, resolveTimeRange, timeRangeParams } from './time-range.ts';
+import { describeTimeRange, fromZoneInput, parseInstant, parseRefresh, parseTimeRange, resolveTimeRange, timeRangeParams, toZoneInput } from './time-range.ts';
 
 const p = (q: string) => new URLSearchParams(q);
 
@@ -48,4 +48,22 @@ it('parseRefresh only accepts known intervals', () => {
   expect(parseRefresh('30s')).toBe('30s');
   expect(parseRefresh('5s')).toBe('off');
   expect(parseRefresh(null)).toBe('off');
+});
+
+describe('custom range inputs in the chosen zone', () => {
+  const t = Date.UTC(2025, 2, 4, 14, 3);
+  it('shows and reads wall clocks of the zone (the API stays UTC)', () => {
+    expect(toZoneInput(t, 'UTC')).toBe('2025-03-04T14:03');
+    expect(toZoneInput(t, 'America/New_York')).toBe('2025-03-04T09:03');
+    expect(fromZoneInput('2025-03-04T09:03', 'America/New_York')).toBe(t);
+    expect(fromZoneInput('2025-03-04T14:03', 'UTC')).toBe(t);
+    expect(fromZoneInput('2025-13-04T14:03', 'UTC')).toBeNull();
+    expect(fromZoneInput('nonsense', 'UTC')).toBeNull();
+  });
+  it('an absolute window says its zone', () => {
+    const r = { kind: 'absolute' as const, fromMs: t, toMs: t + 3_600_000 };
+    expect(describeTimeRange(r, 'UTC')).toBe('2025-03-04 14:03 → 2025-03-04 15:03 UTC');
+    expect(describeTimeRange(r, 'America/New_York')).toBe('2025-03-04 09:03 → 2025-03-04 10:03 UTC−5');
+    expect(describeTimeRange({ kind: 'preset', preset: '1h' }, 'UTC')).toBe('Last hour');
+  });
 });

@@ -3,6 +3,8 @@
  * `?range=24h` (relative to now) or `?from=<ISO|epoch ms>&to=<ISO|epoch ms>` (absolute).
  */
 
+import { fromWallClock, UTC, wallClock, zoneLabel, type Zone } from './zone.ts';
+
 export const RANGE_PRESETS = ['15m', '1h', '6h', '24h', '7d', '30d'] as const;
 export type RangePreset = (typeof RANGE_PRESETS)[number];
 export const DEFAULT_PRESET: RangePreset = '24h';
@@ -65,25 +67,30 @@ export function timeRangeParams(range: TimeRange): Record<string, string> {
   return { from: toIsoSeconds(range.fromMs), to: toIsoSeconds(range.toMs) };
 }
 
-export function describeTimeRange(range: TimeRange): string {
+/** "Last 24 hours", or "2025-03-04 10:00 → 2025-03-04 12:00 UTC" for an absolute window (in `zone`). */
+export function describeTimeRange(range: TimeRange, zone: Zone = UTC): string {
   if (range.kind === 'preset') return PRESET_LABELS[range.preset];
-  return `${toLocalInput(range.fromMs).replace('T', ' ')} → ${toLocalInput(range.toMs).replace('T', ' ')}`;
+  return `${toZoneInput(range.fromMs, zone).replace('T', ' ')} → ${toZoneInput(range.toMs, zone).replace('T', ' ')} ${zoneLabel(zone, range.fromMs)}`;
 }
 
 export function toIsoSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-/** Value for <input type="datetime-local"> in the viewer's zone. */
-export function toLocalInput(ms: number): string {
-  const d = new Date(ms);
+/** Value for <input type="datetime-local"> showing instant `ms` in `zone`. */
+export function toZoneInput(ms: number, zone: Zone): string {
+  const w = wallClock(ms, zone);
   const p = (n: number) => String(n).padStart(2, '0');
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())}T${p(d.getHours())}:${p(d.getMinutes())}`;
+  return `${w.year}-${p(w.month)}-${p(w.day)}T${p(w.hour)}:${p(w.minute)}`;
 }
 
-/** Parses a datetime-local value as local time. */
-export function fromLocalInput(value: string): number | null {
-  const ms = new Date(value).getTime();
+/** Parses a datetime-local value ("2025-03-04T10:00", seconds optional) as a wall clock in `zone`. */
+export function fromZoneInput(value: string, zone: Zone): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(value);
+  if (!m) return null;
+  const [year, month, day, hour, minute, second] = m.slice(1).map((x) => Number(x ?? 0)) as [number, number, number, number, number, number];
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59) return null;
+  const ms = fromWallClock({ year, month, day, hour, minute, second }, zone);
   return Number.isFinite(ms) ? ms : null;
 }
 

@@ -18,6 +18,8 @@ export { useTRPC };
 function makeQueryClient(): QueryClient {
   return new QueryClient({
     defaultOptions: {
+      // Server prefetches stream their results superjson-serialized (see server/prefetch.ts).
+      hydrate: { deserializeData: superjson.deserialize },
       queries: {
         staleTime: 15_000,
         refetchOnWindowFocus: false,

@@ -404,3 +404,51 @@ export function spanDetailView(d: SpanDetailOut | null): SpanDetailView | null {
     events: d.events.map((e) => ({ timeMs: isoToMs(e.time), name: e.name, attributes: e.attributes })),
   };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Sessions list
+
+type SessionItem = RouterOutputs['sessions']['list']['items'][number];
+
+export interface SessionListItemView {
+  sessionId: string;
+  traces: number;
+  firstMs: number;
+  lastMs: number;
+  durationMs: number;
+  tenant: string;
+  /** Distinct tenants (more than one: the session crossed tenants, shown as "+n"). */
+  tenantCount: number;
+  userId: string;
+  errorTraces: number;
+  errorSpans: number;
+  totalTokens: number;
+  cost: Cost;
+}
+
+export interface SessionListView {
+  items: SessionListItemView[];
+  total: number;
+  nextCursor: string | null;
+}
+
+export function sessionListView(page: RouterOutputs['sessions']['list']): SessionListView {
+  return {
+    total: page.total,
+    nextCursor: page.nextCursor,
+    items: page.items.map((s: SessionItem) => ({
+      sessionId: s.sessionId,
+      traces: s.traces,
+      firstMs: isoToMs(s.firstSeen),
+      lastMs: isoToMs(s.lastSeen),
+      durationMs: s.durationMs,
+      tenant: s.tenant,
+      tenantCount: s.tenantCount,
+      userId: s.userId,
+      errorTraces: s.errorTraces,
+      errorSpans: s.errorSpans,
+      totalTokens: s.inputTokens + s.outputTokens,
+      cost: { usd: s.costUsd, unpriced: s.unpricedSpans },
+    })),
+  };
+}

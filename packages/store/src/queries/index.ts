@@ -8,3 +8,4 @@ export { filterOptions, type FilterOptions } from './filter-options.ts';
 export { isoToEpochMs, type TraceSpanRecord, type SpanKindName } from './rows.ts';
 export { decimalToPico, picoToDecimal } from './money.ts';
 export { encodeCursor, decodeCursor, type TraceCursor } from './cursor.ts';
+export { listSessions, SESSION_SORTS, MAX_SESSION_PAGE, type ListSessionsQuery, type SessionListPage, type SessionListItem, type SessionSort } from './sessions.ts';

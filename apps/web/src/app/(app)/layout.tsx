@@ -1,27 +1,11 @@
-import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { Suspense, type ReactNode } from 'react';
-import { TimeRangeProvider } from '@/components/TimeRangeContext';
-import { TopBar } from '@/components/TopBar';
-import { parseTheme, THEME_COOKIE } from '@/lib/theme';
-import { ApiProvider } from '@/lib/trpc';
+import type { ReactNode } from 'react';
+import { AppShell } from '@/components/AppShell';
 import { currentUser } from './session';
 
 /** Every page in this group needs a signed-in user; others go to /login. */
 export default async function AppLayout({ children }: { children: ReactNode }) {
   const user = await currentUser();
   if (!user) redirect('/login');
-  const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
-  return (
-    <ApiProvider>
-      <Suspense>
-        <TimeRangeProvider>
-          <div className="shell">
-            <TopBar theme={theme} user={user.email} />
-            <main className="main">{children}</main>
-          </div>
-        </TimeRangeProvider>
-      </Suspense>
-    </ApiProvider>
-  );
+  return <AppShell user={user.email}>{children}</AppShell>;
 }

@@ -1,4 +1,4 @@
-import { getSession, Store, storeConfigFromEnv } from '@plumb/store';
+import { countAdmins, getSession, Store, storeConfigFromEnv } from '@plumb/store';
 import { cookies } from 'next/headers';
 import { SESSION_COOKIE } from '@/server/cookies';
 
@@ -10,7 +10,7 @@ import { SESSION_COOKIE } from '@/server/cookies';
  * @plumb/store itself.
  */
 let store: Promise<Store> | undefined;
-function pageStore(): Promise<Store> {
+export function pageStore(): Promise<Store> {
   store ??= Store.open(storeConfigFromEnv()).catch((err: unknown) => {
     store = undefined;
     throw err;
@@ -24,4 +24,16 @@ export async function currentUser(): Promise<{ email: string } | null> {
   if (!token) return null;
   const session = await getSession(await pageStore(), token);
   return session ? { email: session.user.email } : null;
+}
+
+/**
+ * True while no administrator exists (first run not done): only then does the sign-in page show
+ * how to create one. Unknown (store unreachable) counts as done: no setup hints on a live instance.
+ */
+export async function firstRunSetupPending(): Promise<boolean> {
+  try {
+    return (await countAdmins(await pageStore())) === 0;
+  } catch {
+    return false;
+  }
 }

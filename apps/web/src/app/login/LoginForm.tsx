@@ -3,7 +3,8 @@ import { useRouter, useSearchParams } from 'next/navigation';
 import { useState, type FormEvent } from 'react';
 import { safeNext } from '@/lib/safe-next';
 
-export function LoginForm() {
+/** `setupPending`: no administrator exists yet, so the form says how the first one is made. */
+export function LoginForm({ setupPending }: { setupPending: boolean }) {
   const router = useRouter();
   const params = useSearchParams();
   const [error, setError] = useState<string | null>(null);
@@ -58,9 +59,12 @@ export function LoginForm() {
       <button type="submit" className="btn btn-primary" disabled={pending}>
         {pending ? 'Signing in…' : 'Sign in'}
       </button>
-      <p className="faint" style={{ margin: 0, fontSize: 11 }}>
-        First admin: <code>PLUMB_ADMIN_EMAIL</code> / <code>PLUMB_ADMIN_PASSWORD</code> at first start.
-      </p>
+      {setupPending && (
+        <div className="banner" role="note" data-testid="setup-hint" style={{ fontSize: 12 }}>
+          No administrator yet. At its first start Plumb creates one from <code>PLUMB_ADMIN_EMAIL</code> / <code>PLUMB_ADMIN_PASSWORD</code> (without
+          a password it prints a generated one, once, in its log).
+        </div>
+      )}
     </form>
   );
 }

@@ -2,6 +2,7 @@
 import { hasIsolatedPoint } from '@/lib/series';
 import { Area, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis, Bar } from 'recharts';
 import { formatAxisTime, formatDateTime } from '@/lib/format';
+import { useZone } from '../TimeZoneContext';
 
 export interface SeriesDef<K extends string> {
   key: K;
@@ -40,6 +41,7 @@ export function TimeSeriesChart<K extends string>({
   onSelectTime?: (t: number) => void;
 }) {
   const span = toMs - fromMs;
+  const { zone, label: zoneText } = useZone();
   return (
     <div className="chart" style={{ height }}>
       <ResponsiveContainer width="100%" height="100%">
@@ -57,7 +59,9 @@ export function TimeSeriesChart<K extends string>({
             type="number"
             scale="time"
             domain={[fromMs, toMs]}
-            tickFormatter={(v: number) => formatAxisTime(v, span)}
+            tickFormatter={(v: number) => formatAxisTime(v, span, zone)}
+            label={{ value: zoneText, position: 'insideBottomRight', offset: 1, style: { fill: 'var(--text-faint)', fontSize: 10 } }}
+            height={34}
             tickLine={false}
             axisLine={{ stroke: 'var(--border-strong)' }}
             minTickGap={40}
@@ -76,7 +80,7 @@ export function TimeSeriesChart<K extends string>({
               active && payload && payload.length > 0 ? (
                 <div className="chart-tooltip">
                   <div className="muted" style={{ marginBottom: 2 }}>
-                    {formatDateTime(Number(label))}
+                    {formatDateTime(Number(label), zone)}
                   </div>
                   {payload.map((p) => (
                     <div className="row" key={String(p.dataKey)}>

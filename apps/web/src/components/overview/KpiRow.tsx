@@ -23,7 +23,7 @@ export function KpiRow({ kpis, loading, range, filters = {} }: { kpis: OverviewK
         href={href({ filters: { status: 'error' } })}
         testId="kpi-error-rate"
       />
-      <KpiTile label="p50 latency" loading={loading} value={formatDuration(k?.p50LatencyMs)} sub="median, ms" href={href({ sort: 'durationMs' })} />
+      <KpiTile label="p50 latency" loading={loading} value={formatDuration(k?.p50LatencyMs)} sub="median trace duration" href={href({ sort: 'durationMs' })} />
       <KpiTile
         label="p95 latency"
         loading={loading}

@@ -1,6 +1,6 @@
 'use client';
 import { useRouter } from 'next/navigation';
-import { formatCost, formatCount, formatDuration, formatTokens, formatUsd } from '@/lib/format';
+import { durationAxis, formatCost, formatCount, formatDuration, formatTokens, formatUsd } from '@/lib/format';
 import { explorerHref, type GlobalFilters } from '@/lib/trace-filters';
 import type { OverviewView } from '@/lib/view';
 import { TimeSeriesChart } from '../charts/TimeSeriesChart';
@@ -38,6 +38,8 @@ export function OverviewCharts({
   const data = series?.points ?? [];
   const onSelectTime = (t: number) => router.push(explorerHref(filters, { kind: 'absolute', fromMs: t, toMs: t + step }));
   const common = { data, fromMs, toMs, onSelectTime };
+  // One unit for the whole latency axis, from the data's largest value: label and ticks agree.
+  const latency = durationAxis(Math.max(0, ...data.flatMap((p) => [p.p50LatencyMs, p.p95LatencyMs, p.p99LatencyMs]).filter((v): v is number => typeof v === 'number')));
 
   const body = (chart: React.ReactNode) =>
     error ? <ErrorBox error={error} what="time series" /> : loading && !series ? <Skeleton height={190} /> : chart;
@@ -57,12 +59,13 @@ export function OverviewCharts({
           />,
         )}
       </Panel>
-      <Panel title="Latency percentiles" unit="trace duration, ms" testId="chart-latency">
+      <Panel title="Latency percentiles" unit={`trace duration, ${latency.unit}`} testId="chart-latency">
         {body(
           <TimeSeriesChart
             {...common}
-            unit="ms"
-            format={(v) => formatDuration(v)}
+            unit={latency.unit}
+            format={latency.tick}
+            formatTooltip={(v) => formatDuration(v)}
             series={[
               { key: 'p50LatencyMs', label: 'p50', color: 'var(--chart-3)' },
               { key: 'p95LatencyMs', label: 'p95', color: 'var(--chart-4)' },

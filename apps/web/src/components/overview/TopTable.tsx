@@ -6,7 +6,7 @@ import { useQueries } from '@tanstack/react-query';
 import { formatCount, formatPercent, formatTokens } from '@/lib/format';
 import type { TimeRange } from '@/lib/time-range';
 import { explorerHref, type GlobalFilters, type TraceFilters } from '@/lib/trace-filters';
-import { overviewInput } from '@/lib/api';
+import { overviewInput } from '@/lib/overview-input';
 import { useTRPC } from '@/lib/trpc';
 import { topLeftOutView, type TopDimension, type TopLeftOut, type TopRow } from '@/lib/view';
 import { useTimeRange } from '../TimeRangeContext';
@@ -142,7 +142,7 @@ export function TopTable({
                     return (
                       <tr key={r.key} className="is-clickable" onClick={() => router.push(href)}>
                         <td title={r.key || `${NOT_SET[dimension]}: no ${NOUN[dimension][0]} recorded`}>
-                          <Link className="cell-link" href={href} onClick={(e) => e.stopPropagation()}>
+                          <Link prefetch={false} className="cell-link" href={href} onClick={(e) => e.stopPropagation()}>
                             {r.key || <span className="faint">{NOT_SET[dimension]}</span>}
                           </Link>
                         </td>
@@ -206,7 +206,7 @@ function Measures({ row, errorHref, maxCost }: { row: TopRow; errorHref?: string
       <td className="num">
         {row.errors > 0 ? (
           errorHref ? (
-            <Link className="error-text" href={errorHref} onClick={(e) => e.stopPropagation()} title={`${row.errors} errors`}>
+            <Link prefetch={false} className="error-text" href={errorHref} onClick={(e) => e.stopPropagation()} title={`${row.errors} errors`}>
               {rate}
             </Link>
           ) : (

@@ -9,11 +9,13 @@ import { messageSummary } from '@/lib/messages';
 import { explorerHref } from '@/lib/trace-filters';
 import { addCost, type Cost } from '@/lib/view';
 import { CostText, ErrorBox, SkeletonRows } from '../ui';
+import { useZone } from '../TimeZoneContext';
 
 /** One conversation: its traces in order, cost per turn and the running total. */
 export function SessionView({ sessionId }: { sessionId: string }) {
   const q = useSession(sessionId);
   const router = useRouter();
+  const { zone } = useZone();
   const [selected, setSelected] = useState(0);
   const traces = q.data?.traces ?? [];
   const open = (traceId: string) => router.push(`/traces/${encodeURIComponent(traceId)}`);
@@ -52,7 +54,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
               <Summary label="Total tokens">{q.data ? formatTokens(q.data.totalTokens) : '…'}</Summary>
               <Summary label="Time in traces">{q.data ? formatDuration(q.data.totalDurationMs) : '…'}</Summary>
               <Summary label="Span of conversation">{q.data ? formatDuration(spanMs) : '…'}</Summary>
-              <Summary label="Started">{first ? formatDateTime(first.startMs) : '—'}</Summary>
+              <Summary label="Started">{first ? formatDateTime(first.startMs, zone) : '—'}</Summary>
               <Summary label="Tenant">
                 {tenants.length ? tenants.map((t) => <Link key={t} href={explorerHref({ tenant: t })}>{t} </Link>) : '—'}
               </Summary>
@@ -95,7 +97,7 @@ export function SessionView({ sessionId }: { sessionId: string }) {
                       return (
                         <tr key={t.traceId} className={`is-clickable ${i === selected ? 'is-selected' : ''}`} onClick={() => open(t.traceId)}>
                           <td className="num faint">{i + 1}</td>
-                          <td className="mono">{formatDateTime(t.startMs)}</td>
+                          <td className="mono">{formatDateTime(t.startMs, zone)}</td>
                           <td style={{ maxWidth: 520 }}>
                             <Link className="cell-link" href={`/traces/${encodeURIComponent(t.traceId)}`} onClick={(e) => e.stopPropagation()}>
                               {t.rootName || <span className="faint">(missing root)</span>}

@@ -40,7 +40,7 @@ export function CriticalPathSummary({
         ))}
       </div>
       <div className="section-title" style={{ marginTop: 12 }}>
-        Spans on the critical path, by time they hold it (total {formatDuration(total)})
+        Spans on the critical path, by time they hold it (total <span className="num">{formatDuration(total)}</span>)
       </div>
       <table className="table">
         <thead>

@@ -7,6 +7,7 @@ import { parseMessages } from '@/lib/messages';
 import type { SpanDetailView, SpanView } from '@/lib/view';
 import { CATEGORY_LABEL, categoryColor, CostText, Skeleton } from '../ui';
 import { CopyButton } from './CopyButton';
+import { useZone } from '../TimeZoneContext';
 
 /**
  * Everything about one span. Prompts, completions and attribute values are user data and are
@@ -28,6 +29,7 @@ export function SpanDetailPanel({
   onClose: () => void;
 }) {
   const detail = useSpanDetail(base.traceId, base.spanId);
+  const { zone } = useZone();
   // The trace's span has the canonical fields at once; the detail query adds attributes, events, texts.
   const span = base;
   const extra: SpanDetailView = detail.data ?? EMPTY_DETAIL;
@@ -68,7 +70,7 @@ export function SpanDetailPanel({
             {criticalMs !== undefined && <span className="faint"> · {formatDuration(criticalMs)} on critical path</span>}
           </Row>
           <Row k="Start">
-            +{formatDuration(span.startMs - traceStartMs)} <span className="faint">({formatDateTime(span.startMs)})</span>
+            +{formatDuration(span.startMs - traceStartMs)} <span className="faint">({formatDateTime(span.startMs, zone)})</span>
           </Row>
           <Row k="Service">
             {span.service}

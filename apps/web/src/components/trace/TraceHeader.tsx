@@ -5,6 +5,7 @@ import { explorerHref } from '@/lib/trace-filters';
 import type { TraceView } from '@/lib/view';
 import { CostText } from '../ui';
 import { CopyButton } from './CopyButton';
+import { useZone } from '../TimeZoneContext';
 
 function Item({ label, children, testId }: { label: string; children: React.ReactNode; testId?: string }) {
   return (
@@ -19,6 +20,7 @@ function Item({ label, children, testId }: { label: string; children: React.Reac
 export function TraceHeader({ trace }: { trace: TraceView }) {
   const s = trace.summary;
   const c = trace.context;
+  const { zone } = useZone();
   return (
     <section className="panel" data-testid="trace-header">
       <div className="page-header" style={{ padding: '8px 12px 0' }}>
@@ -29,7 +31,7 @@ export function TraceHeader({ trace }: { trace: TraceView }) {
         <CopyButton text={trace.traceId} label="Copy trace id" />
       </div>
       <div className="summary-strip">
-        <Item label="Started">{formatDateTime(s.startMs)}</Item>
+        <Item label="Started">{formatDateTime(s.startMs, zone)}</Item>
         <Item label="Duration" testId="trace-duration">
           {formatDuration(s.durationMs)}
         </Item>

@@ -7,6 +7,7 @@ import type { SortField, SortOrder, TraceFilters } from '@/lib/trace-filters';
 import type { TraceListItemView } from '@/lib/view';
 import { CostText, SkeletonRows } from '../ui';
 import { ErrorCell } from './ErrorCell';
+import { useZone } from '../TimeZoneContext';
 
 interface Column {
   label: string;
@@ -61,7 +62,8 @@ export function TraceTable({
   }, [selected]);
 
   const maxDuration = Math.max(1, ...items.map((t) => t.durationMs));
-  const withDate = needsDate(items.map((t) => t.startMs));
+  const { zone, label: zoneText } = useZone();
+  const withDate = needsDate(items.map((t) => t.startMs), zone);
   const filterLink = (patch: TraceFilters, text: string) =>
     text ? (
       <button
@@ -94,7 +96,7 @@ export function TraceTable({
               >
                 {c.sort ? (
                   <button type="button" className="sort" onClick={() => onSort(c.sort!)}>
-                    {c.label}
+                    {c.sort === 'startTime' ? `${c.label} (${zoneText})` : c.label}
                     <span aria-hidden="true">{c.sort === sort ? (order === 'asc' ? '▲' : '▼') : ''}</span>
                   </button>
                 ) : (
@@ -119,8 +121,8 @@ export function TraceTable({
                 }}
                 data-trace-id={t.traceId}
               >
-                <td title={formatDateTime(t.startMs)} className="mono">
-                  {formatTimestamp(t.startMs, withDate)}
+                <td title={formatDateTime(t.startMs, zone)} className="mono">
+                  {formatTimestamp(t.startMs, withDate, zone)}
                 </td>
                 <td title={t.rootName}>
                   <Link className="cell-link" href={traceHref(t.traceId)} onClick={() => rememberExplorerUrl(window.location.pathname + window.location.search)}>

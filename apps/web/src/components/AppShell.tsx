@@ -1,0 +1,42 @@
+import { cookies } from 'next/headers';
+import { Suspense, type ReactNode } from 'react';
+import { parseTheme, THEME_COOKIE } from '@/lib/theme';
+import { ApiProvider } from '@/lib/trpc';
+import { parseZoneCookie, ZONE_COOKIE } from '@/lib/zone';
+import { requestNow } from '@/server/prefetch';
+import { TimeRangeProvider } from './TimeRangeContext';
+import { TimeZoneProvider } from './TimeZoneContext';
+import { TopBar } from './TopBar';
+
+/**
+ * The app's frame: providers, the top bar (navigation, zone and theme switches) and the main
+ * area. Used by every signed-in page and by the not-found page, so an unknown address keeps the
+ * navigation. Server component: theme and zone come from cookies, so the first paint is right.
+ */
+export async function AppShell({ user, children }: { user: string | null; children: ReactNode }) {
+  const jar = await cookies();
+  const theme = parseTheme(jar.get(THEME_COOKIE)?.value);
+  const zone = parseZoneCookie(safeDecode(jar.get(ZONE_COOKIE)?.value));
+  return (
+    <ApiProvider>
+      <TimeZoneProvider initialChoice={zone.choice} initialLocalZone={zone.localZone}>
+        <Suspense fallback={<div className="shell"><header className="topbar" /></div>}>
+          <TimeRangeProvider initialNow={requestNow()}>
+            <div className="shell">
+              <TopBar theme={theme} user={user} />
+              <main className="main">{children}</main>
+            </div>
+          </TimeRangeProvider>
+        </Suspense>
+      </TimeZoneProvider>
+    </ApiProvider>
+  );
+}
+
+function safeDecode(v: string | undefined): string | undefined {
+  try {
+    return v === undefined ? undefined : decodeURIComponent(v);
+  } catch {
+    return undefined;
+  }
+}
