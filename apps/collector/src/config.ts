@@ -8,6 +8,7 @@ const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filte
 const schema = z.object({
   PLUMB_COLLECTOR_PORT: z.coerce.number().int().min(0).max(65535).default(4318),
   PLUMB_COLLECTOR_HOST: z.string().default('0.0.0.0'),
+  PLUMB_COLLECTOR_GRPC_PORT: z.coerce.number().int().min(-1).max(65535).default(4317),
   PLUMB_INGEST_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PLUMB_WAL_DIR: z.string().default('./data/wal'),
   PLUMB_WAL_FSYNC: bool.default(true),
@@ -32,6 +33,8 @@ const schema = z.object({
 export type CollectorConfig = {
   port: number;
   host: string;
+  /** OTLP/gRPC port (same host); -1 turns the gRPC receiver off, 0 picks a free port. */
+  grpcPort: number;
   ingestKey: string | undefined;
   walDir: string;
   walFsync: boolean;
@@ -77,6 +80,7 @@ export function collectorConfigFromEnv(env: Record<string, string | undefined> =
   return {
     port: e.PLUMB_COLLECTOR_PORT,
     host: e.PLUMB_COLLECTOR_HOST,
+    grpcPort: e.PLUMB_COLLECTOR_GRPC_PORT,
     ingestKey: e.PLUMB_INGEST_KEY,
     walDir: e.PLUMB_WAL_DIR,
     walFsync: e.PLUMB_WAL_FSYNC,

@@ -4,3 +4,4 @@ export { createCollectorServer, listen, isLoopback } from './http/server.ts';
 export { PermanentError, RetryableError } from './errors.ts';
 export { Wal, encodeRecord, decodeSegment } from './wal.ts';
 export { convertRequest, type ConvertOptions } from './pipeline/convert.ts';
+export { createGrpcServer, listenGrpc, closeGrpc } from './grpc/server.ts';

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { encodeExportMetricsResponse, encodeExportTraceResponse } from '@plumb/otlp';
-import { DEFAULT_PROJECT_ID } from '@plumb/store';
+import { resolveProject } from '../auth.ts';
 import type { Collector } from '../collector.ts';
 import { PermanentError, RetryableError } from '../errors.ts';
 import type { WalFormat, WalSignal } from '../wal.ts';
@@ -13,10 +13,7 @@ function contentFormat(req: IncomingMessage): WalFormat | null {
   return null;
 }
 
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-}
+export { isLoopback } from '../auth.ts';
 
 /** google.rpc.Status, the OTLP/HTTP error body, in the request's encoding. */
 function encodeStatus(code: number, message: string, format: WalFormat): Buffer {
@@ -52,18 +49,12 @@ export function createCollectorServer(collector: Collector, opts: ServerOptions)
   let warnedOpen = false;
   const inFlight = new ByteBudget(collector.config.maxBodyBytesInFlight);
   const handleExport = async (req: IncomingMessage, res: ServerResponse, format: WalFormat, signal: WalSignal): Promise<void> => {
-    let projectId: string;
-    const auth = String(req.headers.authorization ?? '');
-    const bearer = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
-    if (bearer) projectId = await collector.authenticate(bearer);
-    else if (auth) throw new PermanentError(401, 'Authorization must be "Bearer <key>"');
-    else if ((await collector.openIngest()) && isLoopback(req.socket.remoteAddress)) {
-      projectId = DEFAULT_PROJECT_ID;
+    const projectId = await resolveProject(collector, String(req.headers.authorization ?? ''), req.socket.remoteAddress, () => {
       if (!warnedOpen) {
         warnedOpen = true;
         opts.log('plumb collector: no API key is configured; accepting unauthenticated ingest from loopback into the default project');
       }
-    } else throw new PermanentError(401, 'missing API key: send Authorization: Bearer <key> (OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<key>)');
+    });
 
     // Admission before work: refuse while unhealthy or overloaded before reading the body, and
     // hold the body's bytes against the shared in-flight budget until the request is answered.
