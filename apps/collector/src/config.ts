@@ -26,6 +26,9 @@ const schema = z.object({
   PLUMB_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(10_000),
   PLUMB_WRITER_STUCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   PLUMB_CONTEXT_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(DEFAULT_CONTEXT_MAX_BYTES),
+  PLUMB_SCRAPE_TARGETS: list.optional(),
+  PLUMB_SCRAPE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(15_000),
+  PLUMB_SCRAPE_PROJECT: z.string().default('default'),
   PLUMB_TENANT_KEYS: list.optional(),
   PLUMB_REQUEST_TYPE_KEYS: list.optional(),
 });
@@ -67,6 +70,13 @@ export type CollectorConfig = {
   contextMaxBytes: number;
   tenantKeys: string[] | undefined;
   requestTypeKeys: string[] | undefined;
+  /**
+   * Prometheus text endpoints to pull (dcgm-exporter :9400/metrics, vLLM /metrics), each
+   * `url` or `job=url`; scraped every `scrapeIntervalMs` into `scrapeProject`.
+   */
+  scrapeTargets: string[];
+  scrapeIntervalMs: number;
+  scrapeProject: string;
 };
 
 /** Collector settings from the environment ('' = unset); throws an Error naming the bad variable. */
@@ -100,5 +110,8 @@ export function collectorConfigFromEnv(env: Record<string, string | undefined> =
     contextMaxBytes: e.PLUMB_CONTEXT_MAX_BYTES,
     tenantKeys: e.PLUMB_TENANT_KEYS,
     requestTypeKeys: e.PLUMB_REQUEST_TYPE_KEYS,
+    scrapeTargets: e.PLUMB_SCRAPE_TARGETS ?? [],
+    scrapeIntervalMs: e.PLUMB_SCRAPE_INTERVAL_MS,
+    scrapeProject: e.PLUMB_SCRAPE_PROJECT,
   };
 }

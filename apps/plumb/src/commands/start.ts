@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { closeGrpc, Collector, collectorConfigFromEnv, createCollectorServer, createGrpcServer, listen, listenGrpc } from '@plumb/collector';
+import {
+  closeGrpc, Collector, collectorConfigFromEnv, createCollectorServer, createGrpcServer, listen, listenGrpc, parseScrapeTarget, Scraper,
+} from '@plumb/collector';
 import { bootstrapProjects, ensureAdminUser } from '@plumb/store';
 import { compactJob, CorrectionStats, correctionsJob, rollupsJob, startWorker } from '@plumb/worker';
 import { z } from 'zod';
@@ -85,7 +87,15 @@ export async function start(parts: StartParts): Promise<void> {
         grpc = null;
       }
     }
+    const targets = collectorConfig.scrapeTargets.map(parseScrapeTarget);
+    const scraper = targets.length > 0 ? new Scraper(collector, targets, { intervalMs: collectorConfig.scrapeIntervalMs, projectId: collectorConfig.scrapeProject, log }) : null;
+    if (scraper) {
+      collector.metrics.addSource(() => scraper.render());
+      scraper.start();
+      log(`plumb: scraping ${targets.map((t) => t.url).join(', ')} every ${collectorConfig.scrapeIntervalMs / 1000} s`);
+    }
     closers.push(async () => {
+      await scraper?.stop();
       if (grpc) await closeGrpc(grpc);
       // Stop accepting; idle keep-alive connections end now, busy ones get a second to answer.
       const closed = new Promise<void>((r) => server.close(() => r()));
