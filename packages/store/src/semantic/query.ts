@@ -6,6 +6,8 @@ import { rollupCoverage, type Coverage } from './coverage.ts';
 import { decodeRow } from './decode.ts';
 import { parseRange, QueryError, type TimeInput } from './errors.ts';
 import { fillGaps, MAX_FILLED_POINTS } from './fill.ts';
+import { viewMismatch } from './gpu-catalog.ts';
+import { queryGpuPlan } from './gpu-view.ts';
 
 export interface MetricsQuery {
   projectId: string;
@@ -41,8 +43,8 @@ export type MetricRow = { time?: string } & Record<string, string | number | nul
 export interface MetricsResult {
   measures: MeasureInfo[];
   rows: MetricRow[];
-  /** Which view answered: raw spans, or the hourly rollup (plus raw spans for uncovered ranges). */
-  source: 'spans' | 'rollup';
+  /** Which view answered: raw spans, the hourly rollup (plus raw spans for uncovered ranges), or GPU metric points. */
+  source: 'spans' | 'rollup' | 'metric_points';
 }
 
 export const MAX_BUCKETS = 10_000;
@@ -76,6 +78,8 @@ export function planMetricsQuery(q: MetricsQuery): Plan {
     }
     return [d, [...values]];
   });
+  const mismatch = viewMismatch(measures, [...groupBy.map((d) => ({ name: d, field: 'groupBy' })), ...filters.map(([d]) => ({ name: d, field: `filter[${d}]` }))]);
+  if (mismatch) throw new QueryError(mismatch.field, mismatch.message);
   const { from, to } = parseRange(q.from, q.to);
   let intervalMs: number | undefined;
   if (q.intervalMs !== undefined) {
@@ -135,6 +139,7 @@ export interface MetricsQueryOptions {
 /** Runs a semantic-layer query. Throws QueryError for invalid input. */
 export async function queryMetrics(store: Store, q: MetricsQuery, o: MetricsQueryOptions = {}): Promise<MetricsResult> {
   const plan = planMetricsQuery(q);
+  if (plan.measures[0]!.view === 'gpu') return queryGpuPlan(store, q.projectId, plan, q.fill !== false);
   const coverage = await coverageFor(store, q.projectId, plan, plan.groupBy, o.coverage);
   const raw = await store.query<Record<string, unknown>>(compile(q.projectId, plan, { coverage, rootless: o.rootless }));
   let rows: MetricRow[] = raw.map((r) => decodeRow(r, plan, plan.groupBy, q.exactMoney === true));
