@@ -7,3 +7,4 @@ export { convertRequest, type ConvertOptions } from './pipeline/convert.ts';
 export { createGrpcServer, listenGrpc, closeGrpc } from './grpc/server.ts';
 export { Scraper, parseScrapeTarget, type ScrapeTarget } from './scrape/scraper.ts';
 export { parsePromText, PromParseError, type PromFamily, type PromSample } from './scrape/prom-text.ts';
+export { createOtlpGrpcClient, type OtlpGrpcClient } from './grpc/client.ts';

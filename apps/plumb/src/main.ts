@@ -13,7 +13,7 @@ Usage: plumb <command> [options]
                         send a multi-agent demo workload to the collector
   demo --backfill [--days D] [--spans N]
                         write history straight into the store (stop Plumb first when embedded)
-  bench ingest|query    benchmarks (see README)
+  bench ingest|metrics|query  benchmarks (see README)
   keys create --scope ingest,read [--name N] [--project P]
   keys list | keys revoke <id>
   prices set --model M --input USD --output USD [--provider P] [--from DATE] | prices list

@@ -14,7 +14,7 @@ export const METRIC_SINK: RowSink<MetricPointRow> = {
   },
   idOf(line) {
     try {
-      const v = JSON.parse(line) as unknown[];
+      const v = JSON.parse(line.slice(1)) as unknown[]; // after the N / D shape byte
       return `metric ${JSON.stringify(v[1])} at ${String(v[6])}`;
     } catch {
       return 'metric ?';
