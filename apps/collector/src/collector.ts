@@ -1,16 +1,21 @@
-import { decodeTraceRequestJson, decodeTraceRequestProtobuf, OtlpDecodeError, type TraceRequest } from '@plumb/otlp';
+import {
+  countDataPoints, decodeMetricsRequestJson, decodeMetricsRequestProtobuf, decodeTraceRequestJson, decodeTraceRequestProtobuf,
+  OtlpDecodeError, type MetricsRequest, type TraceRequest,
+} from '@plumb/otlp';
 import { PriceCatalog } from '@plumb/pricing';
 import { DEFAULT_SEMCONV_OPTIONS, type SemconvOptions } from '@plumb/semconv';
-import { bootstrapProjects, countIngestKeys, KeyVerifier, listPriceOverrides, type Store } from '@plumb/store';
+import { bootstrapProjects, countIngestKeys, KeyVerifier, listPriceOverrides, type MetricPointRow, type Store } from '@plumb/store';
 import type { CollectorConfig } from './config.ts';
 import { PermanentError, RetryableError } from './errors.ts';
 import { CollectorMetrics } from './metrics.ts';
 import { ContextStage } from './pipeline/context.ts';
 import { convertRequest, type ConvertOptions } from './pipeline/convert.ts';
 import { RecentSpans } from './pipeline/dedupe.ts';
+import { METRIC_SINK } from './pipeline/metric-sink.ts';
+import { convertMetrics } from './pipeline/metrics-convert.ts';
 import type { QueuedRow } from './pipeline/types.ts';
 import { Writer } from './pipeline/writer.ts';
-import { Wal, WalFormatError, type WalFormat } from './wal.ts';
+import { Wal, WalFormatError, type WalFormat, type WalSignal } from './wal.ts';
 
 export interface ExportResult {
   rejectedSpans: number;
@@ -26,6 +31,8 @@ const PRICE_REFRESH_MS = 60_000;
  */
 export class Collector {
   readonly writer: Writer;
+  /** Metric data points: their own batches into `metric_points`, same WAL, same failure rules. */
+  readonly metricWriter: Writer<MetricPointRow>;
   private readonly context: ContextStage;
   private readonly recent = new RecentSpans();
   private readonly verifier: KeyVerifier;
@@ -53,6 +60,14 @@ export class Collector {
       wal,
       this.metrics,
       log,
+    );
+    this.metricWriter = new Writer(
+      store,
+      { maxRows: config.batchMaxRows, maxDelayMs: config.batchMaxDelayMs, stuckAfterMs: config.writerStuckMs },
+      wal,
+      this.metrics,
+      log,
+      METRIC_SINK,
     );
     this.context = new ContextStage({ holdMs: config.contextHoldMs, maxHeldRows: 200_000, maxBytes: config.contextMaxBytes }, (rows) =>
       this.writer.enqueue(rows),
@@ -95,6 +110,7 @@ export class Collector {
    */
   private async replay(): Promise<void> {
     let spans = 0;
+    let points = 0;
     for (const segment of this.wal.replaySegments) {
       let decoded;
       try {
@@ -112,8 +128,15 @@ export class Collector {
         );
       }
       for (const record of decoded.records) {
-        if (record.signal !== 'traces') {
-          this.log(`plumb collector: skipping a ${record.signal} WAL record in segment ${segment}: this build ingests traces only`);
+        if (record.signal === 'metrics') {
+          try {
+            const { rows } = convertMetrics(this.decodeMetrics(record.body, record.format), record.projectId, this.config.maxAttributeLength);
+            this.wal.retain(segment, rows.length);
+            this.metricWriter.enqueue(rows.map((row) => ({ row, segment })));
+            points += rows.length;
+          } catch (err) {
+            this.log(`plumb collector: skipping unreadable metrics WAL record in segment ${segment}: ${(err as Error).message}`);
+          }
           continue;
         }
         try {
@@ -133,6 +156,10 @@ export class Collector {
       this.context.drain();
       await this.writer.flush();
       this.log(`plumb collector: replayed ${spans} spans from the write-ahead log`);
+    }
+    if (points > 0) {
+      await this.metricWriter.flush();
+      this.log(`plumb collector: replayed ${points} metric data points from the write-ahead log`);
     }
   }
 
@@ -157,16 +184,13 @@ export class Collector {
   }
 
   private decode(body: Buffer, format: WalFormat): TraceRequest {
-    try {
-      return format === 'protobuf' ? decodeTraceRequestProtobuf(body) : decodeTraceRequestJson(body);
-    } catch (err) {
-      if (err instanceof OtlpDecodeError) throw new PermanentError(400, err.message);
-      // Decoding is pure and deterministic: whatever else it throws (a RangeError from input
-      // nested past some limit we missed) would be thrown again on every retry, so it is the
-      // body's fault (400), never a 503 the sender would retry forever.
-      throw new PermanentError(400, `could not decode the ${format} body: ${(err as Error).message}`);
-    }
+    return decodeOr400(() => (format === 'protobuf' ? decodeTraceRequestProtobuf(body) : decodeTraceRequestJson(body)), format);
   }
+
+  private decodeMetrics(body: Buffer, format: WalFormat): MetricsRequest {
+    return decodeOr400(() => (format === 'protobuf' ? decodeMetricsRequestProtobuf(body) : decodeMetricsRequestJson(body)), format);
+  }
+
 
   private async catalog(projectId: string): Promise<PriceCatalog> {
     const hit = this.catalogs.get(projectId);
@@ -191,8 +215,8 @@ export class Collector {
    * backlog admits any body, so no body can be refused forever by a small configured limit.
    */
   admit(bodyBytes: number): void {
-    if (this.writer.unhealthy) throw new RetryableError(503, 'the store is not accepting writes; retry later', 5);
-    const backlog = this.writer.backlogBytes;
+    if (this.writer.unhealthy || this.metricWriter.unhealthy) throw new RetryableError(503, 'the store is not accepting writes; retry later', 5);
+    const backlog = this.writer.backlogBytes + this.metricWriter.backlogBytes;
     if (backlog > 0 && backlog + bodyBytes * 2 > this.config.maxInflightBytes) {
       // Counted as plumb_collector_requests_total{outcome="429"}: its spans were never decoded.
       throw new RetryableError(429, 'collector queue is full; retry later', 1);
@@ -218,14 +242,7 @@ export class Collector {
     if (duplicates) this.metrics.spansDuplicate.inc({}, duplicates);
 
     if (fresh.length > 0) {
-      const t0 = performance.now();
-      let segment: number;
-      try {
-        segment = await this.wal.append({ format, projectId, body }, fresh.length);
-      } catch (err) {
-        throw new RetryableError(503, `could not persist the batch: ${(err as Error).message}`, 1);
-      }
-      this.metrics.walSyncSeconds.observe((performance.now() - t0) / 1000);
+      const segment = await this.appendWal('traces', format, projectId, body, fresh.length);
       this.recent.mark(fresh);
       this.metrics.spansAccepted.inc({}, fresh.length);
       const queued: QueuedRow[] = fresh.map((row) => ({ row, segment }));
@@ -239,8 +256,52 @@ export class Collector {
     };
   }
 
+  /**
+   * OTLP metrics, with the rules of `exportTraces`: admission first, 400 for a body that does not
+   * decode, 413 past the per-request limit (data points count like spans), a bad point rejected
+   * alone (partial_success), durable in the WAL (signal `metrics`) before this resolves. No
+   * collector-side dedupe: a re-delivered point has the same sorting key in `metric_points`
+   * (ReplacingMergeTree), so it is stored once.
+   */
+  async exportMetrics(body: Buffer, format: WalFormat, projectId: string): Promise<ExportResult> {
+    this.admit(body.length);
+    const req = this.decodeMetrics(body, format);
+    const n = countDataPoints(req);
+    if (n > this.config.maxSpansPerRequest) {
+      throw new PermanentError(413, `request carries ${n} data points; the limit is ${this.config.maxSpansPerRequest}`);
+    }
+    const converted = convertMetrics(req, projectId, this.config.maxAttributeLength);
+    this.metrics.pointsReceived.inc({}, converted.received);
+    if (converted.rejected) this.metrics.pointsRejected.inc({ reason: 'invalid' }, converted.rejected);
+    if (converted.rows.length > 0) {
+      const segment = await this.appendWal('metrics', format, projectId, body, converted.rows.length);
+      this.metrics.pointsAccepted.inc({}, converted.rows.length);
+      this.metricWriter.enqueue(converted.rows.map((row) => ({ row, segment })));
+    }
+    return {
+      rejectedSpans: converted.rejected,
+      errorMessage: converted.rejected > 0 ? `${converted.rejected} data point(s) rejected; first: ${converted.firstRejection}` : '',
+    };
+  }
+
+  /** Appends durably; 503 + Retry-After when the WAL cannot take it. */
+  private async appendWal(signal: WalSignal, format: WalFormat, projectId: string, body: Buffer, rows: number): Promise<number> {
+    const t0 = performance.now();
+    let segment: number;
+    try {
+      segment = await this.wal.append({ signal, format, projectId, body }, rows);
+    } catch (err) {
+      throw new RetryableError(503, `could not persist the batch: ${(err as Error).message}`, 1);
+    }
+    this.metrics.walSyncSeconds.observe((performance.now() - t0) / 1000);
+    return segment;
+  }
+
   /** Liveness, for /healthz: false once the writer is stuck (queued rows, no progress). */
   live(): { ok: boolean; reason: string } {
+    if (this.metricWriter.stuck) {
+      return { ok: false, reason: `writer stuck: ${this.metricWriter.backlogRows} metric points queued, no insert progress for ${Math.round(this.metricWriter.stalledMs / 1000)} s` };
+    }
     if (this.writer.stuck) {
       return { ok: false, reason: `writer stuck: ${this.writer.backlogRows} rows queued, no insert progress for ${Math.round(this.writer.stalledMs / 1000)} s` };
     }
@@ -261,7 +322,7 @@ export class Collector {
   async ready(): Promise<{ ok: boolean; reason: string }> {
     const live = this.live();
     if (!live.ok) return live;
-    if (this.writer.unhealthy) return { ok: false, reason: 'inserts are failing' };
+    if (this.writer.unhealthy || this.metricWriter.unhealthy) return { ok: false, reason: 'inserts are failing' };
     try {
       const ping = await this.store.client.ping();
       if (!ping.success) return { ok: false, reason: `store unreachable: ${ping.error.message}` };
@@ -275,6 +336,7 @@ export class Collector {
   async flush(): Promise<void> {
     this.context.drain();
     await this.writer.flush();
+    await this.metricWriter.flush();
   }
 
   /**
@@ -284,12 +346,28 @@ export class Collector {
   async stop(): Promise<{ complete: boolean }> {
     if (this.ticker) clearInterval(this.ticker);
     this.context.drain();
-    const result = await this.writer.close(Math.max(0, this.config.shutdownTimeoutMs - 2_000));
+    const budget = Math.max(0, this.config.shutdownTimeoutMs - 2_000);
+    const [spans, points] = await Promise.all([this.writer.close(budget), this.metricWriter.close(budget)]);
+    const result = { complete: spans.complete && points.complete };
     if (!result.complete) {
       this.log(`plumb collector: stopped with ${this.writer.backlogRows} spans not yet stored; they stay in the WAL and are replayed at the next start`);
     }
     await this.wal.close();
     return result;
+  }
+}
+
+/**
+ * Decoding is pure and deterministic: whatever a decoder throws (a RangeError from input nested
+ * past some limit we missed) would be thrown again on every retry, so it is the body's fault
+ * (400), never a 503 the sender would retry forever.
+ */
+function decodeOr400<T>(decode: () => T, format: WalFormat): T {
+  try {
+    return decode();
+  } catch (err) {
+    if (err instanceof OtlpDecodeError) throw new PermanentError(400, err.message);
+    throw new PermanentError(400, `could not decode the ${format} body: ${(err as Error).message}`);
   }
 }
 

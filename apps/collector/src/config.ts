@@ -8,6 +8,7 @@ const list = z.string().transform((v) => v.split(',').map((s) => s.trim()).filte
 const schema = z.object({
   PLUMB_COLLECTOR_PORT: z.coerce.number().int().min(0).max(65535).default(4318),
   PLUMB_COLLECTOR_HOST: z.string().default('0.0.0.0'),
+  PLUMB_COLLECTOR_GRPC_PORT: z.coerce.number().int().min(-1).max(65535).default(4317),
   PLUMB_INGEST_KEY: z.string().min(16, 'must be at least 16 characters').optional(),
   PLUMB_WAL_DIR: z.string().default('./data/wal'),
   PLUMB_WAL_FSYNC: bool.default(true),
@@ -25,6 +26,9 @@ const schema = z.object({
   PLUMB_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(10_000),
   PLUMB_WRITER_STUCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   PLUMB_CONTEXT_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(DEFAULT_CONTEXT_MAX_BYTES),
+  PLUMB_SCRAPE_TARGETS: list.optional(),
+  PLUMB_SCRAPE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(15_000),
+  PLUMB_SCRAPE_PROJECT: z.string().default('default'),
   PLUMB_TENANT_KEYS: list.optional(),
   PLUMB_REQUEST_TYPE_KEYS: list.optional(),
 });
@@ -32,6 +36,8 @@ const schema = z.object({
 export type CollectorConfig = {
   port: number;
   host: string;
+  /** OTLP/gRPC port (same host); -1 turns the gRPC receiver off, 0 picks a free port. */
+  grpcPort: number;
   ingestKey: string | undefined;
   walDir: string;
   walFsync: boolean;
@@ -64,6 +70,13 @@ export type CollectorConfig = {
   contextMaxBytes: number;
   tenantKeys: string[] | undefined;
   requestTypeKeys: string[] | undefined;
+  /**
+   * Prometheus text endpoints to pull (dcgm-exporter :9400/metrics, vLLM /metrics), each
+   * `url` or `job=url`; scraped every `scrapeIntervalMs` into `scrapeProject`.
+   */
+  scrapeTargets: string[];
+  scrapeIntervalMs: number;
+  scrapeProject: string;
 };
 
 /** Collector settings from the environment ('' = unset); throws an Error naming the bad variable. */
@@ -77,6 +90,7 @@ export function collectorConfigFromEnv(env: Record<string, string | undefined> =
   return {
     port: e.PLUMB_COLLECTOR_PORT,
     host: e.PLUMB_COLLECTOR_HOST,
+    grpcPort: e.PLUMB_COLLECTOR_GRPC_PORT,
     ingestKey: e.PLUMB_INGEST_KEY,
     walDir: e.PLUMB_WAL_DIR,
     walFsync: e.PLUMB_WAL_FSYNC,
@@ -96,5 +110,8 @@ export function collectorConfigFromEnv(env: Record<string, string | undefined> =
     contextMaxBytes: e.PLUMB_CONTEXT_MAX_BYTES,
     tenantKeys: e.PLUMB_TENANT_KEYS,
     requestTypeKeys: e.PLUMB_REQUEST_TYPE_KEYS,
+    scrapeTargets: e.PLUMB_SCRAPE_TARGETS ?? [],
+    scrapeIntervalMs: e.PLUMB_SCRAPE_INTERVAL_MS,
+    scrapeProject: e.PLUMB_SCRAPE_PROJECT,
   };
 }

@@ -61,6 +61,10 @@ export class CollectorMetrics {
   readonly spansRejected = new Series('plumb_collector_spans_rejected_total', 'Spans rejected, by reason.', 'counter');
   readonly spansDuplicate = new Series('plumb_collector_spans_duplicate_total', 'Re-delivered spans dropped by the collector dedupe.', 'counter');
   readonly spansWritten = new Series('plumb_collector_spans_written_total', 'Span rows inserted into ClickHouse.', 'counter');
+  readonly pointsReceived = new Series('plumb_collector_metric_points_received_total', 'OTLP metric data points decoded from requests.', 'counter');
+  readonly pointsAccepted = new Series('plumb_collector_metric_points_accepted_total', 'Metric data points accepted (durable in the WAL).', 'counter');
+  readonly pointsRejected = new Series('plumb_collector_metric_points_rejected_total', 'Metric data points rejected, by reason.', 'counter');
+  readonly pointsWritten = new Series('plumb_collector_metric_points_written_total', 'Metric data point rows inserted into ClickHouse.', 'counter');
   readonly insertErrors = new Series('plumb_collector_insert_errors_total', 'Failed inserts (retried).', 'counter');
   readonly walErrors = new Series('plumb_collector_wal_errors_total', 'Failed WAL writes, fsyncs and segment opens (the request got 503).', 'counter');
   readonly walReplayCorruptBytes = new Series('plumb_collector_wal_replay_corrupt_bytes_total', 'WAL bytes skipped at replay as corrupt or torn.', 'counter');
@@ -87,6 +91,7 @@ export class CollectorMetrics {
         this.requests, this.spansReceived, this.spansAccepted, this.spansRejected, this.spansDuplicate, this.spansWritten,
         this.insertErrors, this.contextBytes, this.contextEvictions, this.queueRows, this.heldRows, this.inflightBytes, this.insertSeconds,
         this.walSyncSeconds, this.walErrors, this.walReplayCorruptBytes, this.walReplayCorruptRegions, this.writerStalledSeconds,
+        this.pointsReceived, this.pointsAccepted, this.pointsRejected, this.pointsWritten,
       ]
         .map((s) => s.render())
         .concat(this.sources.map((render) => render()))

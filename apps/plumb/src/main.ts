@@ -4,8 +4,8 @@ const HELP = `plumb — observability and cost attribution for AI agents
 
 Usage: plumb <command> [options]
 
-  start                 collector (:4318), worker and dashboard (:3000) in one process
-  collector             the OTLP/HTTP collector alone
+  start                 collector (:4318 HTTP, :4317 gRPC), worker and dashboard (:3000) in one process
+  collector             the OTLP collector alone (HTTP and gRPC)
   worker                background jobs alone
   web                   the dashboard and REST API alone
   migrate               apply ClickHouse migrations and exit
@@ -13,7 +13,7 @@ Usage: plumb <command> [options]
                         send a multi-agent demo workload to the collector
   demo --backfill [--days D] [--spans N]
                         write history straight into the store (stop Plumb first when embedded)
-  bench ingest|query    benchmarks (see README)
+  bench ingest|metrics|query  benchmarks (see README)
   keys create --scope ingest,read [--name N] [--project P]
   keys list | keys revoke <id>
   prices set --model M --input USD --output USD [--provider P] [--from DATE] | prices list
@@ -21,7 +21,7 @@ Usage: plumb <command> [options]
 
 Environment: CLICKHOUSE_URL (file:<dir> embedded, default file:./data/clickhouse; or
 http(s)://user:pass@host:8123/db), PLUMB_INGEST_KEY, PLUMB_ADMIN_EMAIL, PLUMB_ADMIN_PASSWORD,
-PORT (3000), PLUMB_COLLECTOR_PORT (4318).`;
+PORT (3000), PLUMB_COLLECTOR_PORT (4318), PLUMB_COLLECTOR_GRPC_PORT (4317; -1 off).`;
 
 export async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;

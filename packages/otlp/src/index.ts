@@ -5,3 +5,7 @@ export { validateSpanIds } from './validate.ts';
 export { encodeExportTraceResponse } from './response.ts';
 export { attrToString } from './attr-string.ts';
 export { truncateUtf16, wellFormed } from './strings.ts';
+export * from './metrics-types.ts';
+export { decodeMetricsRequestProtobuf } from './proto/decode-metrics.ts';
+export { decodeMetricsRequestJson } from './json/decode-metrics-json.ts';
+export { encodeExportMetricsResponse } from './response.ts';

@@ -10,11 +10,32 @@ export function encodeExportTraceResponse(
   errorMessage: string,
   format: 'protobuf' | 'json',
 ): Uint8Array | string {
+  return encodePartialSuccess(rejectedSpans, errorMessage, format, 'rejectedSpans');
+}
+
+/**
+ * ExportMetricsServiceResponse: the same wire shape (ExportMetricsPartialSuccess
+ * { int64 rejected_data_points = 1; string error_message = 2 }), JSON name `rejectedDataPoints`.
+ */
+export function encodeExportMetricsResponse(
+  rejectedPoints: number,
+  errorMessage: string,
+  format: 'protobuf' | 'json',
+): Uint8Array | string {
+  return encodePartialSuccess(rejectedPoints, errorMessage, format, 'rejectedDataPoints');
+}
+
+function encodePartialSuccess(
+  rejectedSpans: number,
+  errorMessage: string,
+  format: 'protobuf' | 'json',
+  jsonName: string,
+): Uint8Array | string {
   const rejected = Number.isFinite(rejectedSpans) && rejectedSpans > 0 ? Math.floor(rejectedSpans) : 0;
   if (format === 'json') {
     if (rejected === 0 && errorMessage === '') return '{}';
     // proto3 JSON mapping: int64 as a decimal string.
-    return JSON.stringify({ partialSuccess: { rejectedSpans: String(rejected), errorMessage } });
+    return JSON.stringify({ partialSuccess: { [jsonName]: String(rejected), errorMessage } });
   }
   if (rejected === 0 && errorMessage === '') return new Uint8Array(0);
   const message = new TextEncoder().encode(errorMessage);

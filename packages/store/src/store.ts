@@ -187,12 +187,14 @@ export class Store {
     return done;
   }
 
-  /** Sets the span TTL; days is a validated integer, so it is safe as DDL text. */
+  /** Sets the span and metric point TTL; days is a validated integer, so it is safe as DDL text. */
   async applyRetention(days: number): Promise<void> {
     if (!Number.isInteger(days) || days < 1) throw new Error(`invalid retention days: ${days}`);
-    const rows = await this.query<{ q: string }>(sql`SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = 'spans'`);
-    if (rows[0]?.q.includes(`toIntervalDay(${days})`)) return;
-    await this.exec(renderForCluster(`ALTER TABLE spans MODIFY TTL toDateTime(start_time) + toIntervalDay(${days})`, this.config.cluster));
+    for (const [table, time] of [['spans', 'start_time'], ['metric_points', 'time']] as const) {
+      const rows = await this.query<{ q: string }>(sql`SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = ${table}`);
+      if (rows.length === 0 || rows[0]!.q.includes(`toIntervalDay(${days})`)) continue;
+      await this.exec(renderForCluster(`ALTER TABLE ${table} MODIFY TTL toDateTime(${time}) + toIntervalDay(${days})`, this.config.cluster));
+    }
   }
 
   private async exec(statement: string): Promise<void> {

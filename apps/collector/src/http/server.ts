@@ -1,9 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { encodeExportTraceResponse } from '@plumb/otlp';
-import { DEFAULT_PROJECT_ID } from '@plumb/store';
+import { encodeExportMetricsResponse, encodeExportTraceResponse } from '@plumb/otlp';
+import { resolveProject } from '../auth.ts';
 import type { Collector } from '../collector.ts';
 import { PermanentError, RetryableError } from '../errors.ts';
-import type { WalFormat } from '../wal.ts';
+import type { WalFormat, WalSignal } from '../wal.ts';
 import { ByteBudget, readBody } from './body.ts';
 
 function contentFormat(req: IncomingMessage): WalFormat | null {
@@ -13,10 +13,7 @@ function contentFormat(req: IncomingMessage): WalFormat | null {
   return null;
 }
 
-export function isLoopback(address: string | undefined): boolean {
-  if (!address) return false;
-  return address === '::1' || address.startsWith('127.') || address.startsWith('::ffff:127.');
-}
+export { isLoopback } from '../auth.ts';
 
 /** google.rpc.Status, the OTLP/HTTP error body, in the request's encoding. */
 function encodeStatus(code: number, message: string, format: WalFormat): Buffer {
@@ -51,19 +48,13 @@ export interface ServerOptions {
 export function createCollectorServer(collector: Collector, opts: ServerOptions): Server {
   let warnedOpen = false;
   const inFlight = new ByteBudget(collector.config.maxBodyBytesInFlight);
-  const handleTraces = async (req: IncomingMessage, res: ServerResponse, format: WalFormat): Promise<void> => {
-    let projectId: string;
-    const auth = String(req.headers.authorization ?? '');
-    const bearer = /^Bearer\s+(.+)$/i.exec(auth)?.[1]?.trim();
-    if (bearer) projectId = await collector.authenticate(bearer);
-    else if (auth) throw new PermanentError(401, 'Authorization must be "Bearer <key>"');
-    else if ((await collector.openIngest()) && isLoopback(req.socket.remoteAddress)) {
-      projectId = DEFAULT_PROJECT_ID;
+  const handleExport = async (req: IncomingMessage, res: ServerResponse, format: WalFormat, signal: WalSignal): Promise<void> => {
+    const projectId = await resolveProject(collector, String(req.headers.authorization ?? ''), req.socket.remoteAddress, () => {
       if (!warnedOpen) {
         warnedOpen = true;
         opts.log('plumb collector: no API key is configured; accepting unauthenticated ingest from loopback into the default project');
       }
-    } else throw new PermanentError(401, 'missing API key: send Authorization: Bearer <key> (OTEL_EXPORTER_OTLP_HEADERS=Authorization=Bearer%20<key>)');
+    });
 
     // Admission before work: refuse while unhealthy or overloaded before reading the body, and
     // hold the body's bytes against the shared in-flight budget until the request is answered.
@@ -76,8 +67,9 @@ export function createCollectorServer(collector: Collector, opts: ServerOptions)
     try {
       const limits = { maxBodyBytes: collector.config.maxBodyBytes, maxDecompressedBytes: collector.config.maxDecompressedBytes };
       const body = await readBody(req, limits, lease);
-      const result = await collector.exportTraces(body, format, projectId);
-      const payload = encodeExportTraceResponse(result.rejectedSpans, result.errorMessage, format);
+      const result = signal === 'traces' ? await collector.exportTraces(body, format, projectId) : await collector.exportMetrics(body, format, projectId);
+      const encode = signal === 'traces' ? encodeExportTraceResponse : encodeExportMetricsResponse;
+      const payload = encode(result.rejectedSpans, result.errorMessage, format);
       res.writeHead(200, { 'content-type': format === 'json' ? 'application/json' : 'application/x-protobuf' });
       res.end(payload);
       collector.metrics.requests.inc({ outcome: result.rejectedSpans > 0 ? 'partial' : 'ok' });
@@ -88,14 +80,15 @@ export function createCollectorServer(collector: Collector, opts: ServerOptions)
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0];
-    if (path === '/v1/traces') {
+    if (path === '/v1/traces' || path === '/v1/metrics') {
       const format = contentFormat(req) ?? 'json';
+      const signal: WalSignal = path === '/v1/traces' ? 'traces' : 'metrics';
       try {
-        if (req.method !== 'POST') throw new PermanentError(405, 'use POST for /v1/traces');
+        if (req.method !== 'POST') throw new PermanentError(405, `use POST for ${path}`);
         if (!contentFormat(req)) {
           throw new PermanentError(415, `unsupported Content-Type ${JSON.stringify(req.headers['content-type'] ?? '')}; use application/x-protobuf or application/json`);
         }
-        await handleTraces(req, res, format);
+        await handleExport(req, res, format, signal);
       } catch (err) {
         if (err instanceof PermanentError || err instanceof RetryableError) {
           collector.metrics.requests.inc({ outcome: String(err.status) });

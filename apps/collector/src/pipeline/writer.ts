@@ -1,7 +1,37 @@
-import { insertSpanBatch, serializeResourceRow, serializeSpanRow, type Store } from '@plumb/store';
+import { insertSpanBatch, serializeResourceRow, serializeSpanRow, type SpanRow, type Store } from '@plumb/store';
 import type { CollectorMetrics } from '../metrics.ts';
 import type { Wal } from '../wal.ts';
-import type { QueuedRow } from './types.ts';
+
+/**
+ * What a writer writes: spans (the default) or metric points. Both carry a resource written
+ * once per hash to `span_resources` before the rows that reference it.
+ */
+export interface RowSink<R> {
+  /** For logs: "span", "metric point". */
+  what: string;
+  serialize(row: R): string;
+  /** `project hash` of the row's resource, and its `span_resources` line. */
+  resourceKey(row: R): string;
+  serializeResource(row: R): string;
+  insert(store: Store, rows: Buffer, resources: Buffer | null): Promise<void>;
+  /** Counts rows stored and rows dropped as refused by the store. */
+  counted(metrics: CollectorMetrics, written: number, dropped: number): void;
+  /** An id of a serialized row, for the log line of a dropped row. */
+  idOf(line: string): string;
+}
+
+export const SPAN_SINK: RowSink<SpanRow> = {
+  what: 'span',
+  serialize: serializeSpanRow,
+  resourceKey: (r) => `${r.projectId} ${r.resourceHash}`,
+  serializeResource: (r) => serializeResourceRow(r.projectId, r.resourceHash, r.resourceAttributes),
+  insert: insertSpanBatch,
+  counted(metrics, written, dropped) {
+    metrics.spansWritten.inc({}, written);
+    if (dropped) metrics.spansRejected.inc({ reason: 'store_rejected' }, dropped);
+  },
+  idOf: (line) => `span ${spanIdOf(line)}`,
+};
 
 export interface WriterOptions {
   maxRows: number;
@@ -97,7 +127,7 @@ function spanIdOf(line: string): string {
  * corrected here: every insert feeds `trace_context`, and the worker's corrections job rewrites
  * rows from the store.)
  */
-export class Writer {
+export class Writer<R = SpanRow> {
   private batch = emptyBatch();
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<void> | null = null;
@@ -120,6 +150,7 @@ export class Writer {
     private readonly wal: Wal | null,
     private readonly metrics: CollectorMetrics,
     private readonly log: (msg: string) => void = console.error,
+    private readonly sink: RowSink<R> = SPAN_SINK as unknown as RowSink<R>,
   ) {}
 
   /** True while inserts are failing: the receiver should shed load. */
@@ -137,21 +168,22 @@ export class Writer {
     return this.backlogRows > 0 ? Date.now() - this.progressAt : 0;
   }
 
-  enqueue(rows: QueuedRow[]): void {
+  enqueue(rows: { row: R; segment: number }[]): void {
     if (this.backlogRows === 0) this.progressAt = Date.now();
     const b = this.batch;
+    const sink = this.sink;
     for (const q of rows) {
       const r = q.row;
-      const resourceKey = `${r.projectId} ${r.resourceHash}`;
+      const resourceKey = sink.resourceKey(r);
       if (!this.knownResources.has(resourceKey)) {
         if (this.knownResources.size >= MAX_KNOWN_RESOURCES) this.knownResources.clear();
         this.knownResources.add(resourceKey);
-        const res = serializeResourceRow(r.projectId, r.resourceHash, r.resourceAttributes);
+        const res = sink.serializeResource(r);
         b.resources.push(res);
         b.bytes += res.length;
         this.backlogBytes += res.length;
       }
-      const line = serializeSpanRow(r);
+      const line = sink.serialize(r);
       b.parts.push(line);
       b.bytes += line.length;
       b.rows++;
@@ -216,8 +248,7 @@ export class Writer {
     this.progressAt = Date.now();
     this.backlogBytes -= batch.bytes;
     this.backlogRows -= batch.rows;
-    this.metrics.spansWritten.inc({}, batch.rows - dropped);
-    if (dropped) this.metrics.spansRejected.inc({ reason: 'store_rejected' }, dropped);
+    this.sink.counted(this.metrics, batch.rows - dropped, dropped);
     this.metrics.queueRows.set(this.backlogRows);
     this.metrics.inflightBytes.set(this.backlogBytes);
     if (this.wal) {
@@ -231,7 +262,7 @@ export class Writer {
   private async insertLines(parts: string[], resources: string[] = []): Promise<void> {
     const body = Buffer.from(parts.join(''), 'utf8');
     const resourceBody = resources.length > 0 ? Buffer.from(resources.join(''), 'utf8') : null;
-    await insertSpanBatch(this.store, body, resourceBody);
+    await this.sink.insert(this.store, body, resourceBody);
   }
 
   /** Whether the store is up: a ping, then the known-good row re-inserted (idempotent). */
@@ -278,7 +309,7 @@ export class Writer {
       if (storeDown) {
         this.failures++;
         const wait = Math.min(MAX_RETRY_MS, base * 2 ** Math.min(attempt, 8));
-        this.log(`plumb collector: insert of ${parts.length} spans failed, store unavailable (attempt ${attempt + 1}, retrying in ${wait} ms): ${firstLine(err)}`);
+        this.log(`plumb collector: insert of ${parts.length} ${this.sink.what}s failed, store unavailable (attempt ${attempt + 1}, retrying in ${wait} ms): ${firstLine(err)}`);
         await this.sleep(wait);
         continue;
       }
@@ -291,7 +322,7 @@ export class Writer {
       if (permanent || rowFailures >= rowAttempts) {
         const line = parts[0]!;
         this.log(
-          `plumb collector: dropping a span the store rejects (span ${spanIdOf(line)}, ${rowFailures} attempt(s)): ${firstLine(err)} — row: ${line.slice(0, 300)}`,
+          `plumb collector: dropping a ${this.sink.what} the store rejects (${this.sink.idOf(line)}, ${rowFailures} attempt(s)): ${firstLine(err)} — row: ${line.slice(0, 300)}`,
         );
         this.progressAt = Date.now();
         return 1;

@@ -32,6 +32,7 @@ export function startChildCollector(dir: string, port: number, env: Record<strin
       PLUMB_WAL_DIR: join(dir, 'wal'),
       PLUMB_COLLECTOR_PORT: String(port),
       PLUMB_COLLECTOR_HOST: '127.0.0.1',
+      PLUMB_COLLECTOR_GRPC_PORT: '-1',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

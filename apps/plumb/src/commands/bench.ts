@@ -11,15 +11,19 @@ export async function bench(argv: string[]): Promise<void> {
       days: { type: 'string', default: '30' },
       runs: { type: 'string', default: '20' },
       'raw-rows': { type: 'string', default: '60000' },
+      rounds: { type: 'string', default: '3' },
     },
   });
   if (which === 'ingest') {
     const { benchIngest } = await import('../bench/ingest.ts');
     await benchIngest({ durationSec: Number(values.duration), exporters: Number(values.exporters), rawRows: Number(values['raw-rows']) });
+  } else if (which === 'metrics') {
+    const { benchMetrics } = await import('../bench/metrics.ts');
+    await benchMetrics({ durationSec: Number(values.duration), exporters: Number(values.exporters), rounds: Number(values.rounds) });
   } else if (which === 'query') {
     const { benchQuery } = await import('../bench/query.ts');
     await benchQuery({ spans: Number(values.spans), days: Number(values.days), runs: Number(values.runs) });
   } else {
-    throw new Error('usage: plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench query [--spans N] [--days D] [--runs R]');
+    throw new Error('usage: plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R]');
   }
 }

@@ -3,7 +3,9 @@ import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Collector, collectorConfigFromEnv, createCollectorServer, listen } from '@plumb/collector';
+import {
+  closeGrpc, Collector, collectorConfigFromEnv, createCollectorServer, createGrpcServer, listen, listenGrpc, parseScrapeTarget, Scraper,
+} from '@plumb/collector';
 import { bootstrapProjects, ensureAdminUser } from '@plumb/store';
 import { compactJob, CorrectionStats, correctionsJob, rollupsJob, startWorker } from '@plumb/worker';
 import { z } from 'zod';
@@ -71,8 +73,30 @@ export async function start(parts: StartParts): Promise<void> {
     if (parts.worker) collector.metrics.addSource(() => correctionStats.render());
     const server = createCollectorServer(collector, { log });
     const port = await listen(server, collectorConfig.port, collectorConfig.host);
-    log(`plumb: OTLP/HTTP collector on http://${collectorConfig.host}:${port}/v1/traces`);
+    log(`plumb: OTLP/HTTP collector on http://${collectorConfig.host}:${port}/v1/traces and /v1/metrics`);
+    // gRPC is a second door to the same pipeline: if its port is taken (another collector, a
+    // local OpenTelemetry Collector on 4317), say so loudly and keep the HTTP receiver running.
+    let grpc = collectorConfig.grpcPort >= 0 ? createGrpcServer(collector, { log }) : null;
+    if (grpc) {
+      try {
+        const grpcPort = await listenGrpc(grpc, collectorConfig.grpcPort, collectorConfig.host);
+        log(`plumb: OTLP/gRPC collector on ${collectorConfig.host}:${grpcPort} (traces and metrics)`);
+      } catch (err) {
+        log(`plumb: ERROR: OTLP/gRPC receiver not started, could not listen on ${collectorConfig.host}:${collectorConfig.grpcPort}: ${(err as Error).message} (set PLUMB_COLLECTOR_GRPC_PORT; -1 turns it off)`);
+        grpc.forceShutdown();
+        grpc = null;
+      }
+    }
+    const targets = collectorConfig.scrapeTargets.map(parseScrapeTarget);
+    const scraper = targets.length > 0 ? new Scraper(collector, targets, { intervalMs: collectorConfig.scrapeIntervalMs, projectId: collectorConfig.scrapeProject, log }) : null;
+    if (scraper) {
+      collector.metrics.addSource(() => scraper.render());
+      scraper.start();
+      log(`plumb: scraping ${targets.map((t) => t.url).join(', ')} every ${collectorConfig.scrapeIntervalMs / 1000} s`);
+    }
     closers.push(async () => {
+      await scraper?.stop();
+      if (grpc) await closeGrpc(grpc);
       // Stop accepting; idle keep-alive connections end now, busy ones get a second to answer.
       const closed = new Promise<void>((r) => server.close(() => r()));
       server.closeIdleConnections();

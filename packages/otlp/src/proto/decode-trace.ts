@@ -58,7 +58,7 @@ function readResourceSpans(r: ProtoReader, end: number): OtlpResourceSpans {
   return out;
 }
 
-function readResource(r: ProtoReader, end: number, attrs: Attributes): void {
+export function readResource(r: ProtoReader, end: number, attrs: Attributes): void {
   while (r.pos < end) {
     const tag = r.uint32();
     if (tag === 10) readKeyValue(r, r.lenEnd(end), attrs, 0);
@@ -93,7 +93,7 @@ function readScopeSpans(r: ProtoReader, end: number): OtlpScopeSpans {
   return out;
 }
 
-function readScope(r: ProtoReader, end: number, scope: OtlpScope): void {
+export function readScope(r: ProtoReader, end: number, scope: OtlpScope): void {
   while (r.pos < end) {
     const tag = r.uint32();
     switch (tag) {
@@ -236,7 +236,7 @@ function readLink(r: ProtoReader, end: number): OtlpLink {
 }
 
 /** KeyValue into `target`; a missing value is stored as null (empty AnyValue). */
-function readKeyValue(r: ProtoReader, end: number, target: Attributes, depth: number): void {
+export function readKeyValue(r: ProtoReader, end: number, target: Attributes, depth: number): void {
   let key = '';
   let value: AttrValue = null;
   while (r.pos < end) {

@@ -33,7 +33,9 @@
  * `rollup` over the states of `rollup_hourly` (views.ts). Key columns of the rollup are named as
  * in `spans`, so predicates (`$S`, usage_counted, status_code…) are the same text on both.
  */
-export type Unit = 'count' | 'ratio' | 'ms' | 'usd' | 'tokens' | 'bytes' | 'watts';
+import { GPU_DIMENSIONS, GPU_MEASURES } from './gpu-catalog.ts';
+
+export type Unit = 'count' | 'ratio' | 'ms' | 'usd' | 'tokens' | 'bytes' | 'watts' | 'celsius';
 export type SpanSet = 'subject' | 'usage' | 'ttft' | 'all';
 
 export interface MeasureDef {
@@ -52,6 +54,8 @@ export interface MeasureDef {
   sketch?: boolean;
   /** `rollup` for the default subject (requests), when a narrower state column answers it. */
   rollupRequests?: string;
+  /** 'gpu': a measure of the GPU view over metric_points (gpu-catalog.ts, gpu-view.ts); spans otherwise. */
+  view?: 'gpu';
 }
 
 // Every percentile of one value is an element of ONE multi-level aggregate: ClickHouse computes
@@ -100,9 +104,10 @@ export const MEASURES: readonly MeasureDef[] = [
   { name: 'avg_latency_ms', label: 'Average latency', unit: 'ms', spanSet: 'subject', additive: false, expr: `avgIf(${LATENCY}, $S)`, rollup: 'sumIf(duration_ns, $S) / nullIf(sumIf(spans, $S), 0) / 1e6', description: 'Mean request duration.' },
   { name: 'ttft_p50_ms', label: 'TTFT p50', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.5, TTFT, HAS_TTFT), rollup: dd(0.5, 'ttft_ms', 'ttft_count > 0'), sketch: true, description: 'Median time to first token over spans that recorded one.' },
   { name: 'ttft_p95_ms', label: 'TTFT p95', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.95, TTFT, HAS_TTFT), rollup: dd(0.95, 'ttft_ms', 'ttft_count > 0'), sketch: true, description: '95th percentile time to first token.' },
+  ...GPU_MEASURES,
 ];
 
-export type DimensionKind = 'context' | 'span' | 'subject';
+export type DimensionKind = 'context' | 'span' | 'subject' | 'gpu';
 
 export interface DimensionDef {
   name: string;
@@ -114,7 +119,8 @@ export interface DimensionDef {
   /**
    * context: trace-level, copied onto every span (tenant, request type);
    * span: a property of each span that applies to whatever the subject is (root service = entry service);
-   * subject: selects which spans are "requests" (see the module comment).
+   * subject: selects which spans are "requests" (see the module comment);
+   * gpu: a GPU metric dimension (gpu-catalog.ts), not on spans.
    */
   kind: DimensionKind;
 }
@@ -137,6 +143,7 @@ export const DIMENSIONS: readonly DimensionDef[] = [
   { name: 'operation', label: 'Operation', expr: 'operation', kind: 'subject', rollup: false },
   { name: 'category', label: 'Category', expr: 'category', kind: 'subject', rollup: true },
   { name: 'agent', label: 'Agent', expr: 'agent_name', kind: 'subject', rollup: true },
+  ...GPU_DIMENSIONS,
 ];
 
 /**

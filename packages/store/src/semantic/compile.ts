@@ -220,9 +220,12 @@ function sortValueParam(m: MeasureDef, text: string): SqlFragment {
   return m.unit === 'usd' ? sql`toDecimal128(${text}, 12)` : sql`toUInt64(${text})`;
 }
 
-/** The one WHERE builder for dimension filters (the same SQL on every view). */
-export function filterConditions(filters: readonly [string, readonly string[]][]): SqlFragment[] {
-  return filters.map(([d, values]) => sql`${unsafeRaw(DIMENSION_BY_NAME.get(d)!.expr)} IN ${[...values]}`);
+/** The one WHERE builder for dimension filters (the same SQL on every view; `dimensions` for views with their own expressions). */
+export function filterConditions(
+  filters: readonly [string, readonly string[]][],
+  dimensions: ReadonlyMap<string, { expr: string }> = DIMENSION_BY_NAME,
+): SqlFragment[] {
+  return filters.map(([d, values]) => sql`${unsafeRaw(dimensions.get(d)!.expr)} IN ${[...values]}`);
 }
 
 /**
