@@ -6,3 +6,4 @@ export * from './agent-graph.ts';
 export * from './graph-layout.ts';
 export * from './agent-rollup.ts';
 export * from './summary.ts';
+export * from './drift/index.ts';
