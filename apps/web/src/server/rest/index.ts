@@ -1,6 +1,7 @@
 import { getStore } from '../store.ts';
 import { loginHandler, logoutHandler } from './auth.ts';
 import type { Handler, RestDeps } from './http.ts';
+import { labelsHandler, scoresHandler } from './feedback.ts';
 import { keyByIdHandler, keysHandler } from './keys.ts';
 import { metricsHandler } from './metrics.ts';
 import { openApiHandler } from './openapi.ts';
@@ -17,6 +18,10 @@ export interface RestApi {
   keys: Handler;
   /** DELETE /api/v1/keys/{id} */
   keyById: Handler;
+  /** POST /api/v1/scores */
+  scores: Handler;
+  /** POST /api/v1/labels */
+  labels: Handler;
 }
 
 /** All REST handlers as plain `(Request) => Promise<Response>` functions. */
@@ -30,6 +35,8 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     logout: logoutHandler(deps.getStore),
     keys: keysHandler(deps),
     keyById: keyByIdHandler(deps),
+    scores: scoresHandler(deps),
+    labels: labelsHandler(deps),
   };
 }
 
