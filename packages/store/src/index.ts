@@ -17,3 +17,4 @@ export * from './cache.ts';
 export { withQueryTag, currentQueryTag, QUERY_KINDS, QUERY_TIMEOUT_SEC, EngineQueue, type QueryKind, type QueryTag } from './scheduler.ts';
 export * from './leases.ts';
 export * from './scores.ts';
+export * from './drift.ts';

@@ -13,6 +13,8 @@
  */
 
 export const NUMERIC_QUANTILES = [0.1, 0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9] as const;
+/** Fine bins (KS bound, Wasserstein): the reference percentiles 1…99, a superset of the deciles. */
+export const FINE_QUANTILES: readonly number[] = Array.from({ length: 99 }, (_, i) => (i + 1) / 100);
 export const DEFAULT_TOP_K = 20;
 
 export interface NumericBinning {
@@ -23,6 +25,8 @@ export interface NumericBinning {
   refMin: number;
   refMax: number;
   refStd: number;
+  /** Fine edges (deduplicated reference percentiles); every edge is also one of these. */
+  fineEdges?: number[];
 }
 
 export interface CategoricalBinning {
@@ -53,6 +57,25 @@ export function edgesFromQuantiles(quantiles: readonly number[]): number[] {
 
 export function numericBinning(quantiles: readonly number[], refMin: number, refMax: number, refStd: number): NumericBinning {
   return { kind: 'numeric', edges: edgesFromQuantiles(quantiles), refMin, refMax, refStd };
+}
+
+/**
+ * Binning from the reference's 99 percentiles (FINE_QUANTILES order): deciles are every tenth
+ * one, so each fine bin lies inside one decile bin and decile counts are sums of fine counts.
+ */
+export function numericBinningFromPercentiles(percentiles: readonly number[], refMin: number, refMax: number, refStd: number): NumericBinning {
+  if (percentiles.length !== FINE_QUANTILES.length) throw new RangeError(`expected ${FINE_QUANTILES.length} percentiles, got ${percentiles.length}`);
+  const deciles = NUMERIC_QUANTILES.map((_, i) => percentiles[(i + 1) * 10 - 1]!);
+  return { ...numericBinning(deciles, refMin, refMax, refStd), fineEdges: edgesFromQuantiles(percentiles) };
+}
+
+/**
+ * For each fine range bin (fineEdges.length + 1 of them), the index of the coarse range bin that
+ * contains it. Requires every coarse edge to be a fine edge (numericBinningFromPercentiles).
+ */
+export function coarseBinOfFine(b: NumericBinning): number[] {
+  const fine = b.fineEdges ?? b.edges;
+  return Array.from({ length: fine.length + 1 }, (_, j) => (j === 0 ? 0 : numericBinIndex(b, fine[j - 1]!)));
 }
 
 /** Top-K categories from reference (value, count) pairs: most frequent first, ties by value. */

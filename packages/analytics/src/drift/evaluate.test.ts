@@ -93,3 +93,33 @@ describe('evaluateDrift', () => {
     expect(() => evaluateDrift({ binning, ref: [1], cur: [1] })).toThrow(/expected 5 bins/);
   });
 });
+
+describe('fine bins', () => {
+  it('deciles are every tenth percentile; fine bins map into decile bins; KS and Wasserstein read the fine counts', async () => {
+    const { numericBinningFromPercentiles, coarseBinOfFine } = await import('./binning.ts');
+    // Percentiles 1..99 of the values 1..100: p_k = 1 + 0.99·k
+    const pct = Array.from({ length: 99 }, (_, i) => 1 + 0.99 * (i + 1));
+    const b = numericBinningFromPercentiles(pct, 1, 100, 28.86607004772212);
+    expect(b.edges).toHaveLength(9);
+    close(b.edges[0]!, pct[9]!);
+    expect(b.fineEdges).toHaveLength(99);
+    const map = coarseBinOfFine(b);
+    expect(map).toHaveLength(100);
+    // fine bins 0..9 (below p10) → decile bin 0; fine bin 10 ([p10, p11)) → 1; the last → 9
+    expect(map.slice(0, 11)).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1]);
+    expect(map[99]).toBe(9);
+    // One value per fine bin in ref; current all in the last fine bin.
+    const fineRef = Array.from({ length: 100 }, () => 1);
+    const fineCur = Array.from({ length: 100 }, (_, j) => (j === 99 ? 100 : 0));
+    const coarse = (fine: number[]) => {
+      const out = Array.from({ length: 11 }, () => 0);
+      fine.forEach((n, j) => (out[map[j]!]! += n));
+      return out;
+    };
+    const r = evaluateDrift({ binning: b, ref: coarse(fineRef), cur: coarse(fineCur), fine: { ref: fineRef, cur: fineCur } });
+    // At the last fine edge R = 99/100, C = 0 → D = 0.99; inside the last bin the bound reaches 1.
+    close(r.ks!.d, 0.99);
+    close(r.ks!.dUpper!, 1);
+    expect(r.method).toBe('ks'); // 100 rows per window ≤ 1,000
+  });
+});

@@ -54,6 +54,11 @@ export interface DriftInput {
   thresholds?: Partial<DriftThresholds>;
   /** Distinct non-null values over both windows (numeric auto selection); absent = many. */
   distinctValues?: number;
+  /**
+   * Numeric: non-null counts over the fine bins (binning.fineEdges; fineEdges.length + 1 each).
+   * When given, KS (binned) and Wasserstein use them instead of the decile bins.
+   */
+  fine?: { ref: readonly number[]; cur: readonly number[] };
   /** Raw non-null values, when both windows were small enough to fetch (KS on raw values). */
   samples?: { ref: readonly number[]; cur: readonly number[] };
 }
@@ -123,8 +128,15 @@ export function evaluateDrift(input: DriftInput): DriftResult {
   let ks: KsResult | null = null;
   let wasserstein: DriftResult['wasserstein'] = null;
   if (input.binning.kind === 'numeric') {
-    ks = input.samples ? ksFromSamples(input.samples.ref, input.samples.cur) : ksFromBins(refValues, curValues);
-    wasserstein = wassersteinFromBins(refValues, curValues, numericMidpoints(input.binning), input.binning.refStd);
+    const b = input.binning;
+    const fine = input.fine && b.fineEdges ? { ...input.fine, points: numericMidpoints({ ...b, edges: b.fineEdges }) } : null;
+    if (fine && (fine.ref.length !== fine.points.length || fine.cur.length !== fine.points.length)) {
+      throw new RangeError(`drift: expected ${fine.points.length} fine bins, got ${fine.ref.length} and ${fine.cur.length}`);
+    }
+    const ksRef = fine ? fine.ref : refValues;
+    const ksCur = fine ? fine.cur : curValues;
+    ks = input.samples ? ksFromSamples(input.samples.ref, input.samples.cur) : ksFromBins(ksRef, ksCur);
+    wasserstein = wassersteinFromBins(ksRef, ksCur, fine ? fine.points : numericMidpoints(b), b.refStd);
   }
   const moveCut = Math.max(0.01, 0.1 * p.value);
   const bins = binInfos(input.binning).map((info, i): DriftBin => {
