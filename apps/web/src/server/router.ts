@@ -1,4 +1,5 @@
 import { authRouter } from './routers/auth.ts';
+import { driftRouter } from './routers/drift.ts';
 import { keysRouter } from './routers/keys.ts';
 import { filtersRouter, metricsRouter } from './routers/metrics.ts';
 import { overviewRouter } from './routers/overview.ts';
@@ -15,6 +16,7 @@ export const appRouter = router({
   filters: filtersRouter,
   auth: authRouter,
   keys: keysRouter,
+  drift: driftRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -92,3 +92,36 @@ describe('OpenAPI', () => {
     expect(doc.components.schemas.WriteResult).toBeDefined();
   });
 });
+
+describe('/api/v1/drift-monitors', () => {
+  const monitor = { name: 'output length', feature: { kind: 'numeric', field: 'output_tokens' } };
+  it('CRUD + evaluate with the write scope; 400 naming the field; 404 for an unknown id', async () => {
+    const bad = await api.driftMonitors(post('/drift-monitors', { ...monitor, feature: { kind: 'numeric', field: 'attribute' } }));
+    expect(bad.status).toBe(400);
+    expect((await body(bad)).error.field).toBe('feature.key');
+    const bad2 = await api.driftMonitors(post('/drift-monitors', { ...monitor, currentWindow: '0s' }));
+    expect((await body(bad2)).error.field).toBe('currentWindow');
+    expect((await api.driftMonitors(post('/drift-monitors', monitor, w.readKey))).status).toBe(403);
+    const created = await api.driftMonitors(post('/drift-monitors', monitor));
+    expect(created.status).toBe(201);
+    const m = (await body(created)).data;
+    expect(m).toMatchObject({ name: 'output length', spanSet: 'llm', reference: { kind: 'previous', days: 7 }, currentMs: 86_400_000, method: 'auto', topK: 20 });
+    const get = (path: string, key = w.readKey) => new Request(`http://localhost/api/v1${path}`, { headers: { authorization: `Bearer ${key}` } });
+    const list = await body(await api.driftMonitors(get('/drift-monitors')));
+    expect(list.data.map((x: { monitor: { id: string } }) => x.monitor.id)).toContain(m.id);
+    const ev = await api.driftMonitors(post(`/drift-monitors/${m.id}/evaluate`, {}));
+    expect(ev.status).toBe(200);
+    const detail = await body(await api.driftMonitors(get(`/drift-monitors/${m.id}`)));
+    expect(detail.data.monitor.id).toBe(m.id);
+    expect((await api.driftMonitors(get('/drift-monitors/dm_nope'))).status).toBe(404);
+    const del = await api.driftMonitors(new Request(`http://localhost/api/v1/drift-monitors/${m.id}`, { method: 'DELETE', headers: { authorization: `Bearer ${writeKey}` } }));
+    expect(del.status).toBe(200);
+    expect((await api.driftMonitors(get(`/drift-monitors/${m.id}`))).status).toBe(404);
+  });
+
+  it('is in the OpenAPI document', async () => {
+    const doc = await body(await api.openapi(new Request('http://localhost/api/v1/openapi.json')));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/drift-monitors', '/drift-monitors/{id}', '/drift-monitors/{id}/evaluate']));
+    expect(doc.paths['/drift-monitors'].post.requestBody.content['application/json'].schema.properties.method.enum).toContain('wasserstein');
+  });
+});

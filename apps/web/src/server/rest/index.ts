@@ -1,6 +1,7 @@
 import { getStore } from '../store.ts';
 import { loginHandler, logoutHandler } from './auth.ts';
 import type { Handler, RestDeps } from './http.ts';
+import { driftMonitorsHandler } from './drift.ts';
 import { labelsHandler, scoresHandler } from './feedback.ts';
 import { keyByIdHandler, keysHandler } from './keys.ts';
 import { metricsHandler } from './metrics.ts';
@@ -22,6 +23,8 @@ export interface RestApi {
   scores: Handler;
   /** POST /api/v1/labels */
   labels: Handler;
+  /** /api/v1/drift-monitors[/{id}[/evaluate]] */
+  driftMonitors: Handler;
 }
 
 /** All REST handlers as plain `(Request) => Promise<Response>` functions. */
@@ -37,6 +40,7 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     keyById: keyByIdHandler(deps),
     scores: scoresHandler(deps),
     labels: labelsHandler(deps),
+    driftMonitors: driftMonitorsHandler(deps),
   };
 }
 
