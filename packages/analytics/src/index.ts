@@ -7,3 +7,4 @@ export * from './graph-layout.ts';
 export * from './agent-rollup.ts';
 export * from './summary.ts';
 export * from './drift/index.ts';
+export * from './quality/index.ts';
