@@ -18,3 +18,4 @@ export { withQueryTag, currentQueryTag, QUERY_KINDS, QUERY_TIMEOUT_SEC, EngineQu
 export * from './leases.ts';
 export * from './scores.ts';
 export * from './drift.ts';
+export * from './quality.ts';
