@@ -9,6 +9,8 @@ import { ThemeToggle } from './ThemeToggle';
 const NAV = [
   { href: '/', label: 'Overview', match: (p: string) => p === '/' },
   { href: '/traces', label: 'Traces', match: (p: string) => p.startsWith('/traces') || p.startsWith('/sessions') },
+  { href: '/quality', label: 'Quality', match: (p: string) => p.startsWith('/quality') },
+  { href: '/drift', label: 'Drift', match: (p: string) => p.startsWith('/drift') },
   { href: '/settings', label: 'Settings', match: (p: string) => p.startsWith('/settings') },
 ];
 
