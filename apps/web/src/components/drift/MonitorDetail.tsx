@@ -55,7 +55,7 @@ export function MonitorDetail({ id, canEdit }: { id: string; canEdit: boolean })
           ) : undefined
         }
       >
-        <div className="kv" style={{ padding: '4px 10px' }}>
+        <div className="drift-facts">
           <div>Feature: {describeFeature(d.monitor)}</div>
           <div>
             Slice: {Object.entries(d.monitor.filters).map(([k, v]) => `${k} = ${(v ?? []).join(' | ')}`).join(', ') || 'all'}
@@ -112,7 +112,7 @@ export function MonitorDetail({ id, canEdit }: { id: string; canEdit: boolean })
               { key: 'psi', label: 'PSI', color: 'var(--chart-4)' },
             ]}
             format={(v) => v.toPrecision(2)}
-            unit="score (unitless)"
+            unit="score"
             fromMs={fromMs}
             toMs={toMs}
           />

@@ -49,34 +49,34 @@ export function MonitorForm({ onCreated, onCancel }: { onCreated: (id: string) =
         <div className="form-grid">
           <label>
             Name
-            <input className="input" value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
+            <input aria-label="Name" className="input" value={name} onChange={(e) => setName(e.target.value)} required autoFocus />
           </label>
           <label>
             Feature type
-            <select className="select" value={kind} onChange={(e) => { const k = e.target.value as 'numeric' | 'categorical'; setKind(k); setField(k === 'numeric' ? 'output_tokens' : 'finish_reason'); }}>
+            <select aria-label="Feature type" className="select" value={kind} onChange={(e) => { const k = e.target.value as 'numeric' | 'categorical'; setKind(k); setField(k === 'numeric' ? 'output_tokens' : 'finish_reason'); }}>
               <option value="numeric">numeric</option>
               <option value="categorical">categorical</option>
             </select>
           </label>
           <label>
             Feature
-            <select className="select" value={field} onChange={(e) => setField(e.target.value)}>
+            <select aria-label="Feature" className="select" value={field} onChange={(e) => setField(e.target.value)}>
               {fields.map((f) => <option key={f} value={f}>{f.replaceAll('_', ' ')}</option>)}
             </select>
           </label>
           {(field === 'attribute' || field === 'score') && (
             <label>
               {field === 'attribute' ? 'Attribute key' : 'Score name'}
-              <input className="input" value={key} onChange={(e) => setKey(e.target.value)} required />
+              <input aria-label={field === 'attribute' ? 'Attribute key' : 'Score name'} className="input" value={key} onChange={(e) => setKey(e.target.value)} required />
             </label>
           )}
           <label>
             Slice: served model (optional)
-            <input className="input" value={model} onChange={(e) => setModel(e.target.value)} placeholder="all models" />
+            <input aria-label="Slice: served model (optional)" className="input" value={model} onChange={(e) => setModel(e.target.value)} placeholder="all models" />
           </label>
           <label>
             Reference
-            <select className="select" value={refKind} onChange={(e) => setRefKind(e.target.value as 'previous' | 'frozen')}>
+            <select aria-label="Reference" className="select" value={refKind} onChange={(e) => setRefKind(e.target.value as 'previous' | 'frozen')}>
               <option value="previous">previous N days (rolling)</option>
               <option value="frozen">frozen window</option>
             </select>
@@ -84,27 +84,27 @@ export function MonitorForm({ onCreated, onCancel }: { onCreated: (id: string) =
           {refKind === 'previous' ? (
             <label>
               Days
-              <input className="input" type="number" min={1} max={90} value={days} onChange={(e) => setDays(Number(e.target.value))} />
+              <input aria-label="Days" className="input" type="number" min={1} max={90} value={days} onChange={(e) => setDays(Number(e.target.value))} />
             </label>
           ) : (
             <>
               <label>
                 From (local time)
-                <input className="input" type="datetime-local" value={refFrom} onChange={(e) => setRefFrom(e.target.value)} required />
+                <input aria-label="From (local time)" className="input" type="datetime-local" value={refFrom} onChange={(e) => setRefFrom(e.target.value)} required />
               </label>
               <label>
                 To (local time)
-                <input className="input" type="datetime-local" value={refTo} onChange={(e) => setRefTo(e.target.value)} required />
+                <input aria-label="To (local time)" className="input" type="datetime-local" value={refTo} onChange={(e) => setRefTo(e.target.value)} required />
               </label>
             </>
           )}
           <label>
             Current window, hours
-            <input className="input" type="number" min={1} max={24 * 30} value={windowH} onChange={(e) => setWindowH(Number(e.target.value))} />
+            <input aria-label="Current window, hours" className="input" type="number" min={1} max={24 * 30} value={windowH} onChange={(e) => setWindowH(Number(e.target.value))} />
           </label>
           <label>
             Method
-            <select className="select" value={method} onChange={(e) => setMethod(e.target.value as (typeof METHODS)[number])}>
+            <select aria-label="Method" className="select" value={method} onChange={(e) => setMethod(e.target.value as (typeof METHODS)[number])}>
               {METHODS.map((m) => <option key={m} value={m}>{m}</option>)}
             </select>
           </label>
