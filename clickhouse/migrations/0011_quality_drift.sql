@@ -153,3 +153,23 @@ CREATE TABLE IF NOT EXISTS drift_results
 )
 ENGINE = ReplacingMergeTree(_version)
 ORDER BY (project_id, monitor_id, current_to);
+
+-- Per-hour counts of a monitor's bins (numeric: key = bin index; categorical: key = the value),
+-- for one frozen binning (binning_key = hash of its JSON). Closed hours are counted once and
+-- summed at evaluation, so an evaluation scans only the hours not counted yet plus the partial
+-- hours at the window edges. A row with key '' and n = 0 marks an hour as counted (empty hours too).
+CREATE TABLE IF NOT EXISTS drift_bin_counts
+(
+    project_id   LowCardinality(String),
+    monitor_id   String,
+    binning_key  String,
+    hour         DateTime,
+    key          String,
+    n            UInt64,
+    distinct_upto UInt8,
+    _version     UInt64
+)
+ENGINE = ReplacingMergeTree(_version)
+PARTITION BY toYYYYMM(hour)
+ORDER BY (project_id, monitor_id, binning_key, hour, key)
+TTL hour + INTERVAL 120 DAY;

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDriftMonitor, deleteDriftMonitor, driftHistory, evaluateDriftMonitor, getDriftMonitor, latestDriftResults, listDriftMonitors, type DriftMonitorDefinition } from './drift.ts';
 import { baseSpan, insertSpanRows } from './queries/fixtures.ts';
 import type { SpanRow } from './spans.ts';
+import { sql } from './sql.ts';
 import { Store } from './store.ts';
 import { testStoreConfig } from './testing.ts';
 
@@ -99,6 +100,22 @@ describe('drift monitors', () => {
     expect(await driftHistory(store, P, m.id, NOW - DAY, NOW + 1)).toHaveLength(2);
     expect(await deleteDriftMonitor(store, P, m.id)).toBe(true);
     expect((await listDriftMonitors(store, P)).map((x) => x.id)).not.toContain(m.id);
+  });
+
+  it('closed hours are counted once into drift_bin_counts; a second evaluation reads them and agrees exactly', async () => {
+    const m = await createDriftMonitor(store, P, { ...base, name: 'cached', filters: {} });
+    const first = (await evaluateDriftMonitor(store, P, m, NOW))!.result;
+    const cachedRows = await store.query<{ n: string }>(sql`SELECT count() AS n FROM drift_bin_counts WHERE monitor_id = ${m.id}`);
+    expect(Number(cachedRows[0]!.n)).toBeGreaterThan(8 * 24); // a done marker per hour plus the bin rows
+    const again = (await evaluateDriftMonitor(store, P, (await getDriftMonitor(store, P, m.id))!, NOW))!.result;
+    expect(again.bins.map((b) => [b.refCount, b.curCount])).toEqual(first.bins.map((b) => [b.refCount, b.curCount]));
+    expect([again.nRef, again.nCur]).toEqual([1400, 1200]);
+    // A window that is not hour-aligned: edges read raw, the whole hours from the cache.
+    const odd = (await evaluateDriftMonitor(store, P, (await getDriftMonitor(store, P, m.id))!, NOW - 30 * 60_000))!.result;
+    const inWindow = await store.query<{ n: string }>(sql`
+      SELECT count() AS n FROM spans FINAL WHERE category = 'llm' AND start_time >= ${new Date(NOW - 30 * 60_000 - DAY)} AND start_time < ${new Date(NOW - 30 * 60_000)}`);
+    expect(odd.nCur).toBe(Number(inWindow[0]!.n)); // 1,200 − 25 in the last half hour + 4 reference-week calls before
+    expect(odd.nCur).toBe(1179);
   });
 
   it('large windows use fine bins: Wasserstein from fine counts and the KS bound', async () => {
