@@ -38,7 +38,7 @@ export async function benchDrift(o: DriftBenchOptions): Promise<void> {
     const at = endMs;
     const base = { spanSet: 'llm', filters: {}, reference: { kind: 'previous', days: 7 }, currentMs: DAY, method: 'auto', thresholds: {}, topK: 20 } as const;
     const defs: DriftMonitorDefinition[] = [
-      { ...base, name: 'output tokens, all models (rolling reference: bins recomputed each time)', feature: { kind: 'numeric', field: 'output_tokens' } },
+      { ...base, name: 'output tokens, all models (rolling reference, bins refreshed daily)', feature: { kind: 'numeric', field: 'output_tokens' } },
       { ...base, name: `output tokens, ${DRIFT_MODEL}`, feature: { kind: 'numeric', field: 'output_tokens' }, filters: { model: [DRIFT_MODEL] } },
       { ...base, name: 'finish reason, all models', feature: { kind: 'categorical', field: 'finish_reason' } },
       { ...base, name: 'latency of every span (frozen bins)', feature: { kind: 'numeric', field: 'latency_ms' }, spanSet: 'all', reference: { kind: 'frozen', fromMs: at - 8 * DAY, toMs: at - DAY } },
