@@ -10,6 +10,7 @@ import { explorerHref } from '@/lib/trace-filters';
 import { useTRPC } from '@/lib/trpc';
 import { useUrlParams } from '@/lib/url-state';
 import { CompareTable } from './CompareTable';
+import { LabelsPanel } from './LabelsPanel';
 
 const VERSIONS = [
   { key: 'model', label: 'Served model' },
@@ -161,6 +162,7 @@ export function QualityView() {
           <div className="empty">{a && b ? (q.isFetching ? 'Comparing…' : 'One of the two versions has no requests in this window.') : 'Pick two versions to compare them metric by metric, with a significance test each.'}</div>
         )}
       </Panel>
+      <LabelsPanel fromMs={fromMs} toMs={toMs} />
     </>
   );
 }
