@@ -6,3 +6,5 @@ export * from './agent-graph.ts';
 export * from './graph-layout.ts';
 export * from './agent-rollup.ts';
 export * from './summary.ts';
+export * from './drift/index.ts';
+export * from './quality/index.ts';

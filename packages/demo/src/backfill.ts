@@ -9,6 +9,7 @@ import { insertSpanBatch, type Store } from '@plumb/store';
 import { Rng } from './rng.ts';
 import { SpanRowWriter, type AttributeMode } from './rows.ts';
 import { Scenario } from './scenario.ts';
+import { applyDrift, type DriftInjection } from './drift.ts';
 
 export interface BackfillProgress {
   traces: number;
@@ -32,6 +33,8 @@ export interface BackfillOptions {
   /** Attribute map content (see AttributeMode); default 'lean'. */
   attributes?: AttributeMode;
   onProgress?: (p: BackfillProgress) => void;
+  /** Inject drift into one model version's calls after a time (see drift.ts). */
+  drift?: DriftInjection;
 }
 
 export interface BackfillResult {
@@ -129,6 +132,7 @@ export async function backfill(store: Store, o: BackfillOptions = {}): Promise<B
     while (writer.totals.spans < bucketTarget) {
       const t = scenario.next();
       const startMs = Math.min(b.start + Math.floor(placement.next() * b.len), toMs - Math.ceil(t.durationMs));
+      if (o.drift) applyDrift(t, startMs, o.drift);
       writer.write(t, startMs, lines, resourceLines);
       traces++;
       if (lines.length >= chunkRows) await flush();

@@ -7,3 +7,4 @@ export { spanAttributes, resourceAttributes, type DemoAttributes } from './attri
 export { runWorkload, type OtlpProtocol, type WorkloadOptions, type WorkloadProgress, type WorkloadResult } from './otel.ts';
 export { backfill, trafficWeight, type BackfillOptions, type BackfillProgress, type BackfillResult } from './backfill.ts';
 export { SpanRowWriter, type AttributeMode, type RowTotals } from './rows.ts';
+export { applyDrift, type DriftInjection } from './drift.ts';

@@ -17,3 +17,6 @@ export * from './cache.ts';
 export { withQueryTag, currentQueryTag, QUERY_KINDS, QUERY_TIMEOUT_SEC, EngineQueue, type QueryKind, type QueryTag } from './scheduler.ts';
 export * from './leases.ts';
 export * from './metric-points.ts';
+export * from './scores.ts';
+export * from './drift.ts';
+export * from './quality.ts';

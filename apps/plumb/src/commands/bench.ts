@@ -23,7 +23,10 @@ export async function bench(argv: string[]): Promise<void> {
   } else if (which === 'query') {
     const { benchQuery } = await import('../bench/query.ts');
     await benchQuery({ spans: Number(values.spans), days: Number(values.days), runs: Number(values.runs) });
+  } else if (which === 'drift') {
+    const { benchDrift } = await import('../bench/drift.ts');
+    await benchDrift({ spans: Number(values.spans), runs: Number(values.runs) });
   } else {
-    throw new Error('usage: plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R]');
+    throw new Error('usage: plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R]');
   }
 }

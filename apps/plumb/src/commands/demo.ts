@@ -15,6 +15,11 @@ export async function demo(argv: string[]): Promise<void> {
       backfill: { type: 'boolean', default: false },
       days: { type: 'string', default: '30' },
       spans: { type: 'string', default: '1000000' },
+      // Backfill only: from --drift-after (ISO time, or hours before now: 24h), the calls served by
+      // --drift-model produce --drift-factor× the output tokens and 30 % stop on `length`.
+      'drift-model': { type: 'string' },
+      'drift-after': { type: 'string', default: '24h' },
+      'drift-factor': { type: 'string', default: '2' },
     },
   });
   if (values.backfill) {
@@ -26,6 +31,7 @@ export async function demo(argv: string[]): Promise<void> {
         days: Number(values.days),
         spans: Number(values.spans),
         seed: Number(values.seed),
+        ...(values['drift-model'] ? { drift: { model: values['drift-model'], afterMs: driftAfter(values['drift-after']!), outputFactor: Number(values['drift-factor']) } } : {}),
         onProgress: (p) => {
           if (p.elapsedMs - last < 2000) return;
           last = p.elapsedMs;
@@ -64,4 +70,12 @@ export async function demo(argv: string[]): Promise<void> {
     console.error(`demo: ${r.failedSpans} spans were not delivered — is Plumb running (npm start)?`);
     process.exitCode = 1;
   }
+}
+
+/** `24h` = 24 hours before now; anything else an ISO time. */
+function driftAfter(v: string): number {
+  const m = /^(\d+(?:\.\d+)?)h$/.exec(v.trim());
+  const ms = m ? Date.now() - Number(m[1]) * 3_600_000 : Date.parse(v);
+  if (!Number.isFinite(ms)) throw new Error(`--drift-after: expected an ISO time or hours like 24h, got ${JSON.stringify(v)}`);
+  return ms;
 }

@@ -1,4 +1,6 @@
 import { authRouter } from './routers/auth.ts';
+import { driftRouter } from './routers/drift.ts';
+import { qualityRouter } from './routers/quality.ts';
 import { keysRouter } from './routers/keys.ts';
 import { filtersRouter, metricsRouter } from './routers/metrics.ts';
 import { overviewRouter } from './routers/overview.ts';
@@ -15,6 +17,8 @@ export const appRouter = router({
   filters: filtersRouter,
   auth: authRouter,
   keys: keysRouter,
+  drift: driftRouter,
+  quality: qualityRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -104,6 +104,16 @@ export const MEASURES: readonly MeasureDef[] = [
   { name: 'avg_latency_ms', label: 'Average latency', unit: 'ms', spanSet: 'subject', additive: false, expr: `avgIf(${LATENCY}, $S)`, rollup: 'sumIf(duration_ns, $S) / nullIf(sumIf(spans, $S), 0) / 1e6', description: 'Mean request duration.' },
   { name: 'ttft_p50_ms', label: 'TTFT p50', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.5, TTFT, HAS_TTFT), rollup: dd(0.5, 'ttft_ms', 'ttft_count > 0'), sketch: true, description: 'Median time to first token over spans that recorded one.' },
   { name: 'ttft_p95_ms', label: 'TTFT p95', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.95, TTFT, HAS_TTFT), rollup: dd(0.95, 'ttft_ms', 'ttft_count > 0'), sketch: true, description: '95th percentile time to first token.' },
+  // Quality (issue 12). Only measures whose conditions the core rollup also keys (category, status):
+  // a finish-reason rate would need finish_reason in rollup_hourly_core (compile.ts picks it by dimensions).
+  { name: 'tool_error_rate', label: 'Tool failure rate', unit: 'ratio', spanSet: 'all', additive: false,
+    expr: "countIf(category = 'tool' AND status_code = 'error') / nullIf(countIf(category = 'tool'), 0)",
+    rollup: "sumIf(spans, category = 'tool' AND status_code = 'error') / nullIf(sumIf(spans, category = 'tool'), 0)",
+    description: 'Failed tool calls / tool calls (0–1).' },
+  { name: 'avg_output_tokens', label: 'Output tokens per call', unit: 'tokens', spanSet: 'usage', additive: false,
+    expr: `sumIf(output_tokens, ${U} AND category = 'llm') / nullIf(countIf(${U} AND category = 'llm'), 0)`,
+    rollup: `sumIf(output_tokens, ${U} AND category = 'llm') / nullIf(sumIf(spans, ${U} AND category = 'llm'), 0)`,
+    description: 'Mean output tokens per model call.' },
   ...GPU_MEASURES,
 ];
 

@@ -1,6 +1,8 @@
 import { getStore } from '../store.ts';
 import { loginHandler, logoutHandler } from './auth.ts';
 import type { Handler, RestDeps } from './http.ts';
+import { driftMonitorsHandler } from './drift.ts';
+import { labelsHandler, scoresHandler } from './feedback.ts';
 import { keyByIdHandler, keysHandler } from './keys.ts';
 import { metricsHandler } from './metrics.ts';
 import { openApiHandler } from './openapi.ts';
@@ -19,6 +21,12 @@ export interface RestApi {
   keys: Handler;
   /** DELETE /api/v1/keys/{id} */
   keyById: Handler;
+  /** POST /api/v1/scores */
+  scores: Handler;
+  /** POST /api/v1/labels */
+  labels: Handler;
+  /** /api/v1/drift-monitors[/{id}[/evaluate]] */
+  driftMonitors: Handler;
 }
 
 /** All REST handlers as plain `(Request) => Promise<Response>` functions. */
@@ -33,6 +41,9 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     logout: logoutHandler(deps.getStore),
     keys: keysHandler(deps),
     keyById: keyByIdHandler(deps),
+    scores: scoresHandler(deps),
+    labels: labelsHandler(deps),
+    driftMonitors: driftMonitorsHandler(deps),
   };
 }
 

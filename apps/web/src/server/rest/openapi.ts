@@ -5,6 +5,7 @@ import {
 } from '../schemas/index.ts';
 import { createKeyInput, revokeKeyInput } from '../routers/keys.ts';
 import { json, type Handler } from './http.ts';
+import { QUALITY_COMPONENTS, qualityPaths } from './openapi-quality.ts';
 import { kindOf, MAX_QUERY_STRING } from './query-string.ts';
 
 /**
@@ -35,6 +36,7 @@ const COMPONENTS = {
   Trace: traceResponseSchema,
   MetricsResult: metricsResultSchema,
   TraceSummary: traceSummarySchema,
+  ...QUALITY_COMPONENTS,
 } as const;
 type ComponentName = keyof typeof COMPONENTS | 'Span';
 
@@ -144,6 +146,7 @@ function build() {
           responses: { '200': { description: 'Revoked' }, ...errors('400', '401', '403', '404') },
         },
       },
+      ...qualityPaths({ ref: (name) => ref(name as ComponentName), errors, fieldSchema, parameters }),
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Plumb API key with the read scope' } },

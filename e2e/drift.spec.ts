@@ -1,0 +1,82 @@
+import { mkdirSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
+import { DRIFT_MODELS, driftBodies } from './drift-data.ts';
+import { login, useTheme, type Theme } from './helpers.ts';
+import { E2E } from './playwright.config.ts';
+
+const SHOTS = '/work/wt/shots/quality';
+
+async function shoot(page: Page, name: string, theme: Theme) {
+  mkdirSync(SHOTS, { recursive: true });
+  await page.evaluate(() => document.fonts.ready.then(() => undefined));
+  await page.screenshot({ path: `${SHOTS}/${name}-${theme}.png`, fullPage: true, animations: 'disabled' });
+}
+
+test.describe.configure({ mode: 'serial' });
+
+test.describe('Drift and Quality', () => {
+  test.beforeAll(async ({ request }) => {
+    for (const body of driftBodies(Date.now())) {
+      const r = await request.post(`http://127.0.0.1:${E2E.collectorPort}/v1/traces`, { headers: { 'content-type': 'application/json' }, data: body });
+      expect(r.status(), await r.text()).toBe(200);
+    }
+  });
+
+  test('a monitor on the canary output length is flagged and the moved bins are highlighted', async ({ page }) => {
+    await login(page);
+    await page.goto('/drift');
+    await expect(page.getByRole('heading', { name: 'Drift' })).toBeVisible();
+    await page.getByTestId('drift-new').click();
+    const form = page.getByTestId('drift-form');
+    await form.getByLabel('Name').fill('Canary output length');
+    await form.getByLabel('Slice: served model (optional)').fill(DRIFT_MODELS.canary);
+    await form.getByRole('button', { name: 'Create' }).click();
+    await expect(page.getByTestId('drift-detail')).toContainText('Canary output length');
+    // Spans may still be on their way to the store: evaluate until the reference week is there.
+    await expect(async () => {
+      await page.getByTestId('drift-evaluate').click();
+      await expect(page.getByTestId('drift-verdict')).toHaveText(/drift|critical/, { timeout: 3000 });
+    }).toPass({ timeout: 45_000 });
+    const moved = page.locator('[data-testid="drift-bins"] tr[data-moved="true"]');
+    expect(await moved.count()).toBeGreaterThan(0);
+    await expect(moved.first()).toHaveClass(/is-moved/);
+    await expect(moved.first()).toContainText('moved');
+    // The list shows the monitor flagged.
+    await expect(page.getByTestId('drift-monitor').filter({ hasText: 'Canary output length' })).toHaveAttribute('data-flagged', 'true');
+
+    // A categorical monitor on finish reason: `length` is a value the reference never had.
+    await page.getByTestId('drift-new').click();
+    await form.getByLabel('Name').fill('Finish reason');
+    await form.getByRole('combobox', { name: 'Feature type' }).selectOption('categorical');
+    await form.getByRole('combobox', { name: 'Feature', exact: true }).selectOption('finish_reason');
+    await form.getByRole('button', { name: 'Create' }).click();
+    await expect(page.getByTestId('drift-detail')).toContainText('Finish reason');
+    await page.getByTestId('drift-evaluate').click();
+    await expect(page.getByTestId('drift-verdict')).toHaveText(/drift|critical/);
+    await expect(page.locator('[data-testid="drift-bins"] tr[data-moved="true"]').filter({ hasText: '(unseen)' })).toHaveCount(1);
+  });
+
+  test('the quality page compares the two versions with significance tests', async ({ page }) => {
+    await login(page);
+    await page.goto(`/quality?range=24h&a=${DRIFT_MODELS.stable}&b=${DRIFT_MODELS.canary}`);
+    await expect(page.locator(`[data-testid="quality-row"][data-version="${DRIFT_MODELS.canary}"]`)).toBeVisible();
+    const compare = page.getByTestId('compare-table');
+    await expect(compare.locator('tr', { hasText: 'Output tokens per call' })).toHaveAttribute('data-significant', 'true');
+    await expect(compare.locator('tr', { hasText: 'Truncation rate' })).toHaveAttribute('data-significant', 'true');
+    await expect(compare.locator('tr', { hasText: 'Error rate' }).first()).toHaveAttribute('data-significant', 'false');
+  });
+
+  for (const theme of ['dark', 'light'] as const) {
+    test(`screenshots (${theme})`, async ({ page }) => {
+      await useTheme(page, theme);
+      await login(page);
+      await page.goto('/drift');
+      await page.getByTestId('drift-monitor').filter({ hasText: 'Canary output length' }).click();
+      await expect(page.getByTestId('drift-bins')).toBeVisible();
+      await shoot(page, 'drift', theme);
+      await page.goto(`/quality?range=24h&a=${DRIFT_MODELS.stable}&b=${DRIFT_MODELS.canary}`);
+      await expect(page.getByTestId('compare-table')).toBeVisible();
+      await shoot(page, 'quality', theme);
+    });
+  }
+});
