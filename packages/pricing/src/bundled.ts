@@ -1,6 +1,6 @@
 import type { ConditionalPrice, ModelPrice } from '@pydantic/genai-prices';
 import { numberPerMTokToPicoPerToken } from './decimal.ts';
-import { resolveBundledModel } from './genai-match.ts';
+import { resolveBundledModel, type BundledMatch } from './genai-match.ts';
 import { flatRate, type Rate, type RateSet } from './rates.ts';
 
 /**
@@ -15,7 +15,7 @@ import { flatRate, type Rate, type RateSet } from './rates.ts';
  * cache_write_mtok, the 5-minute rate, as genai-prices does when no 1h split is reported.
  */
 
-type Constraint =
+export type Constraint =
   | { kind: 'always' }
   | { kind: 'since'; startMs: number }
   | { kind: 'timeOfDay'; startSec: number; endSec: number };
@@ -109,7 +109,11 @@ function compileConstraint(entry: ConditionalPrice): { constraint: Constraint; l
 /** Looks up and compiles the bundled price of (provider, model); undefined when unpriced. */
 export function loadBundledModel(provider: string, model: string): BundledModel | undefined {
   const match = resolveBundledModel(provider, model);
-  if (!match) return undefined;
+  return match ? compileBundled(match) : undefined;
+}
+
+/** One genai-prices model compiled; undefined when its data is malformed. */
+export function compileBundled(match: BundledMatch): BundledModel | undefined {
   const baseId = `genai-prices:${match.provider.id}/${match.model.id}`;
   const entries: ConditionalPrice[] = Array.isArray(match.model.prices)
     ? match.model.prices

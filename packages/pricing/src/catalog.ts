@@ -1,7 +1,10 @@
 import { loadBundledModel, periodAt, type BundledModel } from './bundled.ts';
 import { compileOverrides, matchingOverrides, overrideAt, type CompiledOverride } from './overrides.ts';
 import { computeCost, describeRates, unpricedResult } from './rates.ts';
-import type { CostResult, PriceLookup, PriceOverride, TokenUsage } from './types.ts';
+import type { CostResult, PriceLookup, PriceOverride, SpanCostResult, TokenUsage } from './types.ts';
+
+/** Suffix of a span's price id when its REQUEST model matched (the response model did not). */
+export const REQUEST_MODEL_SUFFIX = '@request-model';
 
 /** Everything time-independent about one (provider, model): resolved once, then cached. */
 interface CatalogEntry {
@@ -45,6 +48,30 @@ export class PriceCatalog {
       return computeCost(period.rates, usage, period.priceId);
     }
     return unpricedResult();
+  }
+
+  /**
+   * The price of one model call: its response model (the version that served it) first, then
+   * its request model. A response version the catalog does not know (`gpt-4o-2025`) is thus
+   * priced as the requested `gpt-4o` instead of staying unpriced; the price id then ends in
+   * `@request-model`, so the stored span says which of the two matched (splitPriceId).
+   */
+  costForSpan(provider: string, responseModel: string, requestModel: string, timeMs: number, usage: TokenUsage): SpanCostResult {
+    const first = responseModel || requestModel;
+    const r = this.cost(provider, first, timeMs, usage);
+    if (r.priced) return { ...r, matchedBy: 'response' };
+    if (responseModel && requestModel && requestModel !== responseModel) {
+      const q = this.cost(provider, requestModel, timeMs, usage);
+      if (q.priced) return { ...q, priceId: q.priceId + REQUEST_MODEL_SUFFIX, matchedBy: 'request' };
+    }
+    return { ...r, matchedBy: 'none' };
+  }
+
+  /** A stored price id → the catalog's price id and which model of the span matched it. */
+  static splitPriceId(stored: string): { priceId: string; matchedBy: SpanCostResult['matchedBy'] } {
+    if (stored === '') return { priceId: '', matchedBy: 'none' };
+    if (stored.endsWith(REQUEST_MODEL_SUFFIX)) return { priceId: stored.slice(0, -REQUEST_MODEL_SUFFIX.length), matchedBy: 'request' };
+    return { priceId: stored, matchedBy: 'response' };
   }
 
   /** The price (per 1M tokens, decimal strings) cost() would use, for display. For tiered
