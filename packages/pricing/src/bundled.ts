@@ -150,3 +150,21 @@ export function periodAt(model: BundledModel, timeMs: number): BundledPeriod {
   }
   return periods[0]!;
 }
+
+/** Times in (fromMs, toMs) where the period in effect may change: start dates, and the edges
+ *  of time-of-day windows on every UTC day. */
+export function bundledBreakpoints(model: BundledModel, fromMs: number, toMs: number): number[] {
+  const out: number[] = [];
+  for (const { constraint: c } of model.periods) {
+    if (c.kind === 'since' && c.startMs > fromMs && c.startMs < toMs) out.push(c.startMs);
+    if (c.kind === 'timeOfDay') {
+      for (let day = Math.floor(fromMs / DAY_MS) * DAY_MS; day < toMs; day += DAY_MS) {
+        for (const sec of [c.startSec, c.endSec]) {
+          const t = day + sec * 1000;
+          if (t > fromMs && t < toMs) out.push(t);
+        }
+      }
+    }
+  }
+  return out;
+}

@@ -1,4 +1,4 @@
-import { loadBundledModel, periodAt, type BundledModel } from './bundled.ts';
+import { bundledBreakpoints, loadBundledModel, periodAt, type BundledModel } from './bundled.ts';
 import { compileOverrides, matchingOverrides, overrideAt, type CompiledOverride } from './overrides.ts';
 import { computeCost, describeRates, unpricedResult } from './rates.ts';
 import type { CostResult, PriceLookup, PriceOverride, SpanCostResult, TokenUsage } from './types.ts';
@@ -65,6 +65,37 @@ export class PriceCatalog {
       if (q.priced) return { ...q, priceId: q.priceId + REQUEST_MODEL_SUFFIX, matchedBy: 'request' };
     }
     return { ...r, matchedBy: 'none' };
+  }
+
+  /**
+   * The price id costForSpan would give each span of (provider, responseModel, requestModel)
+   * starting in [fromMs, toMs), as consecutive segments ('' = unpriced). Segment edges are the
+   * catalog's own breakpoints (override starts and ends, bundled start dates, time-of-day
+   * windows), so within a segment one price applies: repricing rewrites a segment in one
+   * statement and prices it in SQL.
+   */
+  priceSegments(provider: string, responseModel: string, requestModel: string, fromMs: number, toMs: number): { fromMs: number; toMs: number; priceId: string }[] {
+    const edges = new Set<number>([fromMs]);
+    for (const model of [responseModel, requestModel]) {
+      if (!model) continue;
+      const entry = this.#entry(provider, model);
+      for (const o of entry.overrides) {
+        if (o.effectiveFrom > fromMs && o.effectiveFrom < toMs) edges.add(o.effectiveFrom);
+        if (o.effectiveTo > fromMs && o.effectiveTo < toMs) edges.add(o.effectiveTo);
+      }
+      for (const t of entry.bundled ? bundledBreakpoints(entry.bundled, fromMs, toMs) : []) edges.add(t);
+    }
+    const sorted = [...edges].sort((a, b) => a - b);
+    const zero: TokenUsage = { inputTokens: 0, outputTokens: 0, cacheReadTokens: 0, cacheWriteTokens: 0, reasoningTokens: 0 };
+    const out: { fromMs: number; toMs: number; priceId: string }[] = [];
+    sorted.forEach((start, i) => {
+      const end = sorted[i + 1] ?? toMs;
+      const priceId = this.costForSpan(provider, responseModel, requestModel, start, zero).priceId;
+      const last = out[out.length - 1];
+      if (last && last.priceId === priceId) last.toMs = end;
+      else out.push({ fromMs: start, toMs: end, priceId });
+    });
+    return out;
   }
 
   /** A stored price id → the catalog's price id and which model of the span matched it. */

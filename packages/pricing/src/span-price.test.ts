@@ -49,3 +49,24 @@ describe('PriceCatalog.costForSpan: response model first, then request model', (
     expect(PriceCatalog.splitPriceId('')).toEqual({ priceId: '', matchedBy: 'none' });
   });
 });
+
+describe('PriceCatalog.priceSegments', () => {
+  const DAY = 86_400_000;
+  it('splits at an override start and end, and agrees with costForSpan inside each segment', () => {
+    const from = Date.parse('2026-09-01T00:00:00Z');
+    const c = new PriceCatalog([{ id: 'o', provider: '', modelPattern: 'gpt-4o', effectiveFrom: from + 3_600_000, effectiveTo: from + 7_200_000, inputPerMTok: '1', outputPerMTok: '1' }]);
+    expect(c.priceSegments('openai', 'gpt-4o-2025', 'gpt-4o', from, from + DAY)).toEqual([
+      { fromMs: from, toMs: from + 3_600_000, priceId: 'genai-prices:openai/gpt-4o@request-model' },
+      { fromMs: from + 3_600_000, toMs: from + 7_200_000, priceId: 'override:o@request-model' },
+      { fromMs: from + 7_200_000, toMs: from + DAY, priceId: 'genai-prices:openai/gpt-4o@request-model' },
+    ]);
+  });
+
+  it('time-of-day prices (deepseek-chat) split at the window edges every day', () => {
+    const from = Date.parse('2026-09-01T00:00:00Z');
+    const c = new PriceCatalog();
+    const segs = c.priceSegments('deepseek', 'deepseek-chat', '', from, from + 2 * DAY);
+    expect(segs.length).toBe(5);
+    for (const s of segs) for (const t of [s.fromMs, s.toMs - 1]) expect(c.costForSpan('deepseek', 'deepseek-chat', '', t, u).priceId).toBe(s.priceId);
+  });
+});

@@ -16,3 +16,5 @@ export * from './memberships.ts';
 export * from './cache.ts';
 export { withQueryTag, currentQueryTag, QUERY_KINDS, QUERY_TIMEOUT_SEC, EngineQueue, type QueryKind, type QueryTag } from './scheduler.ts';
 export * from './leases.ts';
+export * from './prices-sql.ts';
+export * from './reprice.ts';
