@@ -186,3 +186,53 @@ export function toPico(usd: string): bigint {
   const v = BigInt(i || '0') * 10n ** 12n + BigInt((f + '0'.repeat(12)).slice(0, 12));
   return neg ? -v : v;
 }
+
+export interface PriceListRow {
+  projectId: string;
+  priceId: string;
+  source: string;
+  sourceDate: string;
+  provider: string;
+  model: string;
+  unit: string;
+  effectiveFrom: number;
+  effectiveTo: number | null;
+  /** USD per 1M tokens at the base tier, per bucket; `tiered` when higher tiers exist. */
+  inputPerMTok: string;
+  outputPerMTok: string;
+  cacheReadPerMTok: string;
+  cacheWritePerMTok: string;
+  reasoningPerMTok: string;
+  tiered: boolean;
+  gpuHourUsd: string;
+}
+
+/** The prices a project sees (its overrides first, then bundled), as SQL holds them. */
+export async function listPriceRows(store: Store, projectId: string, q: string, limit: number): Promise<{ rows: PriceListRow[]; total: number }> {
+  const like = `%${q.toLowerCase()}%`;
+  const perM = (c: string) => sql`toString(tupleElement(${ident(c)}[1], 2) * 1000000)`;
+  const where = sql`(${q} = '' OR positionCaseInsensitive(concat(provider, ' ', model, ' ', price_id), ${q}) > 0 OR lower(model) LIKE ${like})`;
+  const rows = await store.query<Record<string, unknown>>(sql`
+    SELECT project_id, price_id, source, source_date, provider, model, unit,
+      toUnixTimestamp64Milli(effective_from) AS effective_from, toUnixTimestamp64Milli(effective_to) AS effective_to,
+      ${perM('input')} AS input, ${perM('output')} AS output, ${perM('cache_read')} AS cache_read, ${perM('cache_write')} AS cache_write,
+      ${perM('reasoning')} AS reasoning, length(input) > 1 OR length(output) > 1 AS tiered, toString(gpu_hour_usd) AS gpu_hour_usd
+    FROM ${pricesFor(projectId)} WHERE ${where}
+    ORDER BY project_id = '' ASC, provider, model, price_id LIMIT ${limit}`);
+  const [count] = await store.query<{ n: string }>(sql`SELECT toString(count()) AS n FROM ${pricesFor(projectId)} WHERE ${where}`);
+  return {
+    total: Number(count?.n ?? 0),
+    rows: rows.map((r) => ({
+      projectId: String(r.project_id), priceId: String(r.price_id), source: String(r.source), sourceDate: String(r.source_date),
+      provider: String(r.provider), model: String(r.model), unit: String(r.unit), effectiveFrom: Number(r.effective_from),
+      effectiveTo: r.effective_to === null || r.effective_to === undefined ? null : Number(r.effective_to),
+      inputPerMTok: trimZeros(String(r.input)), outputPerMTok: trimZeros(String(r.output)), cacheReadPerMTok: trimZeros(String(r.cache_read)),
+      cacheWritePerMTok: trimZeros(String(r.cache_write)), reasoningPerMTok: trimZeros(String(r.reasoning)),
+      tiered: String(r.tiered) === 'true' || String(r.tiered) === '1', gpuHourUsd: trimZeros(String(r.gpu_hour_usd)),
+    })),
+  };
+}
+
+function trimZeros(s: string): string {
+  return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
+}

@@ -1,4 +1,5 @@
 import { authRouter } from './routers/auth.ts';
+import { costRouter } from './routers/cost.ts';
 import { keysRouter } from './routers/keys.ts';
 import { filtersRouter, metricsRouter } from './routers/metrics.ts';
 import { overviewRouter } from './routers/overview.ts';
@@ -15,6 +16,7 @@ export const appRouter = router({
   filters: filtersRouter,
   auth: authRouter,
   keys: keysRouter,
+  cost: costRouter,
 });
 
 export type AppRouter = typeof appRouter;

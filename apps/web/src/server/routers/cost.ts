@@ -1,0 +1,31 @@
+import { listRepriceRuns, requestReprice, spanCostBuckets } from '@plumb/store';
+import { TRPCError } from '@trpc/server';
+import { endOverride, listPrices, PriceInputError, removeOverride, saveOverride } from '../cost/prices.ts';
+import { endOverrideInput, priceListQuery, priceOverrideInput, removeOverrideInput, repriceInput } from '../schemas/cost.ts';
+import { spanQuery } from '../schemas/index.ts';
+import { editorProcedure, protectedProcedure, router } from '../trpc.ts';
+
+function badInput(err: unknown): never {
+  if (err instanceof PriceInputError) throw new TRPCError({ code: 'BAD_REQUEST', message: `${err.field}: ${err.message}` });
+  throw err;
+}
+
+/** Prices (catalog + overrides), repricing, and a span's cost per bucket. */
+export const costRouter = router({
+  spanBuckets: protectedProcedure.input(spanQuery).query(({ ctx, input }) => spanCostBuckets(ctx.store, ctx.projectId, input.traceId, input.spanId)),
+  prices: protectedProcedure.input(priceListQuery).query(({ ctx, input }) => listPrices(ctx.store, ctx.projectId, input.q ?? '', input.limit ?? 200)),
+  saveOverride: editorProcedure.input(priceOverrideInput).mutation(({ ctx, input }) => saveOverride(ctx.store, ctx.projectId, input).catch(badInput)),
+  endOverride: editorProcedure.input(endOverrideInput).mutation(async ({ ctx, input }) => {
+    const ended = await endOverride(ctx.store, ctx.projectId, input.id, input.at ?? new Date()).catch(badInput);
+    if (!ended) throw new TRPCError({ code: 'NOT_FOUND', message: `no override ${JSON.stringify(input.id)}` });
+    return ended;
+  }),
+  removeOverride: editorProcedure.input(removeOverrideInput).mutation(async ({ ctx, input }) => {
+    if (!(await removeOverride(ctx.store, ctx.projectId, input.id))) throw new TRPCError({ code: 'NOT_FOUND', message: `no override ${JSON.stringify(input.id)}` });
+    return { removed: true };
+  }),
+  reprice: editorProcedure.input(repriceInput).mutation(({ ctx, input }) =>
+    requestReprice(ctx.store, ctx.projectId, ctx.user?.email ?? 'unknown', input.from.getTime(), input.to.getTime()),
+  ),
+  repriceRuns: protectedProcedure.query(({ ctx }) => listRepriceRuns(ctx.store, ctx.projectId)),
+});
