@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PriceCatalog } from '@plumb/pricing';
 import {
-  baseSpan, insertSpanRows, listRepriceRuns, requestReprice, rowVersion, spanCostBuckets, sql, Store, toPico, upsertPriceOverride, type SpanRow,
+  baseSpan, cacheSavings, insertSpanRows, listRepriceRuns, requestReprice, rowVersion, spanCostBuckets, sql, Store, toPico, upsertPriceOverride, type SpanRow,
 } from '@plumb/store';
 import { testStoreConfig } from '@plumb/store/testing';
 import { runReprice } from './reprice.ts';
@@ -122,5 +122,17 @@ describe('reprice', () => {
     }
     const gpt = (await spanCostBuckets(store, P, rows[0]!.traceId, rows[0]!.spanId))!;
     expect(gpt.matchedBy).toBe('request');
+
+    // Cache savings priced in SQL = (cost with every cached token at the input price) − cost.
+    const catalog = new PriceCatalog([override]);
+    let want = 0n;
+    for (const s of rows) {
+      const t = Number(s.startTimeUnixNano / 1_000_000n);
+      const actual = catalog.costForSpan(s.provider, s.responseModel, s.requestModel, t, s);
+      const uncached = catalog.costForSpan(s.provider, s.responseModel, s.requestModel, t, { ...s, cacheReadTokens: 0, cacheWriteTokens: 0 });
+      want += uncached.costPico - actual.costPico;
+    }
+    const saved = await cacheSavings(store, P, new Date(FROM), new Date(TO));
+    expect(toPico(saved.savedUsd)).toBe(want);
   });
 });

@@ -100,6 +100,11 @@ export const MEASURES: readonly MeasureDef[] = [
   { name: 'avg_latency_ms', label: 'Average latency', unit: 'ms', spanSet: 'subject', additive: false, expr: `avgIf(${LATENCY}, $S)`, rollup: 'sumIf(duration_ns, $S) / nullIf(sumIf(spans, $S), 0) / 1e6', description: 'Mean request duration.' },
   { name: 'ttft_p50_ms', label: 'TTFT p50', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.5, TTFT, HAS_TTFT), rollup: dd(0.5, 'ttft_ms', 'ttft_count > 0'), sketch: true, description: 'Median time to first token over spans that recorded one.' },
   { name: 'ttft_p95_ms', label: 'TTFT p95', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.95, TTFT, HAS_TTFT), rollup: dd(0.95, 'ttft_ms', 'ttft_count > 0'), sketch: true, description: '95th percentile time to first token.' },
+  // Unit economics of the cost page (issue 9): cost per agent run, per tool call.
+  { name: 'agent_runs', label: 'Agent runs', unit: 'count', spanSet: 'all', additive: true, expr: "countIf(category = 'agent')", rollup: "sumIf(spans, category = 'agent')",
+    description: 'Agent invocation spans (category agent).' },
+  { name: 'tool_calls', label: 'Tool calls', unit: 'count', spanSet: 'all', additive: true, expr: "countIf(category = 'tool')", rollup: "sumIf(spans, category = 'tool')",
+    description: 'Tool execution spans (category tool).' },
 ];
 
 export type DimensionKind = 'context' | 'span' | 'subject';

@@ -1,8 +1,8 @@
-import { listRepriceRuns, requestReprice, spanCostBuckets } from '@plumb/store';
+import { cacheSavings, listRepriceRuns, requestReprice, spanCostBuckets } from '@plumb/store';
 import { TRPCError } from '@trpc/server';
 import { endOverride, listPrices, PriceInputError, removeOverride, saveOverride } from '../cost/prices.ts';
 import { endOverrideInput, priceListQuery, priceOverrideInput, removeOverrideInput, repriceInput } from '../schemas/cost.ts';
-import { spanQuery } from '../schemas/index.ts';
+import { filterOptionsQuery, spanQuery, window } from '../schemas/index.ts';
 import { editorProcedure, protectedProcedure, router } from '../trpc.ts';
 
 function badInput(err: unknown): never {
@@ -28,4 +28,9 @@ export const costRouter = router({
     requestReprice(ctx.store, ctx.projectId, ctx.user?.email ?? 'unknown', input.from.getTime(), input.to.getTime()),
   ),
   repriceRuns: protectedProcedure.query(({ ctx }) => listRepriceRuns(ctx.store, ctx.projectId)),
+  /** What prompt caching saved in the window, priced in SQL at each span's price. */
+  cacheSavings: protectedProcedure.input(filterOptionsQuery).query(({ ctx, input }) => {
+    const { from, to } = window(input);
+    return cacheSavings(ctx.store, ctx.projectId, from, to);
+  }),
 });
