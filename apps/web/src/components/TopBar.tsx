@@ -9,6 +9,7 @@ import { ThemeToggle } from './ThemeToggle';
 const NAV = [
   { href: '/', label: 'Overview', match: (p: string) => p === '/' },
   { href: '/traces', label: 'Traces', match: (p: string) => p.startsWith('/traces') || p.startsWith('/sessions') },
+  { href: '/cost', label: 'Cost', match: (p: string) => p.startsWith('/cost') },
   { href: '/settings', label: 'Settings', match: (p: string) => p.startsWith('/settings') },
 ];
 
