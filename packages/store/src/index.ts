@@ -18,3 +18,4 @@ export { withQueryTag, currentQueryTag, QUERY_KINDS, QUERY_TIMEOUT_SEC, EngineQu
 export * from './leases.ts';
 export * from './prices-sql.ts';
 export * from './reprice.ts';
+export * from './export.ts';

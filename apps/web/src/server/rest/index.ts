@@ -1,5 +1,6 @@
 import { getStore } from '../store.ts';
 import { loginHandler, logoutHandler } from './auth.ts';
+import { costExportHandler, pricesHandler, repriceHandler } from './cost.ts';
 import type { Handler, RestDeps } from './http.ts';
 import { keyByIdHandler, keysHandler } from './keys.ts';
 import { metricsHandler } from './metrics.ts';
@@ -17,6 +18,12 @@ export interface RestApi {
   keys: Handler;
   /** DELETE /api/v1/keys/{id} */
   keyById: Handler;
+  /** GET /api/v1/cost/export */
+  costExport: Handler;
+  /** GET / POST /api/v1/prices */
+  prices: Handler;
+  /** GET / POST /api/v1/reprice */
+  reprice: Handler;
 }
 
 /** All REST handlers as plain `(Request) => Promise<Response>` functions. */
@@ -30,6 +37,9 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     logout: logoutHandler(deps.getStore),
     keys: keysHandler(deps),
     keyById: keyByIdHandler(deps),
+    costExport: costExportHandler(deps),
+    prices: pricesHandler(deps),
+    reprice: repriceHandler(deps),
   };
 }
 

@@ -1,5 +1,6 @@
+import { DIMENSIONS } from '@plumb/store';
 import { z } from 'zod';
-import { text, time } from './primitives.ts';
+import { stringList, text, time } from './primitives.ts';
 
 /**
  * Schemas of the cost feature (prices, repricing), shared by tRPC, REST and OpenAPI.
@@ -33,5 +34,29 @@ export const priceListQuery = z.strictObject({
 
 export const repriceInput = z
   .strictObject({ from: time.describe('Range start (inclusive)'), to: time.describe('Range end (exclusive)') })
+  .refine((r) => r.to.getTime() > r.from.getTime(), { error: 'must be after from', path: ['to'] })
+  .refine((r) => r.to.getTime() - r.from.getTime() <= 400 * 86_400_000, { error: 'at most 400 days', path: ['to'] });
+
+const DIMENSION_NAMES = DIMENSIONS.map((d) => d.name) as [string, ...string[]];
+const dimension = z.enum(DIMENSION_NAMES, { error: (iss) => `unknown dimension \`${String(iss.input)}\`; known: ${DIMENSION_NAMES.join(', ')}` });
+
+/** GET /api/v1/cost/export (and the UI's export button). */
+export const costExportQuery = z
+  .strictObject({
+    from: time.describe('Range start (inclusive): ISO 8601 or epoch ms'),
+    to: time.describe('Range end (exclusive)'),
+    groupBy: z.array(dimension, { error: 'must be a list of dimensions' }).max(4, { error: 'at most 4 dimensions' }).optional().describe('Dimensions, comma-separated (each becomes an x_<dim> column and a Tags key)'),
+    filter: z
+      .partialRecord(dimension, stringList(), {
+        error: (iss) => {
+          const keys = (iss as { code: string; keys?: string[] }).keys;
+          return keys ? `unknown dimension \`${keys.join(', ')}\`; known: ${DIMENSION_NAMES.join(', ')}` : undefined;
+        },
+      })
+      .optional()
+      .describe('Only rows whose dimension has one of the values: filter[tenant]=acme,globex'),
+    format: z.enum(['csv', 'json'], { error: 'must be csv or json' }).optional().describe('csv (default) or json'),
+    granularity: z.enum(['hour', 'day', 'month'], { error: 'must be hour, day or month' }).optional().describe('Charge period (default day); months are UTC calendar months'),
+  })
   .refine((r) => r.to.getTime() > r.from.getTime(), { error: 'must be after from', path: ['to'] })
   .refine((r) => r.to.getTime() - r.from.getTime() <= 400 * 86_400_000, { error: 'at most 400 days', path: ['to'] });
