@@ -37,6 +37,10 @@ export function CostView() {
   const untagged = tenants.data?.rows.find((r) => r.tenant === '');
   const untaggedUsd = num(untagged?.cost_usd);
   const loading = totals.isPending;
+  const exportHref = (format: 'csv' | 'json') => {
+    const p = new URLSearchParams({ from: new Date(fromMs).toISOString(), to: new Date(toMs).toISOString(), groupBy: then ? `${by},${then}` : by, format, granularity: 'day' });
+    return `/api/cost-export?${p.toString()}`;
+  };
 
   return (
     <>
@@ -44,6 +48,12 @@ export function CostView() {
         <h1>Cost</h1>
         {totals.isFetching && !totals.isPending && <span className="faint">updating…</span>}
         <span className="spacer" />
+        <a className="btn" href={exportHref('csv')} download data-testid="export-csv" title="FOCUS-style columns, exact decimals, one row per day and group">
+          Export CSV
+        </a>
+        <a className="btn" href={exportHref('json')} download data-testid="export-json">
+          JSON
+        </a>
         <Link className="btn" href="/cost/prices">
           Prices &amp; repricing
         </Link>

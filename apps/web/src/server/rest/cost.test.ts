@@ -83,3 +83,14 @@ describe('/api/v1/prices and /api/v1/reprice', () => {
     expect(paths).toEqual(expect.arrayContaining(['/cost/export', '/prices', '/reprice']));
   });
 });
+
+describe('GET /api/cost-export (dashboard session)', () => {
+  it('needs a signed-in member; gives the same bytes as the key-authenticated export', async () => {
+    const qs = `from=${from}&to=${to}&groupBy=tenant`;
+    expect((await api.costExportSession(req(`/../cost-export?${qs}`, null))).status).toBe(401);
+    const session = await api.costExportSession(new Request(`http://localhost:3000/api/cost-export?${qs}`, { headers: { cookie: `plumb_session=${w.sessionToken}` } }));
+    expect(session.status).toBe(200);
+    const keyed = await api.costExport(req(`/cost/export?${qs}`, w.readKey));
+    expect(await session.text()).toBe(await keyed.text());
+  });
+});

@@ -1,4 +1,6 @@
-import { exportText, listRepriceRuns, requestReprice, withQueryTag } from '@plumb/store';
+import { exportText, listRepriceRuns, requestReprice, withQueryTag, type Store } from '@plumb/store';
+import { createContextFromRequest } from '../context.ts';
+import { resolveMembership } from '../trpc.ts';
 import { listPrices, PriceInputError, saveOverride } from '../cost/prices.ts';
 import { costExportQuery, priceListQuery, priceOverrideInput, repriceInput } from '../schemas/cost.ts';
 import { authenticateKey } from './auth.ts';
@@ -31,46 +33,64 @@ export function costExportHandler(deps: RestDeps): Handler {
   return wrap(async (request) => {
     requireGet(request);
     const { store, projectId } = await authenticateRead(request, deps);
-    const q = parseWith(costExportQuery, queryObject(request.url, costExportQuery));
-    const format = q.format ?? 'csv';
-    const granularity = q.granularity ?? 'day';
-    const spec = { projectId, from: q.from, to: q.to, groupBy: q.groupBy ?? [], filters: q.filter as Record<string, string[]> | undefined, granularity };
-    const chunks = exportText(store, spec, format);
-    const encoder = new TextEncoder();
-    const tag = { kind: 'dashboard' as const, caller: 'rest GET /api/v1/cost/export' };
-    // The first chunk (header) and first page are produced before answering, so a query error is a 4xx.
-    const head: string[] = [];
-    for (let i = 0; i < 2; i++) {
-      const n = await withQueryTag(tag, () => chunks.next());
-      if (n.done) break;
-      head.push(n.value);
-    }
-    const stream = new ReadableStream<Uint8Array>({
-      start(controller) {
-        for (const h of head) controller.enqueue(encoder.encode(h));
-      },
-      async pull(controller) {
-        try {
-          const n = await withQueryTag(tag, () => chunks.next());
-          if (n.done) controller.close();
-          else controller.enqueue(encoder.encode(n.value));
-        } catch (err) {
-          controller.error(err);
-        }
-      },
-      async cancel() {
-        await chunks.return(undefined);
-      },
-    });
-    const name = `plumb-cost-${q.from.toISOString().slice(0, 10)}-${q.to.toISOString().slice(0, 10)}.${format}`;
-    return new Response(stream, {
-      status: 200,
-      headers: {
-        'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
-        'content-disposition': `attachment; filename="${name}"`,
-        'cache-control': 'no-store',
-      },
-    });
+    return streamExport(store, projectId, request.url);
+  });
+}
+
+/** GET /api/cost-export — the same export for the signed-in dashboard user (session cookie,
+ *  any member of the project), behind the cost page's Export buttons. */
+export function costExportSessionHandler(deps: RestDeps): Handler {
+  return wrap(async (request) => {
+    requireGet(request);
+    const store = await deps.getStore();
+    const ctx = await createContextFromRequest(request, store);
+    if (!ctx.user) throw new HttpError(401, 'unauthorized', 'sign in first');
+    const { projectId, role } = await resolveMembership(ctx, ctx.user);
+    if (!role) throw new HttpError(404, 'not_found', `unknown project ${JSON.stringify(projectId)}`);
+    return streamExport(store, projectId, request.url);
+  });
+}
+
+async function streamExport(store: Store, projectId: string, url: string): Promise<Response> {
+  const q = parseWith(costExportQuery, queryObject(url, costExportQuery));
+  const format = q.format ?? 'csv';
+  const granularity = q.granularity ?? 'day';
+  const spec = { projectId, from: q.from, to: q.to, groupBy: q.groupBy ?? [], filters: q.filter as Record<string, string[]> | undefined, granularity };
+  const chunks = exportText(store, spec, format);
+  const encoder = new TextEncoder();
+  const tag = { kind: 'dashboard' as const, caller: 'rest GET cost export' };
+  // The first chunk (header) and first page are produced before answering, so a query error is a 4xx.
+  const head: string[] = [];
+  for (let i = 0; i < 2; i++) {
+    const n = await withQueryTag(tag, () => chunks.next());
+    if (n.done) break;
+    head.push(n.value);
+  }
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      for (const h of head) controller.enqueue(encoder.encode(h));
+    },
+    async pull(controller) {
+      try {
+        const n = await withQueryTag(tag, () => chunks.next());
+        if (n.done) controller.close();
+        else controller.enqueue(encoder.encode(n.value));
+      } catch (err) {
+        controller.error(err);
+      }
+    },
+    async cancel() {
+      await chunks.return(undefined);
+    },
+  });
+  const name = `plumb-cost-${q.from.toISOString().slice(0, 10)}-${q.to.toISOString().slice(0, 10)}.${format}`;
+  return new Response(stream, {
+    status: 200,
+    headers: {
+      'content-type': format === 'csv' ? 'text/csv; charset=utf-8' : 'application/json; charset=utf-8',
+      'content-disposition': `attachment; filename="${name}"`,
+      'cache-control': 'no-store',
+    },
   });
 }
 

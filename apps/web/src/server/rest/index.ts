@@ -1,6 +1,6 @@
 import { getStore } from '../store.ts';
 import { loginHandler, logoutHandler } from './auth.ts';
-import { costExportHandler, pricesHandler, repriceHandler } from './cost.ts';
+import { costExportHandler, costExportSessionHandler, pricesHandler, repriceHandler } from './cost.ts';
 import type { Handler, RestDeps } from './http.ts';
 import { keyByIdHandler, keysHandler } from './keys.ts';
 import { metricsHandler } from './metrics.ts';
@@ -20,6 +20,8 @@ export interface RestApi {
   keyById: Handler;
   /** GET /api/v1/cost/export */
   costExport: Handler;
+  /** GET /api/cost-export (session cookie: the dashboard export buttons) */
+  costExportSession: Handler;
   /** GET / POST /api/v1/prices */
   prices: Handler;
   /** GET / POST /api/v1/reprice */
@@ -38,6 +40,7 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     keys: keysHandler(deps),
     keyById: keyByIdHandler(deps),
     costExport: costExportHandler(deps),
+    costExportSession: costExportSessionHandler(deps),
     prices: pricesHandler(deps),
     reprice: repriceHandler(deps),
   };
