@@ -57,3 +57,18 @@ ORDER BY (project_id, id);
 
 -- Ending an override: it stops applying to spans that start at or after effective_to.
 ALTER TABLE price_overrides ADD COLUMN IF NOT EXISTS effective_to Nullable(DateTime64(3)) AFTER effective_from;
+
+-- Monthly budgets (USD) per project (tenant = '' with scope 'project') or per tenant.
+CREATE TABLE IF NOT EXISTS budgets
+(
+    project_id   String,
+    id           String,
+    scope        LowCardinality(String),
+    tenant       String,
+    monthly_usd  Decimal(38, 12),
+    created_by   String,
+    deleted      Bool DEFAULT false,
+    _version     UInt64
+)
+ENGINE = ReplacingMergeTree(_version)
+ORDER BY (project_id, id);

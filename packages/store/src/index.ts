@@ -19,3 +19,4 @@ export * from './leases.ts';
 export * from './prices-sql.ts';
 export * from './reprice.ts';
 export * from './export.ts';
+export * from './budgets.ts';

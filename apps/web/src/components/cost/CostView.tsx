@@ -8,6 +8,7 @@ import { useTimeRange } from '../TimeRangeContext';
 import { ErrorBox, KpiTile } from '../ui';
 import { CostSeries } from './CostSeries';
 import { CostTable } from './CostTable';
+import { BudgetsPanel } from './BudgetsPanel';
 import { COST_DIMS, DIM_LABEL, isCostDim, type CostDim } from './dims';
 import { UnitEconomics } from './UnitEconomics';
 import { useCacheSavings, useCostTotals, useTenantSpend } from './useCostData';
@@ -119,6 +120,7 @@ export function CostView() {
         <CostTable by={by} then={then} fromMs={fromMs} toMs={toMs} range={range} total={total} />
         <UnitEconomics row={t} loading={loading} savings={savings.data} />
       </div>
+      <BudgetsPanel />
     </>
   );
 }

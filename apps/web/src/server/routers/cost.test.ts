@@ -49,3 +49,18 @@ describe('cost router: prices', () => {
     expect((await err(caller().cost.reprice({ from: 10, to: 5 }))).code).toBe('BAD_REQUEST');
   });
 });
+
+describe('cost router: budgets', () => {
+  it('sets, lists with a forecast and status, and deletes; a tenant budget needs its tenant', async () => {
+    await caller().cost.saveBudget({ scope: 'tenant', tenant: 'acme', monthlyUsd: '1000' });
+    await caller().cost.saveBudget({ scope: 'tenant', tenant: 'acme', monthlyUsd: '2000' }); // an edit, not a second budget
+    const list = await caller().cost.budgets();
+    expect(list.map((b) => [b.id, b.monthlyUsd])).toEqual([['tenant:acme', '2000']]);
+    expect(['on track', 'at risk', 'over']).toContain(list[0]!.status);
+    const e = await err(caller().cost.saveBudget({ scope: 'tenant', monthlyUsd: '5' }));
+    expect(e.code).toBe('BAD_REQUEST');
+    expect(e.message).toContain('tenant');
+    await caller().cost.deleteBudget({ id: 'tenant:acme' });
+    expect(await caller().cost.budgets()).toEqual([]);
+  });
+});

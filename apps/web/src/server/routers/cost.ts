@@ -1,7 +1,7 @@
-import { cacheSavings, listRepriceRuns, requestReprice, spanCostBuckets } from '@plumb/store';
+import { budgetStatuses, cacheSavings, deleteBudget, listRepriceRuns, requestReprice, saveBudget, spanCostBuckets } from '@plumb/store';
 import { TRPCError } from '@trpc/server';
 import { endOverride, listPrices, PriceInputError, removeOverride, saveOverride } from '../cost/prices.ts';
-import { endOverrideInput, priceListQuery, priceOverrideInput, removeOverrideInput, repriceInput } from '../schemas/cost.ts';
+import { budgetIdInput, budgetInput, endOverrideInput, priceListQuery, priceOverrideInput, removeOverrideInput, repriceInput } from '../schemas/cost.ts';
 import { filterOptionsQuery, spanQuery, window } from '../schemas/index.ts';
 import { editorProcedure, protectedProcedure, router } from '../trpc.ts';
 
@@ -28,6 +28,19 @@ export const costRouter = router({
     requestReprice(ctx.store, ctx.projectId, ctx.user?.email ?? 'unknown', input.from.getTime(), input.to.getTime()),
   ),
   repriceRuns: protectedProcedure.query(({ ctx }) => listRepriceRuns(ctx.store, ctx.projectId)),
+  /** Monthly budgets with month-to-date spend, forecast (80 % interval), burn and status. */
+  budgets: protectedProcedure.query(({ ctx }) => budgetStatuses(ctx.store, ctx.projectId)),
+  saveBudget: editorProcedure.input(budgetInput).mutation(async ({ ctx, input }) => {
+    const tenant = input.scope === 'tenant' ? (input.tenant ?? '').trim() : '';
+    // One budget per scope: the id is the scope and tenant, so saving again edits it.
+    const id = input.scope === 'tenant' ? `tenant:${tenant}` : 'project';
+    await saveBudget(ctx.store, ctx.projectId, { id, scope: input.scope, tenant, monthlyUsd: input.monthlyUsd, createdBy: ctx.user?.email ?? '' });
+    return { id };
+  }),
+  deleteBudget: editorProcedure.input(budgetIdInput).mutation(async ({ ctx, input }) => {
+    await deleteBudget(ctx.store, ctx.projectId, input.id);
+    return { deleted: true };
+  }),
   /** What prompt caching saved in the window, priced in SQL at each span's price. */
   cacheSavings: protectedProcedure.input(filterOptionsQuery).query(({ ctx, input }) => {
     const { from, to } = window(input);

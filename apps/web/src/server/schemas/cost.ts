@@ -60,3 +60,12 @@ export const costExportQuery = z
   })
   .refine((r) => r.to.getTime() > r.from.getTime(), { error: 'must be after from', path: ['to'] })
   .refine((r) => r.to.getTime() - r.from.getTime() <= 400 * 86_400_000, { error: 'at most 400 days', path: ['to'] });
+
+export const budgetInput = z
+  .strictObject({
+    scope: z.enum(['project', 'tenant'], { error: 'must be project or tenant' }),
+    tenant: text(200).optional().describe('The tenant (scope tenant)'),
+    monthlyUsd: z.string({ error: 'must be a decimal string' }).regex(/^\d{1,12}(\.\d{1,6})?$/, { error: 'must be a non-negative USD amount' }),
+  })
+  .refine((b) => b.scope === 'project' || (b.tenant ?? '').trim() !== '', { error: 'is required for a tenant budget', path: ['tenant'] });
+export const budgetIdInput = z.strictObject({ id: text(300).min(1) });
