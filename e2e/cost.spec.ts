@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { expectTheme, login, parseInteger, parseUsd, useTheme, type Theme } from './helpers.ts';
+import { expectTheme, login, parseUsd, useTheme, type Theme } from './helpers.ts';
 
 /**
  * Issue 9 in the browser: open Cost, group by tenant then model, drill into traces, add a price
@@ -8,6 +8,9 @@ import { expectTheme, login, parseInteger, parseUsd, useTheme, type Theme } from
  * export CSV and check the file's total against the page, and the cost per bucket in span detail.
  */
 const SHOTS = '/work/wt/shots/cost';
+
+/** An integer shown on the page; -1 while it is still loading (empty). */
+const intOf = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, '') || -1);
 
 function toPico(usd: string): bigint {
   const [i = '0', f = ''] = usd.split('.');
@@ -47,7 +50,7 @@ test('cost: price the unknown model, reprice, budget', async ({ page }) => {
   await login(page);
   await page.goto('/cost?range=24h');
   const unpriced = page.getByTestId('cost-unpriced').locator('.kpi-value');
-  await expect.poll(async () => parseInteger((await unpriced.textContent()) ?? '0'), { timeout: 30_000 }).toBeGreaterThan(0);
+  await expect.poll(async () => intOf(await unpriced.textContent()), { timeout: 30_000 }).toBeGreaterThan(0);
 
   await page.goto('/cost/prices');
   await page.getByTestId('price-search').fill('gpt-4o-mini');
@@ -68,7 +71,7 @@ test('cost: price the unknown model, reprice, budget', async ({ page }) => {
   await expect(log.locator('tbody tr').first().locator('td').last()).toHaveText(/→ 0$/);
 
   await page.goto('/cost?range=24h');
-  await expect.poll(async () => parseInteger((await unpriced.textContent()) ?? 'x0'), { timeout: 30_000 }).toBe(0);
+  await expect.poll(async () => intOf(await unpriced.textContent()), { timeout: 30_000 }).toBe(0);
 
   await page.locator('input[name=budget-usd]').fill('0.01');
   await page.getByTestId('save-budget').click();
@@ -94,6 +97,11 @@ for (const theme of ['light', 'dark'] as const) {
     await page.goto('/cost?range=24h&by=tenant&then=model');
     await expectTheme(page, theme);
     await expect(page.getByTestId('cost-cell').first()).toBeVisible({ timeout: 30_000 });
+    if ((await page.getByTestId('budget-row').count()) === 0) {
+      await page.locator('input[name=budget-tenant]').fill('acme');
+      await page.locator('input[name=budget-usd]').fill('50');
+      await page.getByTestId('save-budget').click();
+    }
     await expect(page.getByTestId('budget-row').first()).toBeVisible();
     await page.waitForTimeout(500);
     await shot(page, 'cost', theme);

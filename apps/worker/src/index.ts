@@ -2,4 +2,4 @@ export { startWorker, type Worker, type WorkerOptions, type Job } from './worker
 export { compactJob } from './jobs/compact.ts';
 export { correctionsJob, CorrectionStats, type CorrectionsJobOptions } from './jobs/corrections.ts';
 export { rollupsJob, rollupRetentionFromEnv, type RollupJobOptions } from './jobs/rollups.ts';
-export { repriceJob, runReprice, syncPrices } from './jobs/reprice.ts';
+export { pricesSyncJob, repriceJob, runReprice, syncPrices } from './jobs/reprice.ts';

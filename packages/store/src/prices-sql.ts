@@ -263,3 +263,36 @@ function fromPico(p: bigint): string {
   const s = (neg ? -p : p).toString().padStart(13, '0');
   return `${neg ? '-' : ''}${s.slice(0, -12)}.${s.slice(-12)}`;
 }
+
+export interface WhatIfRow {
+  tenant: string;
+  requestType: string;
+  /** Model calls the mapping moved. */
+  calls: number;
+  actualUsd: string;
+  whatIfUsd: string;
+}
+
+/**
+ * Routing what-if: what [from, to) would have cost had the model calls of `fromModel` (request
+ * or response model; only in requests of `requestType` when given) been served at `toPriceId`
+ * (a catalog price id), from the stored token buckets, priced in SQL — by tenant and request
+ * type. Output lengths are assumed unchanged (the tokens are the stored ones).
+ */
+export async function routingWhatIf(
+  store: Store,
+  projectId: string,
+  o: { from: Date; to: Date; fromModel: string; requestType?: string; toPriceId: string },
+): Promise<WhatIfRow[]> {
+  const match = sql`(request_model = ${o.fromModel} OR response_model = ${o.fromModel}) AND (${o.requestType ?? ''} = '' OR request_type = ${o.requestType ?? ''})`;
+  const whatIf = spanCostSql('', ratesOfPrice(projectId, o.toPriceId));
+  const rows = await store.query<{ tenant: string; request_type: string; calls: string; actual: string; what_if: string }>(sql`
+    SELECT tenant, request_type, toString(countIf(${match})) AS calls, toString(sum(cost_usd)) AS actual,
+           toString(sum(if(${match}, toDecimal128(${whatIf}, 12), toDecimal128(cost_usd, 12)))) AS what_if
+    FROM spans FINAL
+    WHERE project_id = ${projectId} AND start_time >= ${o.from} AND start_time < ${o.to} AND usage_counted AND input_tokens + output_tokens > 0
+    GROUP BY tenant, request_type
+    HAVING countIf(${match}) > 0
+    ORDER BY tenant, request_type`);
+  return rows.map((r) => ({ tenant: r.tenant, requestType: r.request_type, calls: Number(r.calls), actualUsd: r.actual, whatIfUsd: r.what_if }));
+}

@@ -5,7 +5,7 @@ import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Collector, collectorConfigFromEnv, createCollectorServer, listen } from '@plumb/collector';
 import { bootstrapProjects, ensureAdminUser } from '@plumb/store';
-import { compactJob, CorrectionStats, correctionsJob, repriceJob, rollupsJob, startWorker } from '@plumb/worker';
+import { compactJob, CorrectionStats, correctionsJob, pricesSyncJob, repriceJob, rollupsJob, startWorker } from '@plumb/worker';
 import { z } from 'zod';
 import { openStore } from './migrate.ts';
 import { webEnvFromEnv } from './web-env.ts';
@@ -83,7 +83,7 @@ export async function start(parts: StartParts): Promise<void> {
     });
   }
   if (parts.worker) {
-    const worker = startWorker(store, { log, jobs: [compactJob(log), correctionsJob(log, { stats: correctionStats }), rollupsJob(log), repriceJob(log)] });
+    const worker = startWorker(store, { log, jobs: [compactJob(log), correctionsJob(log, { stats: correctionStats }), rollupsJob(log), repriceJob(log), pricesSyncJob(log)] });
     closers.push(() => worker.stop());
   }
   if (web) {

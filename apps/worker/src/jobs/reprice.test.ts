@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PriceCatalog } from '@plumb/pricing';
 import {
-  baseSpan, cacheSavings, insertSpanRows, listRepriceRuns, requestReprice, rowVersion, spanCostBuckets, sql, Store, toPico, upsertPriceOverride, type SpanRow,
+  baseSpan, cacheSavings, insertSpanRows, routingWhatIf, listRepriceRuns, requestReprice, rowVersion, spanCostBuckets, sql, Store, toPico, upsertPriceOverride, type SpanRow,
 } from '@plumb/store';
 import { testStoreConfig } from '@plumb/store/testing';
 import { runReprice } from './reprice.ts';
@@ -134,5 +134,27 @@ describe('reprice', () => {
     }
     const saved = await cacheSavings(store, P, new Date(FROM), new Date(TO));
     expect(toPico(saved.savedUsd)).toBe(want);
+  });
+
+  it('routing what-if: gpt-4o-mini calls served by gpt-4o, priced in SQL from the stored tokens', async () => {
+    const catalog = new PriceCatalog([{ id: 'house', provider: '', modelPattern: 'house-llm*', effectiveFrom: 0, inputPerMTok: '0.4', outputPerMTok: '1.6', cacheReadPerMTok: '0.1' }]);
+    const t = Date.now();
+    const target = catalog.lookup('openai', 'gpt-4o', t)!.priceId;
+    let moved = 0n;
+    let actual = 0n;
+    let calls = 0;
+    for (const s of rows) {
+      const at = Number(s.startTimeUnixNano / 1_000_000n);
+      const own = catalog.costForSpan(s.provider, s.responseModel, s.requestModel, at, s).costPico;
+      actual += own;
+      if (s.requestModel === 'gpt-4o-mini') {
+        moved += catalog.cost('openai', 'gpt-4o', t, s).costPico;
+        calls++;
+      } else moved += own;
+    }
+    const out = await routingWhatIf(store, P, { from: new Date(FROM), to: new Date(TO), fromModel: 'gpt-4o-mini', toPriceId: target });
+    expect(out.reduce((a, r) => a + r.calls, 0)).toBe(calls);
+    expect(out.reduce((a, r) => a + toPico(r.whatIfUsd), 0n)).toBe(moved);
+    expect(out.reduce((a, r) => a + toPico(r.actualUsd), 0n)).toBe(actual);
   });
 });

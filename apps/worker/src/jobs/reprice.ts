@@ -1,6 +1,6 @@
 import { bundledPriceRows, BUNDLED_PRICES_VERSION, overridePriceRows, PriceCatalog } from '@plumb/pricing';
 import {
-  costTotals, knownPriceIds, listPriceOverrides, modelCombos, pendingRepriceRuns, repriceSegment, saveRepriceRun,
+  costTotals, knownPriceIds, listPriceOverrides, listProjects, modelCombos, pendingRepriceRuns, repriceSegment, saveRepriceRun,
   syncBundledPrices, syncOverridePrices, type RepriceRun, type Store,
 } from '@plumb/store';
 import type { Job } from '../worker.ts';
@@ -73,6 +73,24 @@ export function repriceJob(log: (msg: string) => void, intervalMs = 2_000): Job 
         if (signal.aborted) return;
         const done = await runReprice(store, run, signal);
         log(`plumb worker: reprice ${done.id} (${done.projectId}) ${done.state}: ${done.rowsRewritten} rows, total ${done.oldTotalUsd} → ${done.newTotalUsd} USD, unpriced ${done.oldUnpriced} → ${done.newUnpriced}${done.error ? `: ${done.error}` : ''}`);
+      }
+    },
+  };
+}
+
+/**
+ * Worker job: keeps the SQL `prices` table in step with the catalog for every project (bundled
+ * rows once per bundled-data version; overrides changed by another process, e.g. `plumb
+ * prices`, within a minute). The web and the reprice job also sync on every change they make.
+ */
+export function pricesSyncJob(log: (msg: string) => void, intervalMs = 60_000): Job {
+  return {
+    name: 'prices-sync',
+    intervalMs,
+    async run(store, signal) {
+      for (const { id: projectId } of await listProjects(store)) {
+        if (signal.aborted) return;
+        await syncPrices(store, projectId).catch((err: unknown) => log(`plumb worker: prices-sync ${projectId}: ${(err as Error).message}`));
       }
     },
   };

@@ -11,6 +11,7 @@ import { CostTable } from './CostTable';
 import { BudgetsPanel } from './BudgetsPanel';
 import { COST_DIMS, DIM_LABEL, isCostDim, type CostDim } from './dims';
 import { UnitEconomics } from './UnitEconomics';
+import { WhatIfPanel } from './WhatIfPanel';
 import { useCacheSavings, useCostTotals, useTenantSpend } from './useCostData';
 
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
@@ -121,6 +122,7 @@ export function CostView() {
         <UnitEconomics row={t} loading={loading} savings={savings.data} />
       </div>
       <BudgetsPanel />
+      <WhatIfPanel fromMs={fromMs} toMs={toMs} />
     </>
   );
 }

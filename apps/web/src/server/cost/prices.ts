@@ -1,6 +1,6 @@
-import { bundledPriceRows, BUNDLED_PRICES_VERSION, overridePriceRows, validateOverride, type PriceOverride } from '@plumb/pricing';
+import { bundledPriceRows, BUNDLED_PRICES_VERSION, overridePriceRows, PriceCatalog, validateOverride, type PriceOverride } from '@plumb/pricing';
 import {
-  deletePriceOverride, listPriceOverrides, listPriceRows, syncBundledPrices, syncOverridePrices, upsertPriceOverride, type Store,
+  deletePriceOverride, listPriceOverrides, listPriceRows, routingWhatIf, syncBundledPrices, syncOverridePrices, upsertPriceOverride, type Store,
 } from '@plumb/store';
 import type { PriceOverrideInput } from '../schemas/cost.ts';
 
@@ -19,6 +19,21 @@ export class PriceInputError extends Error {
 export async function syncProjectPrices(store: Store, projectId: string): Promise<void> {
   await syncBundledPrices(store, bundledPriceRows(), BUNDLED_PRICES_VERSION);
   await syncOverridePrices(store, projectId, overridePriceRows(await listPriceOverrides(store, projectId)));
+  synced().set(projectId, Date.now());
+}
+
+/** When this process last synced each project (on globalThis: Next bundles modules per route). */
+function synced(): Map<string, number> {
+  const g = globalThis as { __plumbPricesSynced?: Map<string, number> };
+  g.__plumbPricesSynced ??= new Map();
+  return g.__plumbPricesSynced;
+}
+
+/** Before a read that prices in SQL: sync unless this process did within the last minute (the
+ *  worker's prices-sync job runs every minute too; a fresh store has an empty table). */
+export async function ensurePrices(store: Store, projectId: string): Promise<void> {
+  if (Date.now() - (synced().get(projectId) ?? 0) < 60_000) return;
+  await syncProjectPrices(store, projectId);
 }
 
 function toOverride(input: PriceOverrideInput): PriceOverride {
@@ -67,4 +82,14 @@ export async function listPrices(store: Store, projectId: string, q: string, lim
   await syncProjectPrices(store, projectId);
   const { rows, total } = await listPriceRows(store, projectId, q, limit);
   return { bundledVersion: BUNDLED_PRICES_VERSION, overrides: await listPriceOverrides(store, projectId), rows, total };
+}
+
+/** The routing what-if with the target model priced by the project's catalog (at `to`). */
+export async function whatIf(store: Store, projectId: string, q: { from: Date; to: Date; fromModel: string; requestType?: string | undefined; toProvider: string; toModel: string }) {
+  await syncProjectPrices(store, projectId);
+  const catalog = new PriceCatalog(await listPriceOverrides(store, projectId));
+  const price = catalog.lookup(q.toProvider, q.toModel, q.to.getTime() - 1);
+  if (!price) throw new PriceInputError('toModel', `no price for ${q.toProvider}/${q.toModel}: add one first`);
+  const rows = await routingWhatIf(store, projectId, { from: q.from, to: q.to, fromModel: q.fromModel, ...(q.requestType ? { requestType: q.requestType } : {}), toPriceId: price.priceId });
+  return { priceId: price.priceId, rows };
 }

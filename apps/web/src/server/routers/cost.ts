@@ -1,7 +1,7 @@
 import { budgetStatuses, cacheSavings, deleteBudget, listRepriceRuns, requestReprice, saveBudget, spanCostBuckets } from '@plumb/store';
 import { TRPCError } from '@trpc/server';
-import { endOverride, listPrices, PriceInputError, removeOverride, saveOverride } from '../cost/prices.ts';
-import { budgetIdInput, budgetInput, endOverrideInput, priceListQuery, priceOverrideInput, removeOverrideInput, repriceInput } from '../schemas/cost.ts';
+import { endOverride, ensurePrices, listPrices, PriceInputError, removeOverride, saveOverride, whatIf } from '../cost/prices.ts';
+import { budgetIdInput, budgetInput, endOverrideInput, priceListQuery, priceOverrideInput, removeOverrideInput, repriceInput, whatIfInput } from '../schemas/cost.ts';
 import { filterOptionsQuery, spanQuery, window } from '../schemas/index.ts';
 import { editorProcedure, protectedProcedure, router } from '../trpc.ts';
 
@@ -12,7 +12,10 @@ function badInput(err: unknown): never {
 
 /** Prices (catalog + overrides), repricing, and a span's cost per bucket. */
 export const costRouter = router({
-  spanBuckets: protectedProcedure.input(spanQuery).query(({ ctx, input }) => spanCostBuckets(ctx.store, ctx.projectId, input.traceId, input.spanId)),
+  spanBuckets: protectedProcedure.input(spanQuery).query(async ({ ctx, input }) => {
+    await ensurePrices(ctx.store, ctx.projectId);
+    return spanCostBuckets(ctx.store, ctx.projectId, input.traceId, input.spanId);
+  }),
   prices: protectedProcedure.input(priceListQuery).query(({ ctx, input }) => listPrices(ctx.store, ctx.projectId, input.q ?? '', input.limit ?? 200)),
   saveOverride: editorProcedure.input(priceOverrideInput).mutation(({ ctx, input }) => saveOverride(ctx.store, ctx.projectId, input).catch(badInput)),
   endOverride: editorProcedure.input(endOverrideInput).mutation(async ({ ctx, input }) => {
@@ -41,9 +44,12 @@ export const costRouter = router({
     await deleteBudget(ctx.store, ctx.projectId, input.id);
     return { deleted: true };
   }),
+  /** Routing what-if: the period re-priced with one model's calls served by another. */
+  whatIf: protectedProcedure.input(whatIfInput).query(({ ctx, input }) => whatIf(ctx.store, ctx.projectId, input).catch(badInput)),
   /** What prompt caching saved in the window, priced in SQL at each span's price. */
-  cacheSavings: protectedProcedure.input(filterOptionsQuery).query(({ ctx, input }) => {
+  cacheSavings: protectedProcedure.input(filterOptionsQuery).query(async ({ ctx, input }) => {
     const { from, to } = window(input);
+    await ensurePrices(ctx.store, ctx.projectId);
     return cacheSavings(ctx.store, ctx.projectId, from, to);
   }),
 });

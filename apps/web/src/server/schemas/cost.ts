@@ -69,3 +69,14 @@ export const budgetInput = z
   })
   .refine((b) => b.scope === 'project' || (b.tenant ?? '').trim() !== '', { error: 'is required for a tenant budget', path: ['tenant'] });
 export const budgetIdInput = z.strictObject({ id: text(300).min(1) });
+
+export const whatIfInput = z
+  .strictObject({
+    from: time,
+    to: time,
+    fromModel: text(200).min(1, { error: 'is required' }).describe('Model whose calls are re-routed (request or response model)'),
+    requestType: text(200).optional().describe('Only calls in requests of this type'),
+    toProvider: text(100).describe('Provider of the target model'),
+    toModel: text(200).min(1, { error: 'is required' }).describe('Target model (priced by the catalog)'),
+  })
+  .refine((r) => r.to.getTime() > r.from.getTime(), { error: 'must be after from', path: ['to'] });
