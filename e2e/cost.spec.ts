@@ -53,8 +53,8 @@ test('cost: price the unknown model, reprice, budget', async ({ page }) => {
   await expect.poll(async () => intOf(await unpriced.textContent()), { timeout: 30_000 }).toBeGreaterThan(0);
 
   await page.goto('/cost/prices');
-  await page.getByTestId('price-search').fill('gpt-4o-mini');
-  await expect(page.getByTestId('price-row').first()).toContainText('genai-prices:openai/gpt-4o-mini');
+  await page.getByTestId('price-search').fill('openai/gpt-4o-mini');
+  await expect(page.getByTestId('price-row').filter({ hasText: 'genai-prices:openai/gpt-4o-mini' }).first()).toContainText('0.15');
   const form = page.getByTestId('override-form');
   await form.locator('input[name=modelPattern]').fill('meta-llama/*');
   await form.locator('input[name=provider]').fill('vllm');

@@ -72,3 +72,44 @@ CREATE TABLE IF NOT EXISTS budgets
 )
 ENGINE = ReplacingMergeTree(_version)
 ORDER BY (project_id, id);
+
+-- Month close: the state of each closed (or reopened) month, the frozen export of a closed month
+-- (no TTL: kept beyond the span TTL, so its export is byte-identical after raw spans expire and
+-- after later repricing), and the log of closes and reopens.
+CREATE TABLE IF NOT EXISTS month_closes
+(
+    project_id     String,
+    month          Date,
+    state          LowCardinality(String),
+    close_version  UInt64,
+    by             String,
+    at             DateTime64(3),
+    total_usd      Decimal(38, 12),
+    _version       UInt64
+)
+ENGINE = ReplacingMergeTree(_version)
+ORDER BY (project_id, month);
+
+CREATE TABLE IF NOT EXISTS month_snapshots
+(
+    project_id     String,
+    month          Date,
+    close_version  UInt64,
+    chunk          UInt32,
+    body           String
+)
+ENGINE = ReplacingMergeTree
+ORDER BY (project_id, month, close_version, chunk);
+
+CREATE TABLE IF NOT EXISTS month_close_log
+(
+    project_id  String,
+    month       Date,
+    action      LowCardinality(String),
+    by          String,
+    at          DateTime64(3) DEFAULT now64(3),
+    reason      String,
+    total_usd   Decimal(38, 12)
+)
+ENGINE = MergeTree
+ORDER BY (project_id, month, at);

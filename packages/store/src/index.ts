@@ -20,3 +20,4 @@ export * from './prices-sql.ts';
 export * from './reprice.ts';
 export * from './export.ts';
 export * from './budgets.ts';
+export * from './month-close.ts';

@@ -10,6 +10,7 @@ import { CostSeries } from './CostSeries';
 import { CostTable } from './CostTable';
 import { BudgetsPanel } from './BudgetsPanel';
 import { COST_DIMS, DIM_LABEL, isCostDim, type CostDim } from './dims';
+import { MonthClosePanel } from './MonthClosePanel';
 import { UnitEconomics } from './UnitEconomics';
 import { WhatIfPanel } from './WhatIfPanel';
 import { useCacheSavings, useCostTotals, useTenantSpend } from './useCostData';
@@ -122,7 +123,10 @@ export function CostView() {
         <UnitEconomics row={t} loading={loading} savings={savings.data} />
       </div>
       <BudgetsPanel />
-      <WhatIfPanel fromMs={fromMs} toMs={toMs} />
+      <div className="grid-2">
+        <WhatIfPanel fromMs={fromMs} toMs={toMs} />
+        <MonthClosePanel />
+      </div>
     </>
   );
 }

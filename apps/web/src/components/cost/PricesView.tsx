@@ -14,7 +14,7 @@ export function PricesView() {
   const trpc = useTRPC();
   const qc = useQueryClient();
   const [q, setQ] = useState('');
-  const list = useQuery({ ...trpc.cost.prices.queryOptions({ q, limit: 200 }), placeholderData: keepPreviousData });
+  const list = useQuery({ ...trpc.cost.prices.queryOptions({ q, limit: 50 }), placeholderData: keepPreviousData });
   const invalidate = () => qc.invalidateQueries({ queryKey: trpc.cost.prices.queryKey() });
   const end = useMutation(trpc.cost.endOverride.mutationOptions({ onSuccess: invalidate }));
   const remove = useMutation(trpc.cost.removeOverride.mutationOptions({ onSuccess: invalidate }));

@@ -1,8 +1,8 @@
-import { exportText, listRepriceRuns, requestReprice, withQueryTag, type Store } from '@plumb/store';
+import { exportText, listRepriceRuns, monthExport, requestReprice, withQueryTag, type Store } from '@plumb/store';
 import { createContextFromRequest } from '../context.ts';
 import { resolveMembership } from '../trpc.ts';
 import { listPrices, PriceInputError, saveOverride } from '../cost/prices.ts';
-import { costExportQuery, priceListQuery, priceOverrideInput, repriceInput } from '../schemas/cost.ts';
+import { costExportQuery, monthInput, priceListQuery, priceOverrideInput, repriceInput } from '../schemas/cost.ts';
 import { authenticateKey } from './auth.ts';
 import { authenticateRead, HttpError, json, requireGet, wrap, type Handler, type RestDeps } from './http.ts';
 import { parseWith, queryObject } from './query-string.ts';
@@ -126,5 +126,46 @@ export function repriceHandler(deps: RestDeps): Handler {
     const input = parseBody(repriceInput, await readJson(request));
     const run = await requestReprice(store, projectId, 'api key', input.from.getTime(), input.to.getTime());
     return json(202, { data: run });
+  });
+}
+
+/** GET /api/v1/cost/month-export?month=YYYY-MM (read key) and /api/cost-export/month (session):
+ *  a closed month's frozen export (byte-identical on every request), else the live one. */
+export function monthExportHandler(deps: RestDeps, session: boolean): Handler {
+  return wrap(async (request) => {
+    requireGet(request);
+    let store: Store;
+    let projectId: string;
+    if (session) {
+      store = await deps.getStore();
+      const ctx = await createContextFromRequest(request, store);
+      if (!ctx.user) throw new HttpError(401, 'unauthorized', 'sign in first');
+      const m = await resolveMembership(ctx, ctx.user);
+      if (!m.role) throw new HttpError(404, 'not_found', `unknown project ${JSON.stringify(m.projectId)}`);
+      projectId = m.projectId;
+    } else {
+      ({ store, projectId } = await authenticateRead(request, deps));
+    }
+    const { month } = parseWith(monthInput, queryObject(request.url, monthInput));
+    const chunks = monthExport(store, projectId, month);
+    const encoder = new TextEncoder();
+    const first = await chunks.next();
+    const stream = new ReadableStream<Uint8Array>({
+      start(controller) {
+        if (!first.done) controller.enqueue(encoder.encode(first.value));
+      },
+      async pull(controller) {
+        try {
+          const n = await chunks.next();
+          if (n.done) controller.close();
+          else controller.enqueue(encoder.encode(n.value));
+        } catch (err) {
+          controller.error(err);
+        }
+      },
+    });
+    return new Response(stream, {
+      headers: { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="plumb-cost-${month}.csv"`, 'cache-control': 'no-store' },
+    });
   });
 }

@@ -1,6 +1,6 @@
 import { getStore } from '../store.ts';
 import { loginHandler, logoutHandler } from './auth.ts';
-import { costExportHandler, costExportSessionHandler, pricesHandler, repriceHandler } from './cost.ts';
+import { costExportHandler, costExportSessionHandler, monthExportHandler, pricesHandler, repriceHandler } from './cost.ts';
 import type { Handler, RestDeps } from './http.ts';
 import { keyByIdHandler, keysHandler } from './keys.ts';
 import { metricsHandler } from './metrics.ts';
@@ -24,6 +24,10 @@ export interface RestApi {
   costExportSession: Handler;
   /** GET / POST /api/v1/prices */
   prices: Handler;
+  /** GET /api/v1/cost/month-export?month=YYYY-MM */
+  monthExport: Handler;
+  /** GET /api/cost-export/month?month=YYYY-MM (session) */
+  monthExportSession: Handler;
   /** GET / POST /api/v1/reprice */
   reprice: Handler;
 }
@@ -42,6 +46,8 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     costExport: costExportHandler(deps),
     costExportSession: costExportSessionHandler(deps),
     prices: pricesHandler(deps),
+    monthExport: monthExportHandler(deps, false),
+    monthExportSession: monthExportHandler(deps, true),
     reprice: repriceHandler(deps),
   };
 }

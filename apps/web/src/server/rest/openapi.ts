@@ -3,7 +3,7 @@ import {
   errorSchema, metricsQuery, metricsResultSchema, spanJsonSchema, traceListPageSchema, traceListItemSchema, traceListQuery, traceQuery, traceResponseSchema,
 } from '../schemas/index.ts';
 import { createKeyInput, revokeKeyInput } from '../routers/keys.ts';
-import { costExportQuery, priceListQuery, priceOverrideInput, repriceInput } from '../schemas/cost.ts';
+import { costExportQuery, monthInput, priceListQuery, priceOverrideInput, repriceInput } from '../schemas/cost.ts';
 import { json, type Handler } from './http.ts';
 import { kindOf, MAX_QUERY_STRING } from './query-string.ts';
 
@@ -144,6 +144,14 @@ function build() {
             '200': { description: 'CSV (header + rows) or a JSON array of rows', content: { 'text/csv': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'array', items: { type: 'object', additionalProperties: { type: 'string' } } } } } },
             ...errors('400', '401', '403', '414'),
           },
+        },
+      },
+      '/cost/month-export': {
+        get: {
+          operationId: 'exportMonth',
+          summary: "A month's cost export: the frozen bytes of a closed month (byte-identical on every request), else the live export",
+          parameters: parameters(monthInput, 'query'),
+          responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors('400', '401', '403') },
         },
       },
       '/prices': {

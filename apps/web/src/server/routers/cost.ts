@@ -1,7 +1,7 @@
-import { budgetStatuses, cacheSavings, deleteBudget, listRepriceRuns, requestReprice, saveBudget, spanCostBuckets } from '@plumb/store';
+import { budgetStatuses, cacheSavings, closeMonth, deleteBudget, monthCloseLog, reopenMonth, listRepriceRuns, requestReprice, saveBudget, spanCostBuckets } from '@plumb/store';
 import { TRPCError } from '@trpc/server';
 import { endOverride, ensurePrices, listPrices, PriceInputError, removeOverride, saveOverride, whatIf } from '../cost/prices.ts';
-import { budgetIdInput, budgetInput, endOverrideInput, priceListQuery, priceOverrideInput, removeOverrideInput, repriceInput, whatIfInput } from '../schemas/cost.ts';
+import { budgetIdInput, budgetInput, monthInput, reopenInput, endOverrideInput, priceListQuery, priceOverrideInput, removeOverrideInput, repriceInput, whatIfInput } from '../schemas/cost.ts';
 import { filterOptionsQuery, spanQuery, window } from '../schemas/index.ts';
 import { editorProcedure, protectedProcedure, router } from '../trpc.ts';
 
@@ -43,6 +43,13 @@ export const costRouter = router({
   deleteBudget: editorProcedure.input(budgetIdInput).mutation(async ({ ctx, input }) => {
     await deleteBudget(ctx.store, ctx.projectId, input.id);
     return { deleted: true };
+  }),
+  /** Month close: freeze a month's export (byte-identical later), reopen explicitly, the log. */
+  monthCloses: protectedProcedure.query(({ ctx }) => monthCloseLog(ctx.store, ctx.projectId)),
+  closeMonth: editorProcedure.input(monthInput).mutation(({ ctx, input }) => closeMonth(ctx.store, ctx.projectId, input.month, ctx.user?.email ?? '')),
+  reopenMonth: editorProcedure.input(reopenInput).mutation(async ({ ctx, input }) => {
+    await reopenMonth(ctx.store, ctx.projectId, input.month, ctx.user?.email ?? '', input.reason);
+    return { reopened: true };
   }),
   /** Routing what-if: the period re-priced with one model's calls served by another. */
   whatIf: protectedProcedure.input(whatIfInput).query(({ ctx, input }) => whatIf(ctx.store, ctx.projectId, input).catch(badInput)),

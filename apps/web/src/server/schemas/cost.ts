@@ -80,3 +80,9 @@ export const whatIfInput = z
     toModel: text(200).min(1, { error: 'is required' }).describe('Target model (priced by the catalog)'),
   })
   .refine((r) => r.to.getTime() > r.from.getTime(), { error: 'must be after from', path: ['to'] });
+
+export const monthInput = z.strictObject({ month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be YYYY-MM' }) });
+export const reopenInput = z.strictObject({
+  month: z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { error: 'must be YYYY-MM' }),
+  reason: text(500).trim().min(1, { error: 'a reopen needs a reason' }),
+});
