@@ -77,6 +77,19 @@ test('cost: price the unknown model, reprice, budget', async ({ page }) => {
   await page.getByTestId('save-budget').click();
   await expect(page.getByTestId('budget-status').first()).toHaveText('over');
   await expect(page.getByTestId('budget-forecast').first()).toContainText('$');
+
+  // Close last month... the demo's spend is this month: close this month, export twice, reopen.
+  const month = new Date().toISOString().slice(0, 7);
+  const panel = page.getByTestId('month-close');
+  await panel.locator('input[type=month]').fill(month);
+  await panel.getByRole('button', { name: 'Close month' }).click();
+  await expect(panel.getByRole('button', { name: 'Reopen month' })).toBeVisible();
+  const first = await (await page.request.get(`/api/cost-export/month?month=${month}`)).text();
+  expect(first.split('\r\n').length).toBeGreaterThan(2);
+  expect(await (await page.request.get(`/api/cost-export/month?month=${month}`)).text()).toBe(first);
+  await panel.getByLabel('Reopen reason').fill('e2e: reopen');
+  await panel.getByRole('button', { name: 'Reopen month' }).click();
+  await expect(panel.locator('tbody tr').first()).toContainText('e2e: reopen');
 });
 
 test('span detail shows cost per token bucket and the price id', async ({ page }) => {

@@ -1,4 +1,6 @@
-import { queryMetrics, type MetricRow } from './semantic/query.ts';
+import { compile } from './semantic/compile.ts';
+import { decodeRow } from './semantic/decode.ts';
+import { coverageFor, planMetricsQuery, type MetricRow } from './semantic/query.ts';
 import { QueryError } from './semantic/errors.ts';
 import type { Store } from './store.ts';
 
@@ -35,7 +37,9 @@ export type ExportRow = Record<string, string>;
 
 const HOUR = 3_600_000;
 const DAY = 86_400_000;
-const PAGE_ROWS = 10_000;
+/** Rows one page may hold (the overflow test); pages aim at half of it. */
+const PAGE_ROWS = 50_000;
+const TARGET_ROWS = PAGE_ROWS / 2;
 
 function monthStart(ms: number): number {
   const d = new Date(ms);
@@ -85,37 +89,32 @@ function focusRow(r: MetricRow, start: number, end: number, groupBy: readonly st
   return row;
 }
 
-/** Time pages of the range: a day of hours, a month of days, one month (calendar months). */
-function* pages(fromMs: number, toMs: number, g: Granularity): Generator<[number, number]> {
-  for (let t = fromMs; t < toMs; ) {
-    const end = Math.min(toMs, g === 'hour' ? Math.floor(t / DAY) * DAY + DAY : nextMonth(t));
-    yield [t, end];
-    t = end;
-  }
-}
+type Page = { rows: ExportRow[] } | { overflow: true };
 
-async function page(store: Store, spec: ExportSpec, fromMs: number, toMs: number): Promise<ExportRow[]> {
+/**
+ * One time page through the semantic layer's own planner and compiler (same measures, same
+ * rollup-or-raw choice as queryMetrics), with a row cap above the API's 10,000: an export page
+ * is streamed out at once, never held with others.
+ */
+async function page(store: Store, spec: ExportSpec, fromMs: number, toMs: number): Promise<Page> {
   const intervalMs = spec.granularity === 'hour' ? HOUR : spec.granularity === 'day' ? DAY : undefined;
-  const result = await queryMetrics(store, {
-    projectId: spec.projectId, measures: EXPORT_MEASURES, groupBy: spec.groupBy, filters: spec.filters,
-    from: new Date(fromMs), to: new Date(toMs), intervalMs, limit: PAGE_ROWS, fill: false, exactMoney: true,
-  });
-  if (result.rows.length >= PAGE_ROWS) {
-    // Too many groups for one page: halve it (on bucket boundaries) until it fits.
-    const step = intervalMs ?? 0;
-    const mid = step > 0 ? fromMs + Math.floor((toMs - fromMs) / 2 / step) * step : fromMs;
-    if (step === 0 || mid <= fromMs) throw new QueryError('groupBy', `more than ${PAGE_ROWS} groups in one ${spec.granularity}; group by fewer dimensions or filter`);
-    return [...(await page(store, spec, fromMs, mid)), ...(await page(store, spec, mid, toMs))];
+  const plan = {
+    ...planMetricsQuery({ projectId: spec.projectId, measures: EXPORT_MEASURES, groupBy: spec.groupBy, filters: spec.filters, from: new Date(fromMs), to: new Date(toMs), intervalMs, limit: 1 }),
+    limit: PAGE_ROWS,
+  };
+  const coverage = await coverageFor(store, spec.projectId, plan);
+  const raw = await store.query<Record<string, unknown>>(compile(spec.projectId, plan, { coverage }));
+  if (raw.length >= PAGE_ROWS) return { overflow: true };
+  const out: ExportRow[] = [];
+  for (const x of raw) {
+    const r: MetricRow = decodeRow(x, plan, plan.groupBy, true);
+    if (!(Number(r.llm_calls ?? 0) > 0 || String(r.cost_usd ?? '0') !== '0')) continue;
+    const start = r.time === undefined ? fromMs : Date.parse(r.time);
+    const end = intervalMs === undefined ? toMs : Math.min(toMs, start + intervalMs);
+    out.push(focusRow(r, Math.max(start, fromMs), end, spec.groupBy));
   }
-  const out = result.rows
-    .filter((r) => Number(r.llm_calls ?? 0) > 0 || String(r.cost_usd ?? '0') !== '0')
-    .map((r) => {
-      const start = r.time === undefined ? fromMs : Date.parse(r.time);
-      const end = intervalMs === undefined ? toMs : Math.min(toMs, start + intervalMs);
-      return focusRow(r, Math.max(start, fromMs), end, spec.groupBy);
-    });
   out.sort((a, b) => (a.ChargePeriodStart! < b.ChargePeriodStart! ? -1 : a.ChargePeriodStart! > b.ChargePeriodStart! ? 1 : cmpGroups(a, b, spec.groupBy)));
-  return out;
+  return { rows: out };
 }
 
 function cmpGroups(a: ExportRow, b: ExportRow, groupBy: readonly string[]): number {
@@ -127,12 +126,32 @@ function cmpGroups(a: ExportRow, b: ExportRow, groupBy: readonly string[]): numb
   return 0;
 }
 
-/** The export, one time page of rows at a time. */
+/**
+ * The export, one time page of rows at a time. Months are pages of their own; hourly and daily
+ * rows are paged by a width (whole buckets) that adapts to the data: widened toward TARGET_ROWS
+ * rows a page, halved when a page overflows PAGE_ROWS (then retried).
+ */
 export async function* exportCost(store: Store, spec: ExportSpec): AsyncGenerator<ExportRow[]> {
-  if (!(spec.to.getTime() > spec.from.getTime())) throw new QueryError('to', 'must be after from');
-  for (const [a, b] of pages(spec.from.getTime(), spec.to.getTime(), spec.granularity)) {
-    const rows = await page(store, spec, a, b);
-    if (rows.length > 0) yield rows;
+  const fromMs = spec.from.getTime();
+  const toMs = spec.to.getTime();
+  if (!(toMs > fromMs)) throw new QueryError('to', 'must be after from');
+  const step = spec.granularity === 'hour' ? HOUR : spec.granularity === 'day' ? DAY : 0;
+  let width = step === HOUR ? DAY : 31 * DAY;
+  for (let t = fromMs; t < toMs; ) {
+    const end = step === 0 ? Math.min(toMs, nextMonth(t)) : Math.min(toMs, t + width);
+    const got = await page(store, spec, t, end);
+    if ('overflow' in got) {
+      const half = step > 0 ? Math.floor((end - t) / 2 / step) * step : 0;
+      if (half <= 0) throw new QueryError('groupBy', `more than ${PAGE_ROWS} groups in one ${spec.granularity}; group by fewer dimensions or filter`);
+      width = half;
+      continue;
+    }
+    if (got.rows.length > 0) yield got.rows;
+    if (step > 0) {
+      const scale = got.rows.length > 0 ? TARGET_ROWS / got.rows.length : 4;
+      width = Math.max(step, Math.min(400 * DAY, Math.floor((width * Math.min(4, scale)) / step) * step));
+    }
+    t = end;
   }
 }
 

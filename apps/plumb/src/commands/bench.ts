@@ -11,6 +11,7 @@ export async function bench(argv: string[]): Promise<void> {
       days: { type: 'string', default: '30' },
       runs: { type: 'string', default: '20' },
       'raw-rows': { type: 'string', default: '60000' },
+      rows: { type: 'string', default: '1000000' },
     },
   });
   if (which === 'ingest') {
@@ -19,7 +20,10 @@ export async function bench(argv: string[]): Promise<void> {
   } else if (which === 'query') {
     const { benchQuery } = await import('../bench/query.ts');
     await benchQuery({ spans: Number(values.spans), days: Number(values.days), runs: Number(values.runs) });
+  } else if (which === 'export') {
+    const { benchExport } = await import('../bench/export.ts');
+    await benchExport({ rows: Number(values.rows), days: Number(values.days) });
   } else {
-    throw new Error('usage: plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench query [--spans N] [--days D] [--runs R]');
+    throw new Error('usage: plumb bench export [--rows N] [--days D] | plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench query [--spans N] [--days D] [--runs R]');
   }
 }
