@@ -49,7 +49,17 @@ function nextMonth(ms: number): number {
   const d = new Date(ms);
   return Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
 }
-const iso = (ms: number) => new Date(ms).toISOString();
+const isoCache = new Map<number, string>();
+/** ISO text of a period edge; an export repeats a few hundred distinct edges millions of times. */
+function iso(ms: number): string {
+  let s = isoCache.get(ms);
+  if (s === undefined) {
+    if (isoCache.size > 100_000) isoCache.clear();
+    s = new Date(ms).toISOString();
+    isoCache.set(ms, s);
+  }
+  return s;
+}
 
 export function exportColumns(groupBy: readonly string[]): string[] {
   return [...FOCUS_COLUMNS, ...groupBy.map((d) => `x_${d}`)];
@@ -113,17 +123,10 @@ async function page(store: Store, spec: ExportSpec, fromMs: number, toMs: number
     const end = intervalMs === undefined ? toMs : Math.min(toMs, start + intervalMs);
     out.push(focusRow(r, Math.max(start, fromMs), end, spec.groupBy));
   }
-  out.sort((a, b) => (a.ChargePeriodStart! < b.ChargePeriodStart! ? -1 : a.ChargePeriodStart! > b.ChargePeriodStart! ? 1 : cmpGroups(a, b, spec.groupBy)));
-  return { rows: out };
-}
-
-function cmpGroups(a: ExportRow, b: ExportRow, groupBy: readonly string[]): number {
-  for (const d of groupBy) {
-    const x = a[`x_${d}`]!;
-    const y = b[`x_${d}`]!;
-    if (x !== y) return x < y ? -1 : 1;
-  }
-  return 0;
+  // Period, then grouped values: ISO text of one format sorts as time; the key is built once a row.
+  const keyed = out.map((r) => ({ r, k: `${r.ChargePeriodStart}\u0000${spec.groupBy.map((d) => r[`x_${d}`]).join('\u0000')}` }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return { rows: keyed.map((x) => x.r) };
 }
 
 /**
