@@ -215,8 +215,10 @@ export async function listPriceRows(store: Store, projectId: string, q: string, 
   const rows = await store.query<Record<string, unknown>>(sql`
     SELECT project_id, price_id, source, source_date, provider, model, unit,
       toUnixTimestamp64Milli(effective_from) AS effective_from, toUnixTimestamp64Milli(effective_to) AS effective_to,
-      ${perM('input')} AS input, ${perM('output')} AS output, ${perM('cache_read')} AS cache_read, ${perM('cache_write')} AS cache_write,
-      ${perM('reasoning')} AS reasoning, length(input) > 1 OR length(output) > 1 AS tiered, toString(gpu_hour_usd) AS gpu_hour_usd
+      -- Aliases must not shadow the rate columns (length(input) would read the alias).
+      (length(input) > 1 OR length(output) > 1) AS tiered,
+      ${perM('input')} AS input_m, ${perM('output')} AS output_m, ${perM('cache_read')} AS cache_read_m, ${perM('cache_write')} AS cache_write_m,
+      ${perM('reasoning')} AS reasoning_m, toString(gpu_hour_usd) AS gpu_hour_usd
     FROM ${pricesFor(projectId)} WHERE ${where}
     ORDER BY project_id = '' ASC, provider, model, price_id LIMIT ${limit}`);
   const [count] = await store.query<{ n: string }>(sql`SELECT toString(count()) AS n FROM ${pricesFor(projectId)} WHERE ${where}`);
@@ -226,8 +228,8 @@ export async function listPriceRows(store: Store, projectId: string, q: string, 
       projectId: String(r.project_id), priceId: String(r.price_id), source: String(r.source), sourceDate: String(r.source_date),
       provider: String(r.provider), model: String(r.model), unit: String(r.unit), effectiveFrom: Number(r.effective_from),
       effectiveTo: r.effective_to === null || r.effective_to === undefined ? null : Number(r.effective_to),
-      inputPerMTok: trimZeros(String(r.input)), outputPerMTok: trimZeros(String(r.output)), cacheReadPerMTok: trimZeros(String(r.cache_read)),
-      cacheWritePerMTok: trimZeros(String(r.cache_write)), reasoningPerMTok: trimZeros(String(r.reasoning)),
+      inputPerMTok: trimZeros(String(r.input_m)), outputPerMTok: trimZeros(String(r.output_m)), cacheReadPerMTok: trimZeros(String(r.cache_read_m)),
+      cacheWritePerMTok: trimZeros(String(r.cache_write_m)), reasoningPerMTok: trimZeros(String(r.reasoning_m)),
       tiered: String(r.tiered) === 'true' || String(r.tiered) === '1', gpuHourUsd: trimZeros(String(r.gpu_hour_usd)),
     })),
   };

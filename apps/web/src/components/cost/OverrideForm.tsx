@@ -35,19 +35,19 @@ export function OverrideForm({ onSaved }: { onSaved: () => unknown }) {
       <form onSubmit={submit} className="form-grid" style={{ display: 'grid', gridTemplateColumns: 'repeat(4, minmax(0, 1fr))', gap: 6 }}>
         <label>
           <span className="faint">Model (exact, prefix*, /regex/)</span>
-          <input className="input" required value={v.modelPattern} onChange={set('modelPattern')} name="modelPattern" />
+          <input className="input" style={{ width: '100%' }} required value={v.modelPattern} onChange={set('modelPattern')} name="modelPattern" />
         </label>
         <label>
           <span className="faint">Provider (blank = any)</span>
-          <input className="input" value={v.provider} onChange={set('provider')} name="provider" />
+          <input className="input" style={{ width: '100%' }} value={v.provider} onChange={set('provider')} name="provider" />
         </label>
         <label>
           <span className="faint">Id (blank = from model)</span>
-          <input className="input" value={v.id} onChange={set('id')} name="id" />
+          <input className="input" style={{ width: '100%' }} value={v.id} onChange={set('id')} name="id" />
         </label>
         <label>
           <span className="faint">Effective from (UTC day)</span>
-          <input className="input" type="date" value={v.effectiveFrom} onChange={set('effectiveFrom')} name="effectiveFrom" />
+          <input className="input" style={{ width: '100%' }} type="date" value={v.effectiveFrom} onChange={set('effectiveFrom')} name="effectiveFrom" />
         </label>
         {FIELDS.map(([k, label]) => (
           <label key={k}>
@@ -55,7 +55,7 @@ export function OverrideForm({ onSaved }: { onSaved: () => unknown }) {
               {label}
               {k.startsWith('cache') ? ' (blank = input)' : ''}
             </span>
-            <input className="input" inputMode="decimal" required={!k.startsWith('cache')} value={v[k]} onChange={set(k)} name={k} placeholder="0.00" />
+            <input className="input" style={{ width: '100%' }} inputMode="decimal" required={!k.startsWith('cache')} value={v[k]} onChange={set(k)} name={k} placeholder="0.00" />
           </label>
         ))}
         <div style={{ gridColumn: '1 / -1', display: 'flex', gap: 8, alignItems: 'center' }}>

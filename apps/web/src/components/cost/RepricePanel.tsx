@@ -39,7 +39,8 @@ export function RepricePanel() {
         </button>
         {start.isError && <span className="error-text">{start.error.message}</span>}
       </form>
-      <table className="table" style={{ marginTop: 6 }} data-testid="reprice-log">
+      <div className="table-wrap" style={{ marginTop: 6 }}>
+      <table className="table" data-testid="reprice-log">
         <thead>
           <tr>
             <th>Requested</th>
@@ -82,6 +83,7 @@ export function RepricePanel() {
           )}
         </tbody>
       </table>
+      </div>
     </Panel>
   );
 }

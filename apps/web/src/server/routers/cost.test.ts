@@ -16,7 +16,9 @@ describe('cost router: prices', () => {
   it('lists bundled prices with source and unit, from the SQL prices table', async () => {
     const r = await caller().cost.prices({ q: 'gpt-4o-mini' });
     const row = r.rows.find((x) => x.priceId === 'genai-prices:openai/gpt-4o-mini')!;
-    expect(row).toMatchObject({ source: 'genai-prices', sourceDate: r.bundledVersion, unit: 'token', inputPerMTok: '0.15', outputPerMTok: '0.6' });
+    expect(row).toMatchObject({ source: 'genai-prices', sourceDate: r.bundledVersion, unit: 'token', inputPerMTok: '0.15', outputPerMTok: '0.6', tiered: false });
+    const tiered = (await caller().cost.prices({ q: 'claude-sonnet-4-5' })).rows.find((x) => x.priceId === 'genai-prices:anthropic/claude-sonnet-4-5')!;
+    expect(tiered).toMatchObject({ inputPerMTok: '3', tiered: true });
   });
 
   it('adds, ends and removes an override; the SQL table follows', async () => {
