@@ -3,3 +3,4 @@ export { compactJob } from './jobs/compact.ts';
 export { correctionsJob, CorrectionStats, type CorrectionsJobOptions } from './jobs/corrections.ts';
 export { rollupsJob, rollupRetentionFromEnv, type RollupJobOptions } from './jobs/rollups.ts';
 export { driftJob, type DriftJobOptions } from './jobs/drift.ts';
+export { pricesSyncJob, repriceJob, runReprice, syncPrices } from './jobs/reprice.ts';

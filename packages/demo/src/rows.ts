@@ -116,8 +116,8 @@ export class SpanRowWriter {
       r.pricingStatus = 'none';
       r.priceId = '';
       if (r.usageCounted && s.inputTokens + s.outputTokens > 0) {
-        // Priced as the collector does: billing model = response ?? request, at the start millisecond.
-        const cost = this.catalog.cost(s.provider, r.responseModel || s.requestModel, startMs + Math.floor(s.startMs), u);
+        // Priced as the collector does: response model, else request model, at the start millisecond.
+        const cost = this.catalog.costForSpan(s.provider, r.responseModel, s.requestModel, startMs + Math.floor(s.startMs), u);
         if (cost.priced) {
           r.costUsd = cost.costUsd;
           r.pricingStatus = 'priced';

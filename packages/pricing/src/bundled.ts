@@ -1,6 +1,6 @@
 import type { ConditionalPrice, ModelPrice } from '@pydantic/genai-prices';
 import { numberPerMTokToPicoPerToken } from './decimal.ts';
-import { resolveBundledModel } from './genai-match.ts';
+import { resolveBundledModel, type BundledMatch } from './genai-match.ts';
 import { flatRate, type Rate, type RateSet } from './rates.ts';
 
 /**
@@ -15,7 +15,7 @@ import { flatRate, type Rate, type RateSet } from './rates.ts';
  * cache_write_mtok, the 5-minute rate, as genai-prices does when no 1h split is reported.
  */
 
-type Constraint =
+export type Constraint =
   | { kind: 'always' }
   | { kind: 'since'; startMs: number }
   | { kind: 'timeOfDay'; startSec: number; endSec: number };
@@ -109,7 +109,11 @@ function compileConstraint(entry: ConditionalPrice): { constraint: Constraint; l
 /** Looks up and compiles the bundled price of (provider, model); undefined when unpriced. */
 export function loadBundledModel(provider: string, model: string): BundledModel | undefined {
   const match = resolveBundledModel(provider, model);
-  if (!match) return undefined;
+  return match ? compileBundled(match) : undefined;
+}
+
+/** One genai-prices model compiled; undefined when its data is malformed. */
+export function compileBundled(match: BundledMatch): BundledModel | undefined {
   const baseId = `genai-prices:${match.provider.id}/${match.model.id}`;
   const entries: ConditionalPrice[] = Array.isArray(match.model.prices)
     ? match.model.prices
@@ -145,4 +149,22 @@ export function periodAt(model: BundledModel, timeMs: number): BundledPeriod {
     if (holds(period.constraint, timeMs)) return period;
   }
   return periods[0]!;
+}
+
+/** Times in (fromMs, toMs) where the period in effect may change: start dates, and the edges
+ *  of time-of-day windows on every UTC day. */
+export function bundledBreakpoints(model: BundledModel, fromMs: number, toMs: number): number[] {
+  const out: number[] = [];
+  for (const { constraint: c } of model.periods) {
+    if (c.kind === 'since' && c.startMs > fromMs && c.startMs < toMs) out.push(c.startMs);
+    if (c.kind === 'timeOfDay') {
+      for (let day = Math.floor(fromMs / DAY_MS) * DAY_MS; day < toMs; day += DAY_MS) {
+        for (const sec of [c.startSec, c.endSec]) {
+          const t = day + sec * 1000;
+          if (t > fromMs && t < toMs) out.push(t);
+        }
+      }
+    }
+  }
+  return out;
 }

@@ -22,6 +22,8 @@ export interface CompiledOverride {
   readonly text: string;
   readonly regex: RegExp | null;
   readonly effectiveFrom: number;
+  /** Exclusive end; Infinity while open. */
+  readonly effectiveTo: number;
   readonly rates: RateSet;
 }
 
@@ -56,6 +58,9 @@ export function validateOverride(o: PriceOverride): string[] {
   }
   if (typeof o.effectiveFrom !== 'number' || !Number.isFinite(o.effectiveFrom)) {
     problems.push('effectiveFrom must be a finite epoch-ms number');
+  }
+  if (o.effectiveTo !== undefined && (typeof o.effectiveTo !== 'number' || !Number.isFinite(o.effectiveTo) || o.effectiveTo <= o.effectiveFrom)) {
+    problems.push('effectiveTo must be an epoch-ms number after effectiveFrom');
   }
   for (const field of PRICE_FIELDS) {
     const value = o[field];
@@ -100,6 +105,7 @@ function compileOne(o: PriceOverride): CompiledOverride {
     text: kind === PatternKind.Regex ? '' : (kind === PatternKind.Prefix ? pattern.slice(0, -1) : pattern).toLowerCase(),
     regex: regexParts ? new RegExp(regexParts[1] ?? '', regexParts[2]) : null,
     effectiveFrom: o.effectiveFrom,
+    effectiveTo: o.effectiveTo ?? Infinity,
     rates,
   };
 }
@@ -149,8 +155,8 @@ export function matchingOverrides(
   });
 }
 
-/** The first override (in precedence order) already in effect at timeMs. */
+/** The first override (in precedence order) in effect at timeMs (started, not ended). */
 export function overrideAt(candidates: readonly CompiledOverride[], timeMs: number): CompiledOverride | undefined {
-  for (const o of candidates) if (o.effectiveFrom <= timeMs) return o;
+  for (const o of candidates) if (o.effectiveFrom <= timeMs && timeMs < o.effectiveTo) return o;
   return undefined;
 }

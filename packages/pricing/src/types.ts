@@ -20,6 +20,8 @@ export interface PriceOverride {
   modelPattern: string;
   /** Epoch ms; the override applies to spans that start at or after it. */
   effectiveFrom: number;
+  /** Epoch ms, exclusive; an ended override no longer applies to spans starting at or after it. */
+  effectiveTo?: number;
   inputPerMTok: string;
   outputPerMTok: string;
   cacheReadPerMTok?: string;
@@ -57,4 +59,9 @@ export interface PriceLookup {
   cacheReadPerMTok: string;
   cacheWritePerMTok: string;
   reasoningPerMTok: string;
+}
+
+/** cost() of a span priced by costForSpan: which of its models matched ('none' = unpriced). */
+export interface SpanCostResult extends CostResult {
+  matchedBy: 'response' | 'request' | 'none';
 }

@@ -20,3 +20,8 @@ export * from './metric-points.ts';
 export * from './scores.ts';
 export * from './drift.ts';
 export * from './quality.ts';
+export * from './prices-sql.ts';
+export * from './reprice.ts';
+export * from './export.ts';
+export * from './budgets.ts';
+export * from './month-close.ts';

@@ -92,7 +92,9 @@ export function inferType(value: unknown): string {
 }
 
 function encodeValue(value: unknown): unknown {
-  if (value instanceof Date) return (value.getTime() / 1000).toFixed(3);
+  // Seconds with 10 integer digits: the engine reads a shorter number ("3600.000") as a
+  // broken-down date and refuses it (times before 1973; schema/spans.ts does the same).
+  if (value instanceof Date) return (value.getTime() / 1000).toFixed(3).padStart(14, '0');
   if (typeof value === 'bigint') return value.toString();
   if (Array.isArray(value)) return value.map(encodeValue);
   return value;

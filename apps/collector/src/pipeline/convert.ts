@@ -86,8 +86,7 @@ export function convertRequest(
         let pricingStatus: SpanRow['pricingStatus'] = 'none';
         let priceId = '';
         if (n.usageCounted && hasUsage) {
-          const model = n.responseModel || n.requestModel;
-          const cost = prices.cost(n.provider, model, startMs, n);
+          const cost = prices.costForSpan(n.provider, n.responseModel, n.requestModel, startMs, n);
           if (cost.priced) {
             costUsd = cost.costUsd;
             pricingStatus = 'priced';

@@ -12,6 +12,7 @@ export async function bench(argv: string[]): Promise<void> {
       runs: { type: 'string', default: '20' },
       'raw-rows': { type: 'string', default: '60000' },
       rounds: { type: 'string', default: '3' },
+      rows: { type: 'string', default: '1000000' },
     },
   });
   if (which === 'ingest') {
@@ -26,7 +27,10 @@ export async function bench(argv: string[]): Promise<void> {
   } else if (which === 'drift') {
     const { benchDrift } = await import('../bench/drift.ts');
     await benchDrift({ spans: Number(values.spans), runs: Number(values.runs) });
+  } else if (which === 'export') {
+    const { benchExport } = await import('../bench/export.ts');
+    await benchExport({ rows: Number(values.rows), days: Number(values.days) });
   } else {
-    throw new Error('usage: plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R]');
+    throw new Error('usage: plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R] | plumb bench export [--rows N] [--days D]');
   }
 }

@@ -1,4 +1,5 @@
 import { authRouter } from './routers/auth.ts';
+import { costRouter } from './routers/cost.ts';
 import { driftRouter } from './routers/drift.ts';
 import { qualityRouter } from './routers/quality.ts';
 import { keysRouter } from './routers/keys.ts';
@@ -19,6 +20,7 @@ export const appRouter = router({
   keys: keysRouter,
   drift: driftRouter,
   quality: qualityRouter,
+  cost: costRouter,
 });
 
 export type AppRouter = typeof appRouter;

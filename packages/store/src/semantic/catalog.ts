@@ -114,6 +114,11 @@ export const MEASURES: readonly MeasureDef[] = [
     expr: `sumIf(output_tokens, ${U} AND category = 'llm') / nullIf(countIf(${U} AND category = 'llm'), 0)`,
     rollup: `sumIf(output_tokens, ${U} AND category = 'llm') / nullIf(sumIf(spans, ${U} AND category = 'llm'), 0)`,
     description: 'Mean output tokens per model call.' },
+  // Unit economics of the cost page (issue 9): cost per agent run, per tool call.
+  { name: 'agent_runs', label: 'Agent runs', unit: 'count', spanSet: 'all', additive: true, expr: "countIf(category = 'agent')", rollup: "sumIf(spans, category = 'agent')",
+    description: 'Agent invocation spans (category agent).' },
+  { name: 'tool_calls', label: 'Tool calls', unit: 'count', spanSet: 'all', additive: true, expr: "countIf(category = 'tool')", rollup: "sumIf(spans, category = 'tool')",
+    description: 'Tool execution spans (category tool).' },
   ...GPU_MEASURES,
 ];
 

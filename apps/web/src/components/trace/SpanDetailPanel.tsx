@@ -2,9 +2,10 @@
 import Link from 'next/link';
 import { useState, type ReactNode } from 'react';
 import { useSpanDetail } from '@/lib/api';
-import { formatDateTime, formatDuration, formatInteger } from '@/lib/format';
+import { formatDateTime, formatDuration, formatInteger, formatUsd } from '@/lib/format';
 import { parseMessages } from '@/lib/messages';
 import type { SpanDetailView, SpanView } from '@/lib/view';
+import { priceMatchNote, useSpanCostBuckets } from '../cost/useSpanCostBuckets';
 import { CATEGORY_LABEL, categoryColor, CostText, Skeleton } from '../ui';
 import { CopyButton } from './CopyButton';
 import { useZone } from '../TimeZoneContext';
@@ -163,7 +164,7 @@ function Row({ k, children }: { k: string; children: ReactNode }) {
   );
 }
 
-const BUCKETS: { key: string; label: string; tokens: (s: SpanView) => number }[] = [
+const BUCKETS: { key: 'input' | 'cacheRead' | 'cacheWrite' | 'output' | 'reasoning'; label: string; tokens: (s: SpanView) => number }[] = [
   // Inclusive OTel semantics: input includes cache read/write; output includes reasoning.
   { key: 'input', label: 'Input (uncached)', tokens: (s) => Math.max(0, s.inputTokens - s.cacheReadTokens - s.cacheWriteTokens) },
   { key: 'cacheRead', label: 'Cache read', tokens: (s) => s.cacheReadTokens },
@@ -175,8 +176,11 @@ const BUCKETS: { key: string; label: string; tokens: (s: SpanView) => number }[]
 /** Tokens per bucket and the span's cost; an unpriced span says "unpriced", never $0. */
 function UsageSection({ span }: { span: SpanView }) {
   const hasUsage = span.inputTokens + span.outputTokens > 0 || span.costUsd > 0 || span.priceId !== '' || span.pricingStatus === 'unpriced';
+  // Cost per bucket (issue 9), priced in SQL at the span's stored price id.
+  const costs = useSpanCostBuckets(span.traceId, span.spanId, hasUsage && span.priceId !== '');
   if (!hasUsage) return null;
   const unpriced = span.pricingStatus === 'unpriced';
+  const buckets = costs.data?.buckets ?? null;
   return (
     <>
       <div className="section-title">Usage &amp; cost</div>
@@ -190,6 +194,7 @@ function UsageSection({ span }: { span: SpanView }) {
           <tr>
             <th>Bucket</th>
             <th className="num">Tokens</th>
+            <th className="num">Cost</th>
           </tr>
         </thead>
         <tbody>
@@ -200,6 +205,7 @@ function UsageSection({ span }: { span: SpanView }) {
               <tr key={b.key}>
                 <td>{b.label}</td>
                 <td className="num">{formatInteger(tokens)}</td>
+                <td className="num" data-testid={`bucket-cost-${b.key}`}>{buckets ? formatUsd(Number(buckets[b.key])) : unpriced ? 'unpriced' : '—'}</td>
               </tr>
             );
           })}
@@ -209,6 +215,11 @@ function UsageSection({ span }: { span: SpanView }) {
             </td>
             <td className="num">
               <b>{formatInteger(span.inputTokens + span.outputTokens)}</b>
+            </td>
+            <td className="num">
+              <b>
+                <CostText cost={span.cost} />
+              </b>
             </td>
           </tr>
         </tbody>
@@ -220,7 +231,13 @@ function UsageSection({ span }: { span: SpanView }) {
           </b>
         </Row>
         <Row k="Price">
-          {span.priceId ? <span className="mono">{span.priceId}</span> : unpriced ? <span className="warn-text">no price matched this model — cost unknown</span> : <span className="faint">—</span>}
+          {span.priceId ? (
+            <>
+              <span className="mono">{span.priceId}</span>
+              {costs.data && costs.data.matchedBy !== 'none' && <div className="faint">{priceMatchNote(costs.data.matchedBy, span.model)}</div>}
+              {costs.data && costs.data.buckets && !costs.data.consistent && <div className="warn-text">prices changed since this span was priced: reprice to update</div>}
+            </>
+          ) : unpriced ? <span className="warn-text">no price matched this model — cost unknown</span> : <span className="faint">—</span>}
         </Row>
       </dl>
     </>

@@ -1,5 +1,6 @@
 import { getStore } from '../store.ts';
 import { loginHandler, logoutHandler } from './auth.ts';
+import { costExportHandler, costExportSessionHandler, monthExportHandler, pricesHandler, repriceHandler } from './cost.ts';
 import type { Handler, RestDeps } from './http.ts';
 import { driftMonitorsHandler } from './drift.ts';
 import { labelsHandler, scoresHandler } from './feedback.ts';
@@ -27,6 +28,18 @@ export interface RestApi {
   labels: Handler;
   /** /api/v1/drift-monitors[/{id}[/evaluate]] */
   driftMonitors: Handler;
+  /** GET /api/v1/cost/export */
+  costExport: Handler;
+  /** GET /api/cost-export (session cookie: the dashboard export buttons) */
+  costExportSession: Handler;
+  /** GET / POST /api/v1/prices */
+  prices: Handler;
+  /** GET /api/v1/cost/month-export?month=YYYY-MM */
+  monthExport: Handler;
+  /** GET /api/cost-export/month?month=YYYY-MM (session) */
+  monthExportSession: Handler;
+  /** GET / POST /api/v1/reprice */
+  reprice: Handler;
 }
 
 /** All REST handlers as plain `(Request) => Promise<Response>` functions. */
@@ -44,6 +57,12 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     scores: scoresHandler(deps),
     labels: labelsHandler(deps),
     driftMonitors: driftMonitorsHandler(deps),
+    costExport: costExportHandler(deps),
+    costExportSession: costExportSessionHandler(deps),
+    prices: pricesHandler(deps),
+    monthExport: monthExportHandler(deps, false),
+    monthExportSession: monthExportHandler(deps, true),
+    reprice: repriceHandler(deps),
   };
 }
 

@@ -4,6 +4,7 @@ import {
   traceSummaryQuery, traceSummarySchema,
 } from '../schemas/index.ts';
 import { createKeyInput, revokeKeyInput } from '../routers/keys.ts';
+import { costExportQuery, monthInput, priceListQuery, priceOverrideInput, repriceInput } from '../schemas/cost.ts';
 import { json, type Handler } from './http.ts';
 import { QUALITY_COMPONENTS, qualityPaths } from './openapi-quality.ts';
 import { kindOf, MAX_QUERY_STRING } from './query-string.ts';
@@ -147,6 +148,52 @@ function build() {
         },
       },
       ...qualityPaths({ ref: (name) => ref(name as ComponentName), errors, fieldSchema, parameters }),
+      '/cost/export': {
+        get: {
+          operationId: 'exportCost',
+          summary: 'Cost as FOCUS-style rows (CSV or JSON), exact decimals, streamed one time page at a time',
+          parameters: parameters(costExportQuery, 'query'),
+          responses: {
+            '200': { description: 'CSV (header + rows) or a JSON array of rows', content: { 'text/csv': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'array', items: { type: 'object', additionalProperties: { type: 'string' } } } } } },
+            ...errors('400', '401', '403', '414'),
+          },
+        },
+      },
+      '/cost/month-export': {
+        get: {
+          operationId: 'exportMonth',
+          summary: "A month's cost export: the frozen bytes of a closed month (byte-identical on every request), else the live export",
+          parameters: parameters(monthInput, 'query'),
+          responses: { '200': { description: 'CSV', content: { 'text/csv': { schema: { type: 'string' } } } }, ...errors('400', '401', '403') },
+        },
+      },
+      '/prices': {
+        get: {
+          operationId: 'listPrices',
+          summary: 'The price catalog (bundled with source and version, and overrides), per token or per GPU-hour',
+          parameters: parameters(priceListQuery, 'query'),
+          responses: { '200': { description: 'Prices', content: { 'application/json': { schema: { type: 'object' } } } }, ...errors('400', '401', '403') },
+        },
+        post: {
+          operationId: 'saveOverride',
+          summary: 'Add or edit (same id) a price override (write scope); stored spans change only through a reprice',
+          requestBody: { required: true, content: { 'application/json': { schema: fieldSchema(priceOverrideInput) } } },
+          responses: { '201': { description: 'The override as stored' }, ...errors('400', '401', '403') },
+        },
+      },
+      '/reprice': {
+        get: {
+          operationId: 'listRepriceRuns',
+          summary: 'The reprice log: who, when, range, progress, old and new totals',
+          responses: { '200': { description: 'Runs, newest first' }, ...errors('401', '403') },
+        },
+        post: {
+          operationId: 'reprice',
+          summary: 'Queue a reprice of [from, to) (write scope); the worker runs it under its lease',
+          requestBody: { required: true, content: { 'application/json': { schema: fieldSchema(repriceInput) } } },
+          responses: { '202': { description: 'The queued run' }, ...errors('400', '401', '403') },
+        },
+      },
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Plumb API key with the read scope' } },

@@ -219,6 +219,7 @@ describe('openapi and login', () => {
     const doc = await body(await api.openapi(get('/openapi.json', null)));
     expect(doc.openapi).toBe('3.1.0');
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/traces', '/traces/summary', '/traces/{traceId}', '/metrics', '/keys', '/keys/{id}']));
+    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/cost/export', '/cost/month-export', '/prices', '/reprice']));
     expect(JSON.stringify(doc.paths['/metrics'])).toContain('p95_latency_ms');
   });
 

@@ -1,0 +1,99 @@
+'use client';
+import Link from 'next/link';
+import { formatCount, formatPercent, formatTokens, formatUsd } from '@/lib/format';
+import type { TimeRange } from '@/lib/time-range';
+import { explorerHref } from '@/lib/trace-filters';
+import { ErrorBox, Panel, SkeletonRows } from '../ui';
+import { DIM_LABEL, drillFilters, NOT_SET, type CostDim } from './dims';
+import { useCostTable } from './useCostData';
+
+const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
+
+/** Spend grouped by one or two dimensions; every cell opens the explorer on its traces. */
+export function CostTable({ by, then, fromMs, toMs, range, total }: { by: CostDim; then: CostDim | null; fromMs: number; toMs: number; range: TimeRange; total: number }) {
+  const groupBy = then ? [by, then] : [by];
+  const q = useCostTable(fromMs, toMs, groupBy);
+  const rows = q.data?.rows ?? [];
+  const cols = 5 + (then ? 1 : 0);
+  const shown = rows.reduce((a, r) => a + num(r.cost_usd), 0);
+  return (
+    <Panel title={`Spend by ${DIM_LABEL[by].toLowerCase()}${then ? ` × ${DIM_LABEL[then].toLowerCase()}` : ''}`} unit="USD" flush testId="cost-table">
+      {q.isError ? (
+        <ErrorBox error={q.error} what="the cost breakdown" />
+      ) : (
+        <div className="table-wrap">
+          <table className="table">
+            <thead>
+              <tr>
+                <th>{DIM_LABEL[by]}</th>
+                {then && <th>{DIM_LABEL[then]}</th>}
+                <th className="num">Cost</th>
+                <th className="num">Share</th>
+                <th className="num">Calls</th>
+                <th className="num">Tokens</th>
+              </tr>
+            </thead>
+            <tbody>
+              {q.isPending ? (
+                <SkeletonRows rows={6} cols={cols} />
+              ) : rows.length === 0 ? (
+                <tr>
+                  <td colSpan={cols} className="empty-cell">
+                    No spend in this window
+                  </td>
+                </tr>
+              ) : (
+                rows.map((r) => {
+                  const a = String(r[by] ?? '');
+                  const b = then ? String(r[then] ?? '') : '';
+                  const href = explorerHref(drillFilters(then ? { [by]: a, [then]: b } : { [by]: a }), range);
+                  const cost = num(r.cost_usd);
+                  const unpriced = num(r.unpriced_spans);
+                  return (
+                    <tr key={`${a}\u0000${b}`}>
+                      <td title={a}>
+                        <Link className="cell-link" href={href}>
+                          {a || <span className="faint">{NOT_SET[by]}</span>}
+                        </Link>
+                      </td>
+                      {then && (
+                        <td title={b}>
+                          <Link className="cell-link" href={href}>
+                            {b || <span className="faint">{NOT_SET[then]}</span>}
+                          </Link>
+                        </td>
+                      )}
+                      <td className="num">
+                        <Link className="cell-link" href={href} data-testid="cost-cell">
+                          {formatUsd(cost)}
+                        </Link>
+                        {unpriced > 0 && <span className="warn-text"> + {formatCount(unpriced)} unpriced</span>}
+                      </td>
+                      <td className="num">{formatPercent(total > 0 ? cost / total : 0)}</td>
+                      <td className="num">{formatCount(num(r.llm_calls))}</td>
+                      <td className="num">{formatTokens(num(r.total_tokens))}</td>
+                    </tr>
+                  );
+                })
+              )}
+            </tbody>
+            {rows.length > 0 && (
+              <tfoot>
+                <tr>
+                  <td colSpan={then ? 2 : 1}>
+                    <b>Shown</b> <span className="faint">({rows.length} rows)</span>
+                  </td>
+                  <td className="num">
+                    <b>{formatUsd(shown)}</b>
+                  </td>
+                  <td className="num">{formatPercent(total > 0 ? shown / total : 0)}</td>
+                  <td colSpan={2} />
+                </tr>
+              </tfoot>
+            )}
+          </table>
+        </div>
+      )}
+    </Panel>
+  );
+}

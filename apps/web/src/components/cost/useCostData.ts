@@ -1,0 +1,60 @@
+'use client';
+import { keepPreviousData, useQuery } from '@tanstack/react-query';
+import { useTRPC } from '@/lib/trpc';
+import type { CostDim } from './dims';
+
+/** Every number of the cost page comes from the semantic layer (metrics.query), except cache
+ *  savings, which need each span's price (cost.cacheSavings, priced in SQL). */
+export const TABLE_MEASURES = ['cost_usd', 'unpriced_spans', 'llm_calls', 'total_tokens', 'requests'] as const;
+export const TOTAL_MEASURES = ['cost_usd', 'unpriced_spans', 'llm_calls', 'total_tokens', 'requests', 'agent_runs', 'tool_calls', 'cache_read_tokens'] as const;
+
+export function bucketFor(fromMs: number, toMs: number): { interval: string; ms: number } {
+  const span = toMs - fromMs;
+  if (span <= 2 * 86_400_000) return { interval: '1h', ms: 3_600_000 };
+  return { interval: '1d', ms: 86_400_000 };
+}
+
+export function useCostTotals(fromMs: number, toMs: number) {
+  const trpc = useTRPC();
+  return useQuery({
+    ...trpc.metrics.query.queryOptions({ measures: [...TOTAL_MEASURES], from: fromMs, to: toMs }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useCostTable(fromMs: number, toMs: number, groupBy: CostDim[]) {
+  const trpc = useTRPC();
+  return useQuery({
+    ...trpc.metrics.query.queryOptions({ measures: [...TABLE_MEASURES], groupBy, from: fromMs, to: toMs, limit: 500 }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/** Spend by tenant (for the untagged line: the '' tenant's share). */
+export function useTenantSpend(fromMs: number, toMs: number) {
+  const trpc = useTRPC();
+  return useQuery({
+    ...trpc.metrics.query.queryOptions({ measures: ['cost_usd', 'unpriced_spans'], groupBy: ['tenant'], from: fromMs, to: toMs, limit: 10_000 }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+export function useCostSeries(fromMs: number, toMs: number, dim: CostDim, values: string[]) {
+  const trpc = useTRPC();
+  const { interval } = bucketFor(fromMs, toMs);
+  const total = useQuery({
+    ...trpc.metrics.query.queryOptions({ measures: ['cost_usd'], from: fromMs, to: toMs, interval }),
+    placeholderData: keepPreviousData,
+  });
+  const byGroup = useQuery({
+    ...trpc.metrics.query.queryOptions({ measures: ['cost_usd'], groupBy: [dim], filter: { [dim]: values }, from: fromMs, to: toMs, interval, limit: 10_000 }),
+    enabled: values.length > 0,
+    placeholderData: keepPreviousData,
+  });
+  return { total, byGroup };
+}
+
+export function useCacheSavings(fromMs: number, toMs: number) {
+  const trpc = useTRPC();
+  return useQuery({ ...trpc.cost.cacheSavings.queryOptions({ from: fromMs, to: toMs }), placeholderData: keepPreviousData });
+}
