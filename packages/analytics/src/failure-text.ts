@@ -33,11 +33,20 @@ const OUTCOMES: { test: RegExp; text: string }[] = [
 
 const MAX_MESSAGE = 80;
 
+/**
+ * The span's error type when it says something: OTel's `_OTHER` (what the normalizer stores for
+ * an ERROR status without error.type / exception.type) says only that the span failed.
+ */
+export function meaningfulErrorType(span: TraceSpan): string {
+  return span.errorType === '_OTHER' ? '' : span.errorType;
+}
+
 /** The origin's outcome: a recognised kind, else "failed: <errorType or short message>". */
 export function failureOutcome(span: TraceSpan): string {
-  const haystack = `${span.errorType}\n${span.statusMessage}`.toLowerCase();
+  const type = meaningfulErrorType(span);
+  const haystack = `${type}\n${span.statusMessage}`.toLowerCase();
   for (const { test, text } of OUTCOMES) if (test.test(haystack)) return text;
-  const detail = span.errorType || shortMessage(span.statusMessage);
+  const detail = type || shortMessage(span.statusMessage);
   return detail ? `failed: ${detail}` : 'failed';
 }
 

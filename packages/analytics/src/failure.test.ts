@@ -107,6 +107,9 @@ describe('failureOutcome', () => {
     ['', 'invalid literal for int()', 'failed: invalid literal for int()'],
     ['', 'x'.repeat(200), `failed: ${'x'.repeat(79)}…`],
     ['', '', 'failed'],
+    // OTel's fallback for an error status without a type says nothing more than "failed".
+    ['_OTHER', '', 'failed'],
+    ['_OTHER', 'connection reset', 'failed: connection reset'],
   ])('errorType %j, message %j → %j', (errorType, statusMessage, expected) => {
     expect(failureOutcome({ ...base, status: 'error', errorType, statusMessage })).toBe(expected);
   });

@@ -1,4 +1,4 @@
-import { describeSpan, failureOutcome, groupThousands, rootLabel } from './failure-text.ts';
+import { describeSpan, failureOutcome, groupThousands, meaningfulErrorType, rootLabel } from './failure-text.ts';
 import { tick } from './ops.ts';
 import { buildSpanTree, preorder, primaryRoot, type SpanNode } from './tree.ts';
 import type { TraceSpan } from './types.ts';
@@ -147,7 +147,8 @@ function evidence(parent: TraceSpan, child: TraceSpan): number {
   const message = parent.statusMessage.toLowerCase();
   if (message && child.statusMessage.length >= 4 && message.includes(child.statusMessage.toLowerCase())) return 3;
   if (message && namesOf(child).some((n) => message.includes(n))) return 2;
-  if (parent.errorType && parent.errorType === child.errorType) return 1;
+  const type = meaningfulErrorType(parent);
+  if (type && type === meaningfulErrorType(child)) return 1;
   return 0;
 }
 
