@@ -4,6 +4,7 @@ import { filtersRouter, metricsRouter } from './routers/metrics.ts';
 import { overviewRouter } from './routers/overview.ts';
 import { sessionsRouter } from './routers/sessions.ts';
 import { spansRouter, tracesRouter } from './routers/traces.ts';
+import { traceViewRouter } from './routers/trace-view.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
@@ -15,6 +16,7 @@ export const appRouter = router({
   filters: filtersRouter,
   auth: authRouter,
   keys: keysRouter,
+  traceView: traceViewRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -34,7 +34,7 @@ export function SpanDetailPanel({
   const dur = Math.max(0, span.endMs - span.startMs);
 
   return (
-    <aside className="panel sticky-side" aria-label="Span detail" data-testid="span-detail">
+    <aside className="panel sticky-side" aria-label="Span detail" data-testid="span-detail" aria-busy={detail.isPending}>
       <header className="panel-header" style={{ position: 'sticky', top: 0, background: 'var(--bg-panel)', zIndex: 1 }}>
         <span className="dot" style={{ background: categoryColor(span.category) }} />
         <h2 style={{ textTransform: 'none', letterSpacing: 0, color: 'var(--text)', fontSize: 13, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={span.name}>

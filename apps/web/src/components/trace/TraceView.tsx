@@ -76,15 +76,16 @@ function LoadedTrace({ trace }: { trace: Trace }) {
     });
 
   const rows = useMemo(() => visibleRows(model, collapsed), [model, collapsed]);
+  const rowIndex = useMemo(() => new Map(rows.map((r, i) => [r.span.spanId, i])), [rows]);
   const move = (delta: number) => {
     if (rows.length === 0) return;
-    const i = selectedId ? rows.findIndex((r) => r.span.spanId === selectedId) : -1;
+    const i = selectedId ? (rowIndex.get(selectedId) ?? -1) : -1;
     const next = rows[Math.min(rows.length - 1, Math.max(0, i < 0 ? 0 : i + delta))];
     if (next) select(next.span.spanId);
   };
   const collapseOrParent = () => {
     if (!selectedId) return;
-    const row = rows.find((r) => r.span.spanId === selectedId);
+    const row = rows[rowIndex.get(selectedId) ?? -1];
     if (row && row.childCount > 0 && !row.collapsed) toggle(selectedId, false);
     else {
       const parent = model.parentOf.get(selectedId);
@@ -102,8 +103,15 @@ function LoadedTrace({ trace }: { trace: Trace }) {
     l: () => selectedId && toggle(selectedId, true),
     ArrowRight: () => selectedId && toggle(selectedId, true),
     Escape: () => select(null),
+    // e: the failure origin (else the first error); Shift+E: the next link up the failure chain.
     e: () => {
       const target = trace.failure.originSpanId ?? trace.failure.errorSpanIds[0];
+      if (target) select(target, true);
+    },
+    E: () => {
+      const chain = trace.failure.path;
+      const at = selectedId ? chain.indexOf(selectedId) : -1;
+      const target = chain[at + 1] ?? chain[0];
       if (target) select(target, true);
     },
     '1': () => setTab('waterfall'),
@@ -137,7 +145,7 @@ function LoadedTrace({ trace }: { trace: Trace }) {
             {tab === 'waterfall' && (
               <Waterfall
                 model={model}
-                collapsed={collapsed}
+                rows={rows}
                 onToggle={(id) => toggle(id)}
                 selectedId={selectedId}
                 onSelect={select}
