@@ -1,6 +1,6 @@
 import { cookies } from 'next/headers';
 import { redirect } from 'next/navigation';
-import { Suspense, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { TimeRangeProvider } from '@/components/TimeRangeContext';
 import { TopBar } from '@/components/TopBar';
 import { parseTheme, THEME_COOKIE } from '@/lib/theme';
@@ -13,15 +13,16 @@ export default async function AppLayout({ children }: { children: ReactNode }) {
   if (!user) redirect('/login');
   const theme = parseTheme((await cookies()).get(THEME_COOKIE)?.value);
   return (
+    // No <Suspense> around the pages: every page here is dynamic (this layout reads cookies), so
+    // useSearchParams needs none, and a boundary above a page would stream a 200 before the page
+    // can call notFound() (an unknown /traces/<id> must answer a real 404).
     <ApiProvider>
-      <Suspense>
-        <TimeRangeProvider>
-          <div className="shell">
-            <TopBar theme={theme} user={user.email} />
-            <main className="main">{children}</main>
-          </div>
-        </TimeRangeProvider>
-      </Suspense>
+      <TimeRangeProvider>
+        <div className="shell">
+          <TopBar theme={theme} user={user.email} />
+          <main className="main">{children}</main>
+        </div>
+      </TimeRangeProvider>
     </ApiProvider>
   );
 }
