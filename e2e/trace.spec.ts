@@ -41,7 +41,7 @@ test('a failed trace explains its failure, flags the origin and marks the critic
   const banner = page.getByTestId('failure-banner');
   await expect(banner).toBeVisible();
   await expect(banner).toContainText('Failed:');
-  const explanation = (await banner.locator('.mono').innerText()).trim();
+  const explanation = (await banner.getByTestId('failure-explanation').innerText()).trim();
   expect(explanation.length).toBeGreaterThan(10);
 
   // Exactly one waterfall row carries the origin flag, and it is an error span.
