@@ -1,6 +1,6 @@
 import { describeSpan, failureOutcome, groupThousands, meaningfulErrorType, rootLabel } from './failure-text.ts';
 import { tick } from './ops.ts';
-import { buildSpanTree, preorder, primaryRoot, type SpanNode } from './tree.ts';
+import { buildSpanTree, preorder, primaryRoot, type SpanNode, type SpanTree } from './tree.ts';
 import type { TraceSpan } from './types.ts';
 
 export { describeSpan, failureOutcome } from './failure-text.ts';
@@ -189,8 +189,7 @@ function byFirstFailure(a: SpanNode, b: SpanNode): number {
  * summarises the recovered errors ('' when there are none). Linear in spans: each span is looked
  * at by the search below at most one link of the chain.
  */
-export function failureAnalysis(spans: readonly TraceSpan[]): FailureAnalysis {
-  const tree = buildSpanTree(spans);
+export function failureAnalysis(spans: readonly TraceSpan[], tree: SpanTree = buildSpanTree(spans)): FailureAnalysis {
   const nodes = preorder(tree);
   const errors = nodes.filter(isError);
   const errorSpanIds = errors.map((n) => n.span.spanId);
