@@ -31,11 +31,12 @@ function recordSent(traces: number, spans: number): void {
 async function fetchTrace(page: Page, traceId: string): Promise<{ spans: number; ms: number }> {
   const input = encodeURIComponent(JSON.stringify({ json: { traceId } }));
   const t = Date.now();
-  const res = await page.request.get(`/api/trpc/traces.get?input=${input}`);
+  const res = await page.request.get(`/api/trpc/traceView.get?input=${input}`);
   const ms = Date.now() - t;
   if (!res.ok()) return { spans: 0, ms };
-  const body = (await res.json()) as { result: { data: { json: { spans: unknown[] } } } };
-  return { spans: body.result.data.json.spans.length, ms };
+  // The page's procedure: one packed JSON string (lib/packed.ts) with the spans as columns.
+  const body = (await res.json()) as { result: { data: { json: string } } };
+  return { spans: (JSON.parse(body.result.data.json) as { spans: { length: number } }).spans.length, ms };
 }
 
 test.describe.configure({ mode: 'serial' });
@@ -174,6 +175,8 @@ test('the demo failure names the retrieval timeout as origin, not the recovered 
   await expect(banner.getByTestId('failure-counts')).toHaveText(/4 error spans · 1 recovered/);
   const origin = page.getByTestId('waterfall').getByRole('treeitem').filter({ has: page.getByTestId('origin-flag') });
   await expect(origin).toHaveAttribute('data-span-id', DEMO_FAILURE.retrieval);
+  // The 429 that was retried is marked recovered, not as a plain error.
+  await expect(page.locator(`[data-span-id="${DEMO_FAILURE.chat429}"]`).getByLabel('recovered error', { exact: true })).toBeVisible();
 
   await page.keyboard.press('e');
   await expect(page).toHaveURL(new RegExp(`[?&]span=${DEMO_FAILURE.retrieval}`));

@@ -32,6 +32,8 @@ export function SpanDetailPanel({
   const span = base;
   const extra: SpanDetailView = detail.data ?? EMPTY_DETAIL;
   const dur = Math.max(0, span.endMs - span.startMs);
+  // OTel's `_OTHER` (an error status with no error.type) says nothing the "error" badge does not.
+  const errorType = span.errorType === '_OTHER' ? '' : span.errorType;
 
   return (
     <aside className="panel sticky-side" aria-label="Span detail" data-testid="span-detail" aria-busy={detail.isPending}>
@@ -48,10 +50,10 @@ export function SpanDetailPanel({
         </button>
       </header>
       <div className="panel-body">
-        {span.status === 'error' && (span.statusMessage || span.errorType) && (
+        {span.status === 'error' && (span.statusMessage || errorType) && (
           <div className="banner is-error" style={{ marginBottom: 8 }}>
             <div>
-              {span.errorType && <div className="banner-title mono">{span.errorType}</div>}
+              {errorType && <div className="banner-title mono">{errorType}</div>}
               {span.statusMessage && <div style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{span.statusMessage}</div>}
             </div>
           </div>

@@ -10,7 +10,7 @@ import s from './Waterfall.module.css';
 
 /** Indentation stops growing past this depth (a 20,000-deep chain would be 280,000 px wide);
  *  deeper rows say their depth instead. */
-const MAX_INDENT_DEPTH = 16;
+const MAX_INDENT_DEPTH = 10;
 
 /**
  * Collapsible span tree on a shared time axis. Bars are coloured by category; critical-path
@@ -44,6 +44,7 @@ export function Waterfall({
   const ticks = useMemo(() => timeTicks(total, 6), [total]);
   const pct = (msFromStart: number) => `${Math.min(100, Math.max(0, (msFromStart / total) * 100))}%`;
   const errorIds = useMemo(() => new Set(failure.errorSpanIds), [failure]);
+  const recoveredIds = useMemo(() => new Set(failure.recoveredSpanIds), [failure]);
   const criticalIds = useMemo(() => new Set(criticalPath.spanIds), [criticalPath]);
   const segmentsBySpan = useMemo(() => {
     const m = new Map<string, { startMs: number; endMs: number }[]>();
@@ -81,6 +82,11 @@ export function Waterfall({
           <span className={s.legendItem}>
             <span className="error-text">!</span> error
           </span>
+          {recoveredIds.size > 0 && (
+            <span className={s.legendItem}>
+              <span className="warn-text">↻</span> recovered error
+            </span>
+          )}
         </span>
         <span style={{ flex: 1 }} />
         <span className="faint">
@@ -146,11 +152,16 @@ export function Waterfall({
                 )}
                 <span className="dot" style={{ background: categoryColor(span.category) }} title={CATEGORY_LABEL[span.category]} />
                 <span className={s.label}>{span.name}</span>
-                {isError && (
-                  <span className={s.errorMark} aria-label="error">
-                    !
-                  </span>
-                )}
+                {isError &&
+                  (recoveredIds.has(span.spanId) ? (
+                    <span className={`${s.errorMark} warn-text`} aria-label="recovered error" title="Recovered: retried with success or handled above; not the cause">
+                      ↻
+                    </span>
+                  ) : (
+                    <span className={s.errorMark} aria-label="error">
+                      !
+                    </span>
+                  ))}
                 {isOrigin && <span className={s.origin} data-testid="origin-flag">origin</span>}
                 {r.collapsed && <span className={s.hidden}>+{r.hiddenCount}</span>}
                 <span className={s.service}>{span.service}</span>
