@@ -116,7 +116,9 @@ export function Waterfall({
           const isOrigin = failure.originSpanId === span.spanId;
           const dim = focusCritical && !criticalIds.has(span.spanId);
           const leftPct = (start / total) * 100;
-          const labelRight = leftPct + (dur / total) * 100 > 85;
+          // The duration goes left of a bar that reaches the right edge, unless the bar starts near
+          // the left edge too (it would cover the name column): then in the track's right margin.
+          const labelRight = leftPct + (dur / total) * 100 > 85 && leftPct > 15;
           return (
             <div
               key={span.spanId}
