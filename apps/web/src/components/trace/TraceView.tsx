@@ -1,6 +1,6 @@
 'use client';
 import Link from 'next/link';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTrace } from '@/lib/api';
 import { useExplorerReturnUrl } from '@/lib/explorer-return';
 import { useHotkeys } from '@/lib/hotkeys';
@@ -48,6 +48,10 @@ function LoadedTrace({ trace }: { trace: Trace }) {
   const model = useMemo(() => buildWaterfall(trace.spans), [trace.spans]);
   const requested = params.get('span');
   const selectedId = requested && model.spansById.has(requested) ? requested : null;
+  // The selection as of the last select(), before the URL change has re-rendered the page: keys
+  // pressed in quick succession (j j j, key repeat) each move from the previous one's target.
+  const latest = useRef(selectedId);
+  latest.current = selectedId;
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   const [focusCritical, setFocusCritical] = useState(false);
 
@@ -55,6 +59,7 @@ function LoadedTrace({ trace }: { trace: Trace }) {
   /** Selects a span; with `toWaterfall`, also switches tabs — in ONE url update, since two
    *  updates in a row would both start from the old query string and the second would win. */
   const select = (spanId: string | null, toWaterfall = false) => {
+    latest.current = spanId;
     if (spanId) {
       // Reveal the span if a collapsed ancestor hides it.
       const hidden = ancestorsOf(model, spanId).filter((a) => collapsed.has(a));
@@ -79,7 +84,8 @@ function LoadedTrace({ trace }: { trace: Trace }) {
   const rowIndex = useMemo(() => new Map(rows.map((r, i) => [r.span.spanId, i])), [rows]);
   const move = (delta: number) => {
     if (rows.length === 0) return;
-    const i = selectedId ? (rowIndex.get(selectedId) ?? -1) : -1;
+    const current = latest.current;
+    const i = current ? (rowIndex.get(current) ?? -1) : -1;
     const next = rows[Math.min(rows.length - 1, Math.max(0, i < 0 ? 0 : i + delta))];
     if (next) select(next.span.spanId);
   };
@@ -110,7 +116,7 @@ function LoadedTrace({ trace }: { trace: Trace }) {
     },
     E: () => {
       const chain = trace.failure.path;
-      const at = selectedId ? chain.indexOf(selectedId) : -1;
+      const at = latest.current ? chain.indexOf(latest.current) : -1;
       const target = chain[at + 1] ?? chain[0];
       if (target) select(target, true);
     },
