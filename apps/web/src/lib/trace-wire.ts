@@ -1,6 +1,6 @@
 import type { CriticalPath, CriticalPathSegment } from '@plumb/analytics';
 import type { TraceSpanRecord } from '@plumb/store';
-import type { LoadedTrace } from '@/server/routers/trace-view';
+import type { LoadedTrace } from '../server/routers/trace-view.ts';
 import { fromColumns, pack, toColumns, unpack, type Columns, type Packed } from './packed.ts';
 
 /** `traces.get` with its per-span arrays (spans, critical-path segments) as columns. */
