@@ -156,7 +156,7 @@ export function Waterfall({
                 <span className={s.label}>{span.name}</span>
                 {isError &&
                   (recoveredIds.has(span.spanId) ? (
-                    <span className={`${s.errorMark} warn-text`} aria-label="recovered error" title="Recovered: retried with success or handled above; not the cause">
+                    <span className={s.errorMark} style={{ color: 'var(--warn)' }} aria-label="recovered error" title="Recovered: retried with success or handled above; not the cause">
                       ↻
                     </span>
                   ) : (
