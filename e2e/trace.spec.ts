@@ -18,9 +18,12 @@ async function openFailedTrace(page: Page): Promise<string> {
 }
 
 const waterfallRows = (page: Page): Locator => page.getByTestId('waterfall').getByRole('treeitem');
-/** LLM spans carry the category dot titled "LLM"; errored ones an "error" mark (and no usage). */
+/** LLM spans carry the category dot titled "LLM"; errored ones an "error" or "recovered error" mark (and no usage). */
 const okLlmRows = (page: Page): Locator =>
-  waterfallRows(page).filter({ has: page.locator('.dot[title="LLM"]') }).filter({ hasNot: page.getByLabel('error', { exact: true }) });
+  waterfallRows(page)
+    .filter({ has: page.locator('.dot[title="LLM"]') })
+    .filter({ hasNot: page.getByLabel('error', { exact: true }) })
+    .filter({ hasNot: page.getByLabel('recovered error', { exact: true }) });
 
 /** A cost as the UI prints it: dollars, dollars plus the unpriced part, or only "N unpriced". */
 const COST_TEXT = /^(\$[\d,.]+( \+ ([\d.,k]+ )?unpriced)?|([\d.,k]+ )?unpriced)$/;
@@ -41,7 +44,7 @@ test('a failed trace explains its failure, flags the origin and marks the critic
   const banner = page.getByTestId('failure-banner');
   await expect(banner).toBeVisible();
   await expect(banner).toContainText('Failed:');
-  const explanation = (await banner.locator('.mono').innerText()).trim();
+  const explanation = (await banner.getByTestId('failure-explanation').innerText()).trim();
   expect(explanation.length).toBeGreaterThan(10);
 
   // Exactly one waterfall row carries the origin flag, and it is an error span.

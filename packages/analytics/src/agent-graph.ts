@@ -1,4 +1,4 @@
-import { agentName, buildSpanTree, preorder, walk, type SpanNode } from './tree.ts';
+import { agentName, buildSpanTree, preorder, walk, type SpanNode, type SpanTree } from './tree.ts';
 import { tick } from './ops.ts';
 import { durationMs, type TraceSpan } from './types.ts';
 
@@ -60,8 +60,7 @@ const HANDOFF_TOOL = /handoff|hand_off|transfer/i;
  *   first ends) and the first one's last direct child is a tool whose name looks like a handoff
  *   (handoff/transfer) — the handoff goes to the earliest such following sibling.
  */
-export function agentGraph(spans: readonly TraceSpan[]): AgentGraph {
-  const tree = buildSpanTree(spans);
+export function agentGraph(spans: readonly TraceSpan[], tree: SpanTree = buildSpanTree(spans)): AgentGraph {
   const nodes = new Map<string, GraphNode>();
   const edges = new Map<string, GraphEdge>();
   const nodeOfSpan = new Map<SpanNode, string>();

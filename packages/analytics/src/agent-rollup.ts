@@ -1,4 +1,4 @@
-import { agentName, buildSpanTree, walk, type SpanNode } from './tree.ts';
+import { agentName, buildSpanTree, walk, type SpanNode, type SpanTree } from './tree.ts';
 import { tick } from './ops.ts';
 import { durationMs, type TraceSpan } from './types.ts';
 
@@ -32,8 +32,7 @@ export interface AgentRollupRow {
 const WORK = new Set(['llm', 'tool', 'retrieval', 'agent']);
 
 /** Per-agent totals for one trace, sorted by cost (desc), then totalMs (desc), then name. */
-export function agentRollup(spans: readonly TraceSpan[]): AgentRollupRow[] {
-  const tree = buildSpanTree(spans);
+export function agentRollup(spans: readonly TraceSpan[], tree: SpanTree = buildSpanTree(spans)): AgentRollupRow[] {
   const rows = new Map<string, AgentRollupRow>();
   const row = (agent: string): AgentRollupRow => {
     let r = rows.get(agent);

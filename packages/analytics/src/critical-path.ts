@@ -1,4 +1,4 @@
-import { buildSpanTree, primaryRoot, type SpanNode } from './tree.ts';
+import { buildSpanTree, primaryRoot, type SpanNode, type SpanTree } from './tree.ts';
 import { tick } from './ops.ts';
 import { zeroByCategory, type Category, type TraceSpan } from './types.ts';
 
@@ -65,8 +65,7 @@ function makeFrame(node: SpanNode, start: number, end: number): Frame {
  *
  * Iterative, so arbitrarily deep traces do not overflow the stack.
  */
-export function criticalPath(spans: readonly TraceSpan[]): CriticalPath {
-  const tree = buildSpanTree(spans);
+export function criticalPath(spans: readonly TraceSpan[], tree: SpanTree = buildSpanTree(spans)): CriticalPath {
   const root = primaryRoot(tree);
   const reversed: CriticalPathSegment[] = [];
   // The node of each segment, so the totals below need no lookup by id.

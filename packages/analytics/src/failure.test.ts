@@ -8,7 +8,7 @@ const ok: Partial<TraceSpan> = { status: 'ok' };
 
 describe('failureAnalysis', () => {
   it('reports no failure for a clean trace', () => {
-    expect(failureAnalysis(researchTrace({ orch: ok }))).toEqual({ originSpanId: null, path: [], explanation: '', errorSpanIds: [] });
+    expect(failureAnalysis(researchTrace({ orch: ok }))).toEqual({ originSpanId: null, path: [], steps: [], explanation: '', errorSpanIds: [], recoveredSpanIds: [] });
   });
 
   it('follows a tool timeout that propagated up to the root', () => {
@@ -18,8 +18,14 @@ describe('failureAnalysis', () => {
     expect(result).toEqual({
       originSpanId: 'r-search2',
       path: ['r-search2', 'res', 'orch'],
+      steps: [
+        { spanId: 'r-search2', text: 'tool `search` timed out', count: 1 },
+        { spanId: 'res', text: 'researcher agent failed', count: 1 },
+        { spanId: 'orch', text: 'orchestrator returned error', count: 1 },
+      ],
       explanation: 'tool `search` timed out → researcher agent failed → orchestrator returned error',
       errorSpanIds: ['orch', 'res', 'r-search2'],
+      recoveredSpanIds: [],
     });
   });
 
@@ -101,6 +107,9 @@ describe('failureOutcome', () => {
     ['', 'invalid literal for int()', 'failed: invalid literal for int()'],
     ['', 'x'.repeat(200), `failed: ${'x'.repeat(79)}…`],
     ['', '', 'failed'],
+    // OTel's fallback for an error status without a type says nothing more than "failed".
+    ['_OTHER', '', 'failed'],
+    ['_OTHER', 'connection reset', 'failed: connection reset'],
   ])('errorType %j, message %j → %j', (errorType, statusMessage, expected) => {
     expect(failureOutcome({ ...base, status: 'error', errorType, statusMessage })).toBe(expected);
   });

@@ -1,4 +1,4 @@
-import { buildSpanTree, primaryRoot } from './tree.ts';
+import { buildSpanTree, primaryRoot, type SpanTree } from './tree.ts';
 import { tick } from './ops.ts';
 import type { TraceSpan } from './types.ts';
 
@@ -27,8 +27,7 @@ export interface TraceSummary {
   models: string[];
 }
 
-export function traceSummary(spans: readonly TraceSpan[]): TraceSummary {
-  const tree = buildSpanTree(spans);
+export function traceSummary(spans: readonly TraceSpan[], tree: SpanTree = buildSpanTree(spans)): TraceSummary {
   const root = primaryRoot(tree);
   const s: TraceSummary = {
     traceId: root?.span.traceId ?? '',

@@ -1,5 +1,5 @@
 import { cookies } from 'next/headers';
-import { Suspense, type ReactNode } from 'react';
+import type { ReactNode } from 'react';
 import { parseTheme, THEME_COOKIE } from '@/lib/theme';
 import { ApiProvider } from '@/lib/trpc';
 import { parseZoneCookie, ZONE_COOKIE } from '@/lib/zone';
@@ -20,14 +20,15 @@ export async function AppShell({ user, children }: { user: string | null; childr
   return (
     <ApiProvider>
       <TimeZoneProvider initialChoice={zone.choice} initialLocalZone={zone.localZone}>
-        <Suspense fallback={<div className="shell"><header className="topbar" /></div>}>
-          <TimeRangeProvider initialNow={requestNow()}>
-            <div className="shell">
-              <TopBar theme={theme} user={user} />
-              <main className="main">{children}</main>
-            </div>
-          </TimeRangeProvider>
-        </Suspense>
+        {/* No <Suspense> here (nor an (app)/loading.tsx): every page is dynamic (cookies), so
+            useSearchParams needs no boundary, and a boundary above a page would stream a 200
+            before the page can call notFound() (an unknown /traces/<id> must answer a real 404). */}
+        <TimeRangeProvider initialNow={requestNow()}>
+          <div className="shell">
+            <TopBar theme={theme} user={user} />
+            <main className="main">{children}</main>
+          </div>
+        </TimeRangeProvider>
       </TimeZoneProvider>
     </ApiProvider>
   );

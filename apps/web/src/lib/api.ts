@@ -4,7 +4,12 @@ import type { SessionListInput, TraceListInput, TraceSummaryInput } from '@/serv
 import { overviewInput } from './overview-input.ts';
 import type { ExplorerState, GlobalFilters, TraceFilters } from './trace-filters.ts';
 import { useTRPC } from './trpc.tsx';
+import { unpackTrace, type TraceViewWire } from './trace-wire.ts';
+import type { Packed } from './packed.ts';
 import { overviewView, sessionListView, sessionView, spanDetailView, traceListView, traceSummaryView, traceView } from './view.ts';
+
+/** Stable (module-level), so TanStack Query runs it once per fetched trace, not per render. */
+const traceViewFromWire = (p: Packed<TraceViewWire>) => traceView(unpackTrace(p));
 
 /**
  * Data hooks, one per view: the procedure's `queryOptions` (key, fetcher and output type inferred
@@ -74,7 +79,7 @@ export function traceListInput(state: ExplorerState, w: Window, limit: number): 
 /** One trace with every analysis; the error is NOT_FOUND when the trace is unknown. */
 export function useTrace(traceId: string) {
   const trpc = useTRPC();
-  return useQuery({ ...trpc.traces.get.queryOptions({ traceId }), select: traceView, staleTime: 60_000 });
+  return useQuery({ ...trpc.traceView.get.queryOptions({ traceId }), select: traceViewFromWire, staleTime: 60_000 });
 }
 
 export function useSession(sessionId: string) {

@@ -3,7 +3,7 @@ import type { GlobalFilters } from './trace-filters.ts';
 
 /**
  * The overview query's input: window + global filters (semantic dimension names). Shared by the
- * client hook (api.ts, a client module) and the server prefetch (app/(app)/page.tsx), which must
+ * client hook (api.ts, a client module) and the server prefetch (app/(app)/(home)/page.tsx), which must
  * build the same query key — so it lives outside the 'use client' module, where a server
  * component could not call it.
  */

@@ -4,6 +4,7 @@ import {
 } from '@plumb/analytics';
 import type { inferRouterOutputs } from '@trpc/server';
 import type { AppRouter } from '@/server/router';
+import type { LoadedTrace } from '@/server/routers/trace-view';
 
 /**
  * The ONE place procedure outputs become what the pages draw. Input types are inferred from the
@@ -262,7 +263,8 @@ export function sessionView(c: RouterOutputs['sessions']['get']): SessionView {
 // ---------------------------------------------------------------------------------------------
 // One trace
 
-type TraceOut = RouterOutputs['traces']['get'];
+/** The trace page's query (`traceView.get`), unpacked: the shape of `traces.get`. */
+type TraceOut = LoadedTrace;
 type StoreSpan = TraceOut['spans'][number];
 
 /** A span as the waterfall and the detail panel draw it (the analytics span plus display fields). */

@@ -7,6 +7,7 @@ import { filtersRouter, metricsRouter } from './routers/metrics.ts';
 import { overviewRouter } from './routers/overview.ts';
 import { sessionsRouter } from './routers/sessions.ts';
 import { spansRouter, tracesRouter } from './routers/traces.ts';
+import { traceViewRouter } from './routers/trace-view.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
@@ -21,6 +22,7 @@ export const appRouter = router({
   drift: driftRouter,
   quality: qualityRouter,
   cost: costRouter,
+  traceView: traceViewRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,4 @@
-export { getTrace, getSpanDetail, type TraceDetail, type SpanDetail, type SpanEventRecord } from './trace.ts';
+export { getTrace, getSpanDetail, traceExists, type TraceDetail, type SpanDetail, type SpanEventRecord } from './trace.ts';
 export { listTraces, TRACE_SORTS, MAX_TRACE_PAGE, type ListTracesQuery, type TraceListPage, type TraceSort } from './traces.ts';
 export { summarizeTraces, type TraceListSummary, type TraceSummaryQuery } from './trace-summary.ts';
 export { traceSummaries, type TraceListItem, type TraceTextItem } from './summaries.ts';

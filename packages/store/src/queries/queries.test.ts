@@ -7,7 +7,7 @@ import { testStoreConfig } from '../testing.ts';
 import type { SpanRow } from '../spans.ts';
 import { QueryError } from '../semantic/errors.ts';
 import { buildFixture, decimalToPico, FIXTURE_START, fixtureTraceId, insertFixture, picoToDecimal } from './fixtures.ts';
-import { filterOptions, getSpanDetail, getTrace, isoToEpochMs, listConversation, listTraces, overview, TRACE_SORTS, type ListTracesQuery } from './index.ts';
+import { filterOptions, getSpanDetail, getTrace, isoToEpochMs, traceExists, listConversation, listTraces, overview, TRACE_SORTS, type ListTracesQuery } from './index.ts';
 
 let store: Store;
 const fixture = buildFixture();
@@ -46,6 +46,12 @@ describe('getTrace / getSpanDetail', () => {
   it('is null for unknown traces and other projects', async () => {
     expect(await getTrace(store, P, 'ffffffffffffffffffffffffffffffff')).toBeNull();
     expect(await getTrace(store, 'other', fixtureTraceId(0))).toBeNull();
+  });
+
+  it('traceExists answers from trace_index, per project', async () => {
+    expect(await traceExists(store, P, fixtureTraceId(0))).toBe(true);
+    expect(await traceExists(store, P, 'ffffffffffffffffffffffffffffffff')).toBe(false);
+    expect(await traceExists(store, 'other', fixtureTraceId(0))).toBe(false);
   });
 
   it('gives one span with attributes, texts and the resolved context', async () => {

@@ -36,3 +36,13 @@ export async function getSpanDetail(store: Store, projectId: string, traceId: st
     WHERE project_id = ${projectId} AND resource_hash = ${param(resourceHashOf(row), 'UInt64')} LIMIT 1`);
   return toSpanDetail(row, res?.attributes ?? {});
 }
+
+/**
+ * Whether a trace has any span in this project: one keyed read of trace_index (ordered by
+ * project and trace id), so the trace page can answer 404 before it loads the spans.
+ */
+export async function traceExists(store: Store, projectId: string, traceId: string): Promise<boolean> {
+  const rows = await store.query<{ one: number }>(sql`SELECT 1 AS one FROM trace_index
+    WHERE project_id = ${projectId} AND trace_id = ${traceId} LIMIT 1`);
+  return rows.length > 0;
+}

@@ -35,9 +35,11 @@ export function SpanDetailPanel({
   const span = base;
   const extra: SpanDetailView = detail.data ?? EMPTY_DETAIL;
   const dur = Math.max(0, span.endMs - span.startMs);
+  // OTel's `_OTHER` (an error status with no error.type) says nothing the "error" badge does not.
+  const errorType = span.errorType === '_OTHER' ? '' : span.errorType;
 
   return (
-    <aside className="panel sticky-side" aria-label="Span detail" data-testid="span-detail">
+    <aside className="panel sticky-side" aria-label="Span detail" data-testid="span-detail" aria-busy={detail.isPending}>
       <header className="panel-header" style={{ position: 'sticky', top: 0, background: 'var(--bg-panel)', zIndex: 1 }}>
         <span className="dot" style={{ background: categoryColor(span.category) }} />
         <h2 style={{ textTransform: 'none', letterSpacing: 0, color: 'var(--text)', fontSize: 13, overflow: 'hidden', textOverflow: 'ellipsis', whiteSpace: 'nowrap' }} title={span.name}>
@@ -51,10 +53,10 @@ export function SpanDetailPanel({
         </button>
       </header>
       <div className="panel-body">
-        {span.status === 'error' && (span.statusMessage || span.errorType) && (
+        {span.status === 'error' && (span.statusMessage || errorType) && (
           <div className="banner is-error" style={{ marginBottom: 8 }}>
             <div>
-              {span.errorType && <div className="banner-title mono">{span.errorType}</div>}
+              {errorType && <div className="banner-title mono">{errorType}</div>}
               {span.statusMessage && <div style={{ whiteSpace: 'pre-wrap', overflowWrap: 'anywhere' }}>{span.statusMessage}</div>}
             </div>
           </div>

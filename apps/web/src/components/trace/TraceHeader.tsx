@@ -35,8 +35,13 @@ export function TraceHeader({ trace }: { trace: TraceView }) {
         <Item label="Duration" testId="trace-duration">
           {formatDuration(s.durationMs)}
         </Item>
-        <Item label="Spans">{formatInteger(s.spanCount)}</Item>
-        <Item label="Errors">{s.errorCount > 0 ? <span className="error-text">{s.errorCount}</span> : '0'}</Item>
+        <Item label="Spans" testId="trace-span-count">
+          {formatInteger(s.spanCount)}
+        </Item>
+        {/* Same format as the span count: "19,999 errors" beside "20,000 spans", never "19999". */}
+        <Item label="Errors" testId="trace-error-count">
+          {s.errorCount > 0 ? <span className="error-text">{formatInteger(s.errorCount)}</span> : '0'}
+        </Item>
         <Item label="Tokens">
           <span title={`${formatInteger(s.inputTokens)} in / ${formatInteger(s.outputTokens)} out`}>
             {formatTokens(s.totalTokens)} <span className="faint" style={{ fontSize: 11, fontWeight: 400 }}>({formatTokens(s.inputTokens)} in · {formatTokens(s.outputTokens)} out)</span>

@@ -1,6 +1,6 @@
 'use client';
 import Link from 'next/link';
-import { useMemo, useState } from 'react';
+import { useMemo, useRef, useState } from 'react';
 import { useTrace } from '@/lib/api';
 import { useExplorerReturnUrl } from '@/lib/explorer-return';
 import { useHotkeys } from '@/lib/hotkeys';
@@ -48,6 +48,10 @@ function LoadedTrace({ trace }: { trace: Trace }) {
   const model = useMemo(() => buildWaterfall(trace.spans), [trace.spans]);
   const requested = params.get('span');
   const selectedId = requested && model.spansById.has(requested) ? requested : null;
+  // The selection as of the last select(), before the URL change has re-rendered the page: keys
+  // pressed in quick succession (j j j, key repeat) each move from the previous one's target.
+  const latest = useRef(selectedId);
+  latest.current = selectedId;
   const [collapsed, setCollapsed] = useState<ReadonlySet<string>>(() => new Set());
   const [focusCritical, setFocusCritical] = useState(false);
 
@@ -55,6 +59,7 @@ function LoadedTrace({ trace }: { trace: Trace }) {
   /** Selects a span; with `toWaterfall`, also switches tabs — in ONE url update, since two
    *  updates in a row would both start from the old query string and the second would win. */
   const select = (spanId: string | null, toWaterfall = false) => {
+    latest.current = spanId;
     if (spanId) {
       // Reveal the span if a collapsed ancestor hides it.
       const hidden = ancestorsOf(model, spanId).filter((a) => collapsed.has(a));
@@ -76,15 +81,17 @@ function LoadedTrace({ trace }: { trace: Trace }) {
     });
 
   const rows = useMemo(() => visibleRows(model, collapsed), [model, collapsed]);
+  const rowIndex = useMemo(() => new Map(rows.map((r, i) => [r.span.spanId, i])), [rows]);
   const move = (delta: number) => {
     if (rows.length === 0) return;
-    const i = selectedId ? rows.findIndex((r) => r.span.spanId === selectedId) : -1;
+    const current = latest.current;
+    const i = current ? (rowIndex.get(current) ?? -1) : -1;
     const next = rows[Math.min(rows.length - 1, Math.max(0, i < 0 ? 0 : i + delta))];
     if (next) select(next.span.spanId);
   };
   const collapseOrParent = () => {
     if (!selectedId) return;
-    const row = rows.find((r) => r.span.spanId === selectedId);
+    const row = rows[rowIndex.get(selectedId) ?? -1];
     if (row && row.childCount > 0 && !row.collapsed) toggle(selectedId, false);
     else {
       const parent = model.parentOf.get(selectedId);
@@ -102,8 +109,15 @@ function LoadedTrace({ trace }: { trace: Trace }) {
     l: () => selectedId && toggle(selectedId, true),
     ArrowRight: () => selectedId && toggle(selectedId, true),
     Escape: () => select(null),
+    // e: the failure origin (else the first error); Shift+E: the next link up the failure chain.
     e: () => {
       const target = trace.failure.originSpanId ?? trace.failure.errorSpanIds[0];
+      if (target) select(target, true);
+    },
+    E: () => {
+      const chain = trace.failure.path;
+      const at = latest.current ? chain.indexOf(latest.current) : -1;
+      const target = chain[at + 1] ?? chain[0];
       if (target) select(target, true);
     },
     '1': () => setTab('waterfall'),
@@ -137,7 +151,7 @@ function LoadedTrace({ trace }: { trace: Trace }) {
             {tab === 'waterfall' && (
               <Waterfall
                 model={model}
-                collapsed={collapsed}
+                rows={rows}
                 onToggle={(id) => toggle(id)}
                 selectedId={selectedId}
                 onSelect={select}

@@ -1,20 +1,26 @@
 'use client';
 import { useEffect, useMemo, useRef } from 'react';
 import type { CriticalPath, FailureAnalysis } from '@plumb/analytics';
-import { formatDuration } from '@/lib/format';
+import { formatDuration, formatInteger } from '@/lib/format';
 import type { SpanView } from '@/lib/view';
-import { timeTicks, visibleRows, type WaterfallModel } from '@/lib/waterfall';
+import { timeTicks, type WaterfallModel, type WaterfallRow } from '@/lib/waterfall';
 import { CATEGORY_LABEL, categoryColor } from '../ui';
+import { ROW_PX, useVirtualRows } from './useVirtualRows';
 import s from './Waterfall.module.css';
+
+/** Indentation stops growing past this depth (a 20,000-deep chain would be 280,000 px wide);
+ *  deeper rows say their depth instead. */
+const MAX_INDENT_DEPTH = 10;
 
 /**
  * Collapsible span tree on a shared time axis. Bars are coloured by category; critical-path
  * segments are drawn as an orange strip under the bar; error spans are outlined red and the
- * failure-origin span carries an "origin" flag.
+ * failure-origin span carries an "origin" flag. Virtualized: only the rows in and around the
+ * viewport are in the DOM (useVirtualRows), so its cost does not grow with the trace.
  */
 export function Waterfall({
   model,
-  collapsed,
+  rows,
   onToggle,
   selectedId,
   onSelect,
@@ -24,7 +30,8 @@ export function Waterfall({
   onFocusCritical,
 }: {
   model: WaterfallModel<SpanView>;
-  collapsed: ReadonlySet<string>;
+  /** visibleRows(model, collapsed), computed once by the page (it navigates them too). */
+  rows: WaterfallRow<SpanView>[];
   onToggle: (spanId: string) => void;
   selectedId: string | null;
   onSelect: (spanId: string) => void;
@@ -33,11 +40,11 @@ export function Waterfall({
   focusCritical: boolean;
   onFocusCritical: (on: boolean) => void;
 }) {
-  const rows = useMemo(() => visibleRows(model, collapsed), [model, collapsed]);
   const total = Math.max(model.endMs - model.startMs, 1e-6);
   const ticks = useMemo(() => timeTicks(total, 6), [total]);
   const pct = (msFromStart: number) => `${Math.min(100, Math.max(0, (msFromStart / total) * 100))}%`;
   const errorIds = useMemo(() => new Set(failure.errorSpanIds), [failure]);
+  const recoveredIds = useMemo(() => new Set(failure.recoveredSpanIds), [failure]);
   const criticalIds = useMemo(() => new Set(criticalPath.spanIds), [criticalPath]);
   const segmentsBySpan = useMemo(() => {
     const m = new Map<string, { startMs: number; endMs: number }[]>();
@@ -48,14 +55,14 @@ export function Waterfall({
     }
     return m;
   }, [criticalPath]);
+  const indexOf = useMemo(() => new Map(rows.map((r, i) => [r.span.spanId, i])), [rows]);
+  const categories = useMemo(() => [...new Set(rows.map((r) => r.span.category))], [rows]);
 
   const body = useRef<HTMLDivElement>(null);
+  const { start: first, end: last, reveal } = useVirtualRows(body, rows.length);
   useEffect(() => {
-    if (!selectedId) return;
-    body.current?.querySelector<HTMLElement>(`[data-span-id="${CSS.escape(selectedId)}"]`)?.scrollIntoView({ block: 'nearest' });
-  }, [selectedId]);
-
-  const categories = [...new Set(rows.map((r) => r.span.category))];
+    if (selectedId) reveal(indexOf.get(selectedId) ?? -1);
+  }, [selectedId, indexOf, reveal]);
 
   return (
     <div className={s.root} data-testid="waterfall">
@@ -75,10 +82,18 @@ export function Waterfall({
           <span className={s.legendItem}>
             <span className="error-text">!</span> error
           </span>
+          {recoveredIds.size > 0 && (
+            <span className={s.legendItem}>
+              <span className="warn-text">↻</span> recovered error
+            </span>
+          )}
         </span>
         <span style={{ flex: 1 }} />
         <span className="faint">
-          {rows.length} of {model.spansById.size} spans · <kbd>h</kbd>/<kbd>l</kbd> collapse/expand
+          <span data-testid="waterfall-count">
+            {formatInteger(rows.length)} of {formatInteger(model.spansById.size)} spans
+          </span>{' '}
+          · <kbd>h</kbd>/<kbd>l</kbd> collapse/expand
         </span>
       </div>
       <div className={s.header} aria-hidden="true">
@@ -91,8 +106,9 @@ export function Waterfall({
           ))}
         </div>
       </div>
-      <div className={s.body} ref={body} role="tree" aria-label="Span tree">
-        {rows.map((r) => {
+      <div className={s.body} ref={body} role="tree" aria-label="Span tree" aria-rowcount={rows.length} style={{ height: rows.length * ROW_PX }}>
+        <div style={{ height: first * ROW_PX }} aria-hidden="true" />
+        {rows.slice(first, last).map((r) => {
           const span = r.span;
           const start = span.startMs - model.startMs;
           const dur = Math.max(0, span.endMs - span.startMs);
@@ -100,7 +116,9 @@ export function Waterfall({
           const isOrigin = failure.originSpanId === span.spanId;
           const dim = focusCritical && !criticalIds.has(span.spanId);
           const leftPct = (start / total) * 100;
-          const labelRight = leftPct + (dur / total) * 100 > 85;
+          // The duration goes left of a bar that reaches the right edge, unless the bar starts near
+          // the left edge too (it would cover the name column): then in the track's right margin.
+          const labelRight = leftPct + (dur / total) * 100 > 85 && leftPct > 15;
           return (
             <div
               key={span.spanId}
@@ -113,7 +131,12 @@ export function Waterfall({
               onClick={() => onSelect(span.spanId)}
               title={`${span.name} — ${formatDuration(dur)}${isError ? ` — error${span.statusMessage ? `: ${span.statusMessage}` : ''}` : ''}`}
             >
-              <div className={s.name} style={{ paddingLeft: 4 + r.depth * 14 }}>
+              <div className={s.name} style={{ paddingLeft: 4 + Math.min(r.depth, MAX_INDENT_DEPTH) * 14 }}>
+                {r.depth > MAX_INDENT_DEPTH && (
+                  <span className={s.hidden} title={`Nesting depth ${formatInteger(r.depth)}`}>
+                    L{formatInteger(r.depth)}
+                  </span>
+                )}
                 {r.childCount > 0 ? (
                   <button
                     type="button"
@@ -131,11 +154,16 @@ export function Waterfall({
                 )}
                 <span className="dot" style={{ background: categoryColor(span.category) }} title={CATEGORY_LABEL[span.category]} />
                 <span className={s.label}>{span.name}</span>
-                {isError && (
-                  <span className={s.errorMark} aria-label="error">
-                    !
-                  </span>
-                )}
+                {isError &&
+                  (recoveredIds.has(span.spanId) ? (
+                    <span className={s.errorMark} style={{ color: 'var(--warn)' }} aria-label="recovered error" title="Recovered: retried with success or handled above; not the cause">
+                      ↻
+                    </span>
+                  ) : (
+                    <span className={s.errorMark} aria-label="error">
+                      !
+                    </span>
+                  ))}
                 {isOrigin && <span className={s.origin} data-testid="origin-flag">origin</span>}
                 {r.collapsed && <span className={s.hidden}>+{r.hiddenCount}</span>}
                 <span className={s.service}>{span.service}</span>

@@ -5,7 +5,7 @@ import { overviewInput } from '@/lib/overview-input';
 import { parseTimeRange, resolveTimeRange } from '@/lib/time-range';
 import { parseGlobalFilters } from '@/lib/trace-filters';
 import { isDocumentRequest, requestNow, serverApi } from '@/server/prefetch';
-import { pageStore } from './session';
+import { pageStore } from '../session';
 
 export const metadata: Metadata = { title: 'Overview' };
 

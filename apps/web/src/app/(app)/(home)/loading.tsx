@@ -1,9 +1,10 @@
 import { Skeleton } from '@/components/ui';
 
 /**
- * Shown inside the app shell (top bar already painted) while a page's server part loads — on a
- * first visit and on navigation — so the screen is never blank: a page header, a strip of tiles
- * and two panels in the shape most pages have.
+ * Shown inside the app shell (top bar already painted) while the overview's server part (its
+ * prefetched data) loads, so the screen is never blank. It lives in the (home) group so that it
+ * wraps the overview page alone: a loading boundary above the trace page would stream a 200
+ * before that page can answer a real 404 for an unknown trace.
  */
 export default function Loading() {
   return (
