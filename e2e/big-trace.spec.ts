@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { login, useTheme, type SentWorkload } from './helpers.ts';
+import { login, useTheme, type SentWorkload, SCREENSHOT_DIR } from './helpers.ts';
 import { BIG, bigChainBodies, bigSpan, DEMO_FAILURE, demoFailureBody } from './otlp-shapes.ts';
 import { E2E } from './playwright.config.ts';
 
@@ -12,7 +12,7 @@ import { E2E } from './playwright.config.ts';
  * and written to test-results/big-trace-timings.json (and printed) for the issue's note.
  */
 
-const SHOTS = process.env.PLUMB_SHOTS_DIR ?? join(import.meta.dirname, 'screenshots');
+const SHOTS = SCREENSHOT_DIR;
 const TIMINGS: Record<string, number> = {};
 
 async function post(body: string): Promise<void> {

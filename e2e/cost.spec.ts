@@ -1,13 +1,11 @@
-import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
-import { expectTheme, login, parseUsd, useTheme, type Theme } from './helpers.ts';
+import { expectTheme, login, parseUsd, screenshot, type Theme, useTheme } from './helpers.ts';
 
 /**
  * Issue 9 in the browser: open Cost, group by tenant then model, drill into traces, add a price
  * for the demo's unknown self-hosted model and reprice, set a budget and see the forecast,
  * export CSV and check the file's total against the page, and the cost per bucket in span detail.
  */
-const SHOTS = '/work/wt/shots/cost';
 
 /** An integer shown on the page; -1 while it is still loading (empty). */
 const intOf = (text: string | null) => Number((text ?? '').replace(/[^\d]/g, '') || -1);
@@ -17,11 +15,6 @@ function toPico(usd: string): bigint {
   return BigInt(i || '0') * 10n ** 12n + BigInt((f + '0'.repeat(12)).slice(0, 12));
 }
 
-async function shot(page: Page, name: string, theme: Theme) {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
-  await page.screenshot({ path: `${SHOTS}/${name}-${theme}.png`, fullPage: true, animations: 'disabled' });
-}
 
 test('cost: group, drill, export total = page total', async ({ page }) => {
   await login(page);
@@ -117,16 +110,16 @@ for (const theme of ['light', 'dark'] as const) {
     }
     await expect(page.getByTestId('budget-row').first()).toBeVisible();
     await page.waitForTimeout(500);
-    await shot(page, 'cost', theme);
+    await screenshot(page, 'cost', theme);
     await page.goto('/cost/prices');
     await expect(page.getByTestId('price-row').first()).toBeVisible();
-    await shot(page, 'prices', theme);
+    await screenshot(page, 'prices', theme);
     await page.goto('/traces?range=24h&model=gpt-4o');
     const row = page.locator('[data-trace-id]').first();
     await expect(row).toBeVisible();
     await page.goto(`/traces/${await row.getAttribute('data-trace-id')}`);
     await page.locator('[data-span-id]', { hasText: /chat gpt-4o/ }).first().click();
     await expect(page.getByTestId('bucket-cost-input')).toContainText('$');
-    await shot(page, 'span-detail-buckets', theme);
+    await screenshot(page, 'span-detail-buckets', theme);
   });
 }

@@ -1,16 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { DRIFT_MODELS, driftBodies } from './drift-data.ts';
-import { login, useTheme, type Theme } from './helpers.ts';
+import { login, screenshot, type Theme, useTheme } from './helpers.ts';
 import { E2E } from './playwright.config.ts';
 
-const SHOTS = '/work/wt/shots/quality';
 
-async function shoot(page: Page, name: string, theme: Theme) {
-  mkdirSync(SHOTS, { recursive: true });
-  await page.evaluate(() => document.fonts.ready.then(() => undefined));
-  await page.screenshot({ path: `${SHOTS}/${name}-${theme}.png`, fullPage: true, animations: 'disabled' });
-}
 
 test.describe.configure({ mode: 'serial' });
 
@@ -73,10 +66,10 @@ test.describe('Drift and Quality', () => {
       await page.goto('/drift');
       await page.getByTestId('drift-monitor').filter({ hasText: 'Canary output length' }).click();
       await expect(page.getByTestId('drift-bins')).toBeVisible();
-      await shoot(page, 'drift', theme);
+      await screenshot(page, 'drift', theme);
       await page.goto(`/quality?range=24h&a=${DRIFT_MODELS.stable}&b=${DRIFT_MODELS.canary}`);
       await expect(page.getByTestId('compare-table')).toBeVisible();
-      await shoot(page, 'quality', theme);
+      await screenshot(page, 'quality', theme);
     });
   }
 });

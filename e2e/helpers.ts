@@ -52,9 +52,10 @@ export function parseUsd(text: string): number {
   return Number(m[1]!.replace(/,/g, ''));
 }
 
-const SCREENSHOT_DIR = join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
+/** Where every spec's screenshots go: PLUMB_SHOTS_DIR, else e2e/screenshots (gitignored). */
+export const SCREENSHOT_DIR = process.env.PLUMB_SHOTS_DIR ?? join(dirname(fileURLToPath(import.meta.url)), 'screenshots');
 
-/** Full-page screenshot at e2e/screenshots/<name>-<theme>.png after fonts and layout settle. */
+/** Full-page screenshot at SCREENSHOT_DIR/<name>-<theme>.png after fonts and layout settle. */
 export async function screenshot(page: Page, name: string, theme: Theme): Promise<void> {
   mkdirSync(SCREENSHOT_DIR, { recursive: true });
   await page.evaluate(() => document.fonts.ready.then(() => undefined));

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { expect, test, type Page } from '@playwright/test';
 import { E2E } from './playwright.config.ts';
-import { expectTheme, login, useTheme } from './helpers.ts';
+import { expectTheme, login, useTheme, SCREENSHOT_DIR } from './helpers.ts';
 
 /**
  * Numbers that never mislead (issue 8, wrong answers 2 and 3): every overview table says when it
@@ -14,7 +14,7 @@ import { expectTheme, login, useTheme } from './helpers.ts';
  */
 const TRACES = 30;
 const HOUR = 3_600_000;
-const SHOTS = process.env.NUMBERS_SHOTS_DIR ?? '/work/wt/shots/numbers';
+const SHOTS = SCREENSHOT_DIR;
 
 const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
 const nanos = (ms: number) => (BigInt(Math.round(ms)) * 1_000_000n).toString();

@@ -3,8 +3,8 @@ import { timeRangeParams, type TimeRange } from './time-range.ts';
 /**
  * Trace explorer filters as they live in the URL. Every aggregate number in the UI links to
  * `/traces?…` built with explorerHref, so the keys here are a shareable, public-ish contract:
- * service, environment, tenant, requestType (each repeatable: any of the values), model (prefix
- * of the requested or served model), agent, status, minDuration (ms), minCost (USD), attr
+ * service, environment, tenant, requestType (each repeatable: any of the values), model (the
+ * requested or served model or one of its versions; `claude*` a plain prefix), agent, status, minDuration (ms), minCost (USD), attr
  * (repeatable `key=value`), q (text in span names), sort, order, cursor.
  *
  * service / environment / tenant / requestType are also the overview's global filters, under the

@@ -63,9 +63,14 @@ describe('trace list: environment, model by prefix, tokens and errors sorts', ()
     expect((await list({ environment: ['prod'] })).items).toHaveLength(0);
   });
 
-  it('matches the requested OR the served model, by prefix', async () => {
+  it('matches the requested OR the served model, as a family (its versions), or by prefix with *', async () => {
     // Requested `mystery-model`, served `mystery-model-2025` (traces 4 and 9).
-    expect((await list({ model: ['mystery'] })).items.map((t) => traceIdx(t.traceId))).toEqual([9, 4]);
+    expect((await list({ model: ['mystery-model'] })).items.map((t) => traceIdx(t.traceId))).toEqual([9, 4]);
+    expect((await list({ model: ['mystery*'] })).items.map((t) => traceIdx(t.traceId))).toEqual([9, 4]);
+    // A shared prefix is not a version: `mystery` is not `mystery-model` (as `gpt-4o` is not `gpt-4o-mini`).
+    expect((await list({ model: ['mystery'] })).items).toHaveLength(0);
+    expect((await list({ model: ['gpt-4'] })).items).toHaveLength(0);
+    expect((await list({ model: ['claude-sonnet-4'] })).items).toHaveLength(10);
     expect((await list({ model: ['mystery-model-2025'] })).items.map((t) => traceIdx(t.traceId))).toEqual([9, 4]);
     expect((await list({ model: ['claude-sonnet-4-2025'] })).items).toHaveLength(10);
     expect((await list({ model: ['nope'] })).items).toHaveLength(0);
@@ -105,7 +110,7 @@ describe('summarizeTraces', () => {
   });
 
   it('uses the same set as the list, including span-level and per-trace filters', async () => {
-    for (const q of [{ model: ['mystery'] }, { status: 'error' as const }, { minCostUsd: 0.005 }, { text: 'summar', minDurationMs: 1500 }, {}]) {
+    for (const q of [{ model: ['mystery-model'] }, { status: 'error' as const }, { minCostUsd: 0.005 }, { text: 'summar', minDurationMs: 1500 }, {}]) {
       const page = await list(q);
       const s = await summarizeTraces(store, { projectId: P, from, to, ...q });
       expect(s.traces).toBe(page.items.length);

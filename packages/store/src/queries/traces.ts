@@ -255,6 +255,20 @@ async function pageOfAggregates(store: Store, a: PageArgs & TraceSet): Promise<F
 }
 
 /** Trace ids with spans matching every span-level filter, or null when there is none. */
+/**
+ * A model filter value matches a model name that is the value itself or one of its versions: the
+ * value followed by `-` and a digit (`gpt-4o` → `gpt-4o-2024-08-06`, `claude-sonnet-4` →
+ * `claude-sonnet-4-20250514`), never a sibling that merely shares the prefix (`gpt-4o` ✗
+ * `gpt-4o-mini`), so a link from a model's row opens that model's traces. A value ending in `*`
+ * is a plain prefix (`claude*`).
+ */
+export function modelFamilyMatch(column: string, value: string): SqlFragment {
+  const col = unsafeRaw(column);
+  if (value.endsWith('*')) return sql`startsWith(${col}, ${value.slice(0, -1)})`;
+  const next = sql`substring(${col}, length(${value}) + 2, 1)`;
+  return sql`(${col} = ${value} OR (startsWith(${col}, ${`${value}-`}) AND ${next} >= '0' AND ${next} <= '9'))`;
+}
+
 function spanLevelFilter(q: Omit<ListTracesQuery, 'sort' | 'order' | 'cursor' | 'limit'>, pid: string, from: Date, to: Date): SqlFragment | null {
   const conds: SqlFragment[] = [];
   const models = nonEmptyList(q.model, 'model');
@@ -266,10 +280,10 @@ function spanLevelFilter(q: Omit<ListTracesQuery, 'sort' | 'order' | 'cursor' | 
     if (given.length === values.length) return named(values);
     return given.length ? sql`(${named(given)} OR ${empty})` : empty;
   };
-  // Requested or served model, by prefix: a dated snapshot (`gpt-4o-2024-08-06`) is found by its family name.
+  // Requested or served model, as a family (modelFamilyMatch): `gpt-4o` finds its snapshots.
   if (models) {
     conds.push(withEmpty(models,
-      (ms) => sql`(${join(ms.map((m) => sql`startsWith(request_model, ${m}) OR startsWith(response_model, ${m})`), ' OR ')})`,
+      (ms) => sql`(${join(ms.map((m) => sql`${modelFamilyMatch('request_model', m)} OR ${modelFamilyMatch('response_model', m)}`), ' OR ')})`,
       sql`(usage_counted AND request_model = '')`));
   }
   if (agents) conds.push(withEmpty(agents, (as) => sql`agent_name IN ${as}`, sql`(usage_counted AND agent_name = '')`));

@@ -67,7 +67,7 @@ export const FilterBar = forwardRef<
             <CommitInput
               id={`f-${key}`}
               value={filters[key] ?? ''}
-              placeholder={filters[key] === '' ? '(none: empty value)' : key === 'model' ? 'prefix, e.g. gpt-4o' : 'any'}
+              placeholder={filters[key] === '' ? '(none: empty value)' : key === 'model' ? 'gpt-4o (and its versions), claude*' : 'any'}
               list={suggestions?.[key]?.length ? `f-${key}-list` : undefined}
               onCommit={(v) => set({ [key]: v || undefined })}
             />
