@@ -63,7 +63,7 @@ const traceFilter = z.strictObject({
   environment: stringList().optional().describe(`Root environment.${EMPTY} traces without one`),
   tenant: stringList().optional().describe(`Tenant.${EMPTY} traces without a tenant ("(no tenant)")`),
   request_type: stringList().optional().describe(`Request type.${EMPTY} untyped traces`),
-  model: stringList().optional().describe(`Some span of the trace requested or was served this model or one of its versions (`gpt-4o` matches `gpt-4o-2024-08-06`, not `gpt-4o-mini`); a value ending in `*` is a plain prefix (`claude*`).${EMPTY} traces with a model call that names no model`),
+  model: stringList().optional().describe(`Some span of the trace requested or was served this model or one of its versions (gpt-4o matches gpt-4o-2024-08-06, not gpt-4o-mini); a value ending in * is a plain prefix (claude*).${EMPTY} traces with a model call that names no model`),
   agent: stringList().optional().describe(`Some span of the trace ran in this agent.${EMPTY} traces with a model call outside any agent ("(no agent)")`),
   status: z.enum(['ok', 'error'], { error: 'must be ok or error' }).optional().describe('Root status'),
   session: text(500).optional().describe('Session id'),
