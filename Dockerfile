@@ -22,6 +22,6 @@ WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 CLICKHOUSE_URL=file:/data/clickhouse PLUMB_WAL_DIR=/data/wal
 COPY --from=build /app /app
 VOLUME /data
-EXPOSE 3000 4318
+EXPOSE 3000 4317 4318
 ENTRYPOINT ["node", "apps/plumb/bin/plumb.js"]
 CMD ["start"]
