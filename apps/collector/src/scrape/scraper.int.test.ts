@@ -13,6 +13,7 @@ let t: TestCollector;
 let exporter: Server;
 let base: string;
 let page = 'dcgm-exporter.prom';
+const STAMP_MS = Math.floor(Date.now() / 3_600_000) * 3_600_000 - 3_600_000;
 beforeAll(async () => {
   t = await startTestCollector();
   exporter = createServer((req, res) => {
@@ -22,7 +23,9 @@ beforeAll(async () => {
       return;
     }
     res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
-    res.end(readFileSync(join(FIXTURES, page)));
+    // The fixture's explicit sample timestamp (2026-01-01) moved to an hour ago: inside the
+    // retention window whenever the test runs (metric points expire like spans).
+    res.end(readFileSync(join(FIXTURES, page), 'utf8').replaceAll(' 1767225600000', ` ${STAMP_MS}`));
   });
   base = `http://127.0.0.1:${await listen(exporter, 0, '127.0.0.1')}`;
 });
@@ -71,7 +74,7 @@ describe('Prometheus scraper', () => {
     expect(summary).toEqual({ quantiles: [0.5, 0.99], quantile_values: [0.0021, 0.019], count: 4096 });
     // The sample's own timestamp is kept.
     const [stamped] = await t.store.query<{ t: string }>(sql`SELECT toString(time) AS t FROM metric_points FINAL WHERE name = 'escaped_label_total'`);
-    expect(stamped?.t).toBe('2026-01-01 00:00:00.000000000');
+    expect(stamped?.t).toBe(`${new Date(STAMP_MS).toISOString().slice(0, 19).replace('T', ' ')}.000000000`);
   });
 
   it('counts a failed scrape (unparseable page, unreachable target) and logs it once', async () => {
