@@ -10,7 +10,6 @@ import type {
   OtlpScopeMetrics,
   SummaryPoint,
 } from '../metrics-types.ts';
-import { decodeUtf8 } from '../utf8.ts';
 import {
   asArray,
   asDouble,
@@ -19,12 +18,15 @@ import {
   asNanos,
   asObject,
   asString,
+  each,
   enter,
   fail,
   field,
   leave,
+  parseRoot,
   readAttributes,
-  resetPath,
+  readResource,
+  readScope,
   type JsonObject,
 } from './values.ts';
 
@@ -37,62 +39,23 @@ const TEMPORALITY_NAMES: Record<string, number> = { UNSPECIFIED: 0, DELTA: 1, CU
  *   `resourceMetrics[0].scopeMetrics[0].metrics[2].gauge.dataPoints[1].asDouble: expected number`.
  */
 export function decodeMetricsRequestJson(body: string | Uint8Array): MetricsRequest {
-  const text = typeof body === 'string' ? body : decodeUtf8(body, hasBom(body) ? 3 : 0, body.length);
-  resetPath();
-  let root: unknown;
-  try {
-    root = JSON.parse(text);
-  } catch (err) {
-    fail(null, `invalid JSON: ${(err as Error).message}`);
-  }
-  if (root === null || typeof root !== 'object' || Array.isArray(root)) fail(null, 'expected a JSON object');
-  const resourceMetrics = each(field(root as JsonObject, 'resourceMetrics', 'resource_metrics'), 'resourceMetrics', readResourceMetrics);
+  const resourceMetrics = each(field(parseRoot(body), 'resourceMetrics', 'resource_metrics'), 'resourceMetrics', readResourceMetrics);
   return { resourceMetrics };
-}
-
-const hasBom = (b: Uint8Array) => b.length >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf;
-
-/** Maps a JSON array field through `read`, with the path kept for error messages. */
-function each<T>(v: unknown, leaf: string, read: (o: JsonObject) => T): T[] {
-  const list = asArray(v, leaf);
-  const out: T[] = [];
-  enter(leaf);
-  for (let i = 0; i < list.length; i++) {
-    const o = asObject(list[i], i) ?? {};
-    enter(i);
-    out.push(read(o));
-    leave();
-  }
-  leave();
-  return out;
 }
 
 function readResourceMetrics(o: JsonObject): OtlpResourceMetrics {
   const out: OtlpResourceMetrics = { resource: newAttributes(), schemaUrl: asString(field(o, 'schemaUrl', 'schema_url'), 'schemaUrl'), scopeMetrics: [] };
-  const resource = asObject(o.resource, 'resource');
-  if (resource !== undefined) {
-    enter('resource');
-    readAttributes(resource.attributes, 'attributes', out.resource);
-    leave();
-  }
+  readResource(o, out.resource);
   out.scopeMetrics = each(field(o, 'scopeMetrics', 'scope_metrics'), 'scopeMetrics', readScopeMetrics);
   return out;
 }
 
 function readScopeMetrics(o: JsonObject): OtlpScopeMetrics {
   const out: OtlpScopeMetrics = {
-    scope: { name: '', version: '', attributes: newAttributes() },
+    scope: readScope(o),
     schemaUrl: asString(field(o, 'schemaUrl', 'schema_url'), 'schemaUrl'),
     metrics: [],
   };
-  const scope = asObject(o.scope, 'scope');
-  if (scope !== undefined) {
-    enter('scope');
-    out.scope.name = asString(scope.name, 'name');
-    out.scope.version = asString(scope.version, 'version');
-    readAttributes(scope.attributes, 'attributes', out.scope.attributes);
-    leave();
-  }
   out.metrics = each(o.metrics, 'metrics', readMetric);
   return out;
 }

@@ -1,5 +1,4 @@
 import { newAttributes } from '../attributes.ts';
-import { decodeUtf8 } from '../utf8.ts';
 import type {
   OtlpEvent,
   OtlpLink,
@@ -15,12 +14,15 @@ import {
   asNanos,
   asObject,
   asString,
+  each,
   enter,
   fail,
   field,
   leave,
+  parseRoot,
   readAttributes,
-  resetPath,
+  readResource,
+  readScope,
   type JsonObject,
 } from './values.ts';
 
@@ -42,33 +44,8 @@ const STATUS_CODE_NAMES: Record<string, number> = { UNSET: 0, OK: 1, ERROR: 2 };
  *   message starts with the field's path, e.g. `resourceSpans[0].scopeSpans[1].spans[3].name`.
  */
 export function decodeTraceRequestJson(body: string | Uint8Array): TraceRequest {
-  const text = typeof body === 'string' ? body : decodeBody(body);
-  resetPath();
-  let root: unknown;
-  try {
-    root = JSON.parse(text);
-  } catch (err) {
-    fail(null, `invalid JSON: ${(err as Error).message}`);
-  }
-  if (root === null || typeof root !== 'object' || Array.isArray(root)) fail(null, 'expected a JSON object');
-  const req = root as JsonObject;
-  const list = asArray(field(req, 'resourceSpans', 'resource_spans'), 'resourceSpans');
-  const resourceSpans: OtlpResourceSpans[] = new Array<OtlpResourceSpans>(list.length);
-  enter('resourceSpans');
-  for (let i = 0; i < list.length; i++) {
-    const o = asObject(list[i], i) ?? {};
-    enter(i);
-    resourceSpans[i] = readResourceSpans(o);
-    leave();
-  }
-  leave();
+  const resourceSpans = each(field(parseRoot(body), 'resourceSpans', 'resource_spans'), 'resourceSpans', readResourceSpans);
   return { resourceSpans };
-}
-
-/** UTF-8 body without a leading byte-order mark. */
-function decodeBody(bytes: Uint8Array): string {
-  const bom = bytes.length >= 3 && bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf;
-  return decodeUtf8(bytes, bom ? 3 : 0, bytes.length);
 }
 
 function readResourceSpans(o: JsonObject): OtlpResourceSpans {
@@ -77,47 +54,18 @@ function readResourceSpans(o: JsonObject): OtlpResourceSpans {
     schemaUrl: asString(field(o, 'schemaUrl', 'schema_url'), 'schemaUrl'),
     scopeSpans: [],
   };
-  const resource = asObject(o.resource, 'resource');
-  if (resource !== undefined) {
-    enter('resource');
-    readAttributes(resource.attributes, 'attributes', out.resource);
-    leave();
-  }
-  const list = asArray(field(o, 'scopeSpans', 'scope_spans'), 'scopeSpans');
-  enter('scopeSpans');
-  for (let i = 0; i < list.length; i++) {
-    const ss = asObject(list[i], i) ?? {};
-    enter(i);
-    out.scopeSpans.push(readScopeSpans(ss));
-    leave();
-  }
-  leave();
+  readResource(o, out.resource);
+  out.scopeSpans = each(field(o, 'scopeSpans', 'scope_spans'), 'scopeSpans', readScopeSpans);
   return out;
 }
 
 function readScopeSpans(o: JsonObject): OtlpScopeSpans {
   const out: OtlpScopeSpans = {
-    scope: { name: '', version: '', attributes: newAttributes() },
+    scope: readScope(o),
     schemaUrl: asString(field(o, 'schemaUrl', 'schema_url'), 'schemaUrl'),
     spans: [],
   };
-  const scope = asObject(o.scope, 'scope');
-  if (scope !== undefined) {
-    enter('scope');
-    out.scope.name = asString(scope.name, 'name');
-    out.scope.version = asString(scope.version, 'version');
-    readAttributes(scope.attributes, 'attributes', out.scope.attributes);
-    leave();
-  }
-  const list = asArray(o.spans, 'spans');
-  enter('spans');
-  for (let i = 0; i < list.length; i++) {
-    const s = asObject(list[i], i) ?? {};
-    enter(i);
-    out.spans.push(readSpan(s));
-    leave();
-  }
-  leave();
+  out.spans = each(o.spans, 'spans', readSpan);
   return out;
 }
 
@@ -138,6 +86,7 @@ function readSpan(o: JsonObject): OtlpSpan {
   };
   readAttributes(o.attributes, 'attributes', span.attributes);
 
+  // Events and links stay inline loops (not `each`): this runs once per span on the hot path.
   const events = asArray(o.events, 'events');
   enter('events');
   for (let i = 0; i < events.length; i++) {

@@ -2,7 +2,8 @@ import { MAX_VALUE_DEPTH, newAttributes, setAttr } from '../attributes.ts';
 import { base64Decode } from '../base64.ts';
 import { bytesToHex } from '../hex.ts';
 import { wellFormed } from '../strings.ts';
-import { OtlpDecodeError, type AttrValue, type Attributes } from '../types.ts';
+import { OtlpDecodeError, type AttrValue, type Attributes, type OtlpScope } from '../types.ts';
+import { decodeUtf8 } from '../utf8.ts';
 
 /*
  * Scalar readers for OTLP/JSON (the protobuf JSON mapping as the OTLP spec applies it).
@@ -219,4 +220,59 @@ function readAnyValue(v: unknown, leaf: string | number, depth: number): AttrVal
     return out;
   }
   return null;
+}
+
+/**
+ * The root object of an OTLP/HTTP JSON body (UTF-8 without a leading byte-order mark), with the
+ * error path reset: the envelope every signal's decoder starts from.
+ */
+export function parseRoot(body: string | Uint8Array): JsonObject {
+  const bom = typeof body !== 'string' && body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf;
+  const text = typeof body === 'string' ? body : decodeUtf8(body, bom ? 3 : 0, body.length);
+  resetPath();
+  let root: unknown;
+  try {
+    root = JSON.parse(text);
+  } catch (err) {
+    fail(null, `invalid JSON: ${(err as Error).message}`);
+  }
+  if (root === null || typeof root !== 'object' || Array.isArray(root)) fail(null, 'expected a JSON object');
+  return root as JsonObject;
+}
+
+/** Maps a JSON array field through `read`, with the path kept for error messages. */
+export function each<T>(v: unknown, leaf: string, read: (o: JsonObject) => T): T[] {
+  const list = asArray(v, leaf);
+  const out = new Array<T>(list.length);
+  enter(leaf);
+  for (let i = 0; i < list.length; i++) {
+    const o = asObject(list[i], i) ?? {};
+    enter(i);
+    out[i] = read(o);
+    leave();
+  }
+  leave();
+  return out;
+}
+
+/** The `resource` of a resourceSpans / resourceMetrics entry: its attributes into `target`. */
+export function readResource(o: JsonObject, target: Attributes): void {
+  const resource = asObject(o.resource, 'resource');
+  if (resource === undefined) return;
+  enter('resource');
+  readAttributes(resource.attributes, 'attributes', target);
+  leave();
+}
+
+/** The instrumentation `scope` of a scopeSpans / scopeMetrics entry. */
+export function readScope(o: JsonObject): OtlpScope {
+  const out: OtlpScope = { name: '', version: '', attributes: newAttributes() };
+  const scope = asObject(o.scope, 'scope');
+  if (scope === undefined) return out;
+  enter('scope');
+  out.name = asString(scope.name, 'name');
+  out.version = asString(scope.version, 'version');
+  readAttributes(scope.attributes, 'attributes', out.attributes);
+  leave();
+  return out;
 }
