@@ -1,3 +1,4 @@
+import { REQUEST_MODEL_SUFFIX, type PriceRow } from '@plumb/pricing';
 import { ident, param, sql, type SqlFragment } from './sql.ts';
 import type { Store } from './store.ts';
 
@@ -10,28 +11,11 @@ import type { Store } from './store.ts';
  * decimals = picodollars per token), so a SQL price equals the ingest price to the picodollar.
  */
 
-/** Mirrors @plumb/pricing's PriceRow (the store does not depend on pricing). */
-export interface StoredPriceRow {
-  priceId: string;
-  source: 'genai-prices' | 'override';
-  sourceDate: string;
-  provider: string;
-  model: string;
-  unit: 'token' | 'gpu_hour';
-  effectiveFrom: number;
-  effectiveTo: number | null;
-  condition: string;
-  rates: Record<'input' | 'cacheRead' | 'cacheWrite' | 'output' | 'reasoning', [number, string][]>;
-  gpuHourUsd: string;
-}
-
 const COLUMNS = [
   'project_id', 'price_id', 'source', 'source_date', 'provider', 'model', 'unit', 'effective_from', 'effective_to',
   'input', 'cache_read', 'cache_write', 'output', 'reasoning', 'gpu_hour_usd', 'deleted', '_version',
 ] as const;
 
-/** Suffix of a stored span price id when the request model matched (pricing's REQUEST_MODEL_SUFFIX). */
-export const REQUEST_MODEL_SUFFIX = '@request-model';
 
 /** Epoch ms → seconds text the engine reads as DateTime64(3): 10 integer digits, since a
  *  shorter number is read as a broken-down date (schema/spans.ts nanosToDateTime64). */
@@ -39,7 +23,7 @@ function ms(t: number): string {
   return (t / 1000).toFixed(3).padStart(14, '0');
 }
 
-function serialize(projectId: string, rows: readonly StoredPriceRow[], version: number, deleted = false): string {
+function serialize(projectId: string, rows: readonly PriceRow[], version: number, deleted = false): string {
   return rows
     .map((r) =>
       JSON.stringify([
@@ -52,7 +36,7 @@ function serialize(projectId: string, rows: readonly StoredPriceRow[], version: 
 }
 
 /** Writes the bundled rows unless this version's rows are all there already. Returns rows written. */
-export async function syncBundledPrices(store: Store, rows: readonly StoredPriceRow[], version: string): Promise<number> {
+export async function syncBundledPrices(store: Store, rows: readonly PriceRow[], version: string): Promise<number> {
   const [have] = await store.query<{ n: string }>(
     sql`SELECT toString(count()) AS n FROM prices FINAL WHERE project_id = '' AND source_date = ${version} AND NOT deleted`,
   );
@@ -62,7 +46,7 @@ export async function syncBundledPrices(store: Store, rows: readonly StoredPrice
 }
 
 /** Makes the project's override rows equal `rows`: writes each, ends (deleted) the ones gone. */
-export async function syncOverridePrices(store: Store, projectId: string, rows: readonly StoredPriceRow[]): Promise<void> {
+export async function syncOverridePrices(store: Store, projectId: string, rows: readonly PriceRow[]): Promise<void> {
   const version = Date.now();
   const stored = await store.query<{ price_id: string }>(
     sql`SELECT price_id FROM prices FINAL WHERE project_id = ${projectId} AND NOT deleted`,
