@@ -98,6 +98,8 @@ test('agent graph and agents tab show per-agent cost', async ({ page }) => {
   await page.getByRole('tab', { name: /^Agents/ }).click();
   const rollup = page.getByTestId('agent-rollup');
   const rows = rollup.locator('tbody tr');
+  // count() does not wait: let the tab render its first row before counting (flaked in CI).
+  await expect(rows.first()).toBeVisible();
   expect(await rows.count()).toBeGreaterThan(0);
   const costs = await rows.locator('td:last-child').allInnerTexts();
   for (const c of costs) expect(c).toMatch(COST_TEXT);
