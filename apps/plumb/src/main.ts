@@ -9,6 +9,8 @@ Usage: plumb <command> [options]
   worker                background jobs alone
   web                   the dashboard and REST API alone
   migrate               apply ClickHouse migrations and exit
+  migrate --print [--cluster NAME]
+                        print the schema as applied (rendered for a cluster with --cluster)
   demo [--rate N] [--duration S] [--protocol http/json|http/protobuf]
                         send a multi-agent demo workload to the collector
   demo --backfill [--days D] [--spans N]
@@ -36,7 +38,7 @@ export async function main(argv: string[]): Promise<void> {
       case 'web':
         return await (await import('./commands/start.ts')).start({ collector: false, worker: false, web: true });
       case 'migrate':
-        return await (await import('./commands/migrate.ts')).migrate();
+        return await (await import('./commands/migrate.ts')).migrate(rest);
       case 'demo':
         return await (await import('./commands/demo.ts')).demo(rest);
       case 'bench':

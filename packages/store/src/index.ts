@@ -1,7 +1,7 @@
 export * from './config.ts';
 export * from './sql.ts';
 export * from './store.ts';
-export { loadMigrations, renderForCluster, splitStatements, type Migration } from './migrations.ts';
+export { loadMigrations, localTable, placementOf, renderClusterStatements, renderForCluster, renderSchema, SHARDED, splitStatements, type Migration } from './migrations.ts';
 export * from './spans.ts';
 export * from './keys.ts';
 export * from './prices.ts';

@@ -1,4 +1,5 @@
-import { ident, sql } from './sql.ts';
+import { localTable } from './cluster.ts';
+import { ident, sql, unsafeRaw } from './sql.ts';
 import type { Store } from './store.ts';
 
 export interface PartitionParts {
@@ -14,11 +15,16 @@ export interface PartitionParts {
  * costs nothing (do_not_merge_across_partitions_select_final).
  */
 export async function unmergedClosedPartitions(store: Store, table: string, closedBefore: string): Promise<PartitionParts[]> {
+  // Cluster mode: the rows live in `<table>_local` on every node; the most fragmented replica counts.
+  const cluster = store.config.cluster;
+  const parts = cluster ? sql`clusterAllReplicas(${cluster}, system.parts)` : sql`system.parts`;
   return store.query<PartitionParts>(sql`
-    SELECT table, partition_id AS partition, count() AS parts
-    FROM system.parts
-    WHERE database = currentDatabase() AND table = ${table} AND active AND partition_id < ${closedBefore}
-    GROUP BY table, partition_id
+    SELECT ${table} AS table, partition_id AS partition, max(n) AS parts FROM (
+      SELECT partition_id, hostName() AS host, count() AS n
+      FROM ${parts}
+      WHERE database = currentDatabase() AND table = ${localTable(table, cluster)} AND active AND partition_id < ${closedBefore}
+      GROUP BY partition_id, host)
+    GROUP BY partition_id
     HAVING parts > 1
     ORDER BY partition_id`);
 }
@@ -26,5 +32,8 @@ export async function unmergedClosedPartitions(store: Store, table: string, clos
 /** Merges one partition into a single part, applying the ReplacingMergeTree collapse. */
 export async function compactPartition(store: Store, table: string, partition: string): Promise<void> {
   if (!/^\d{8}$|^\d{4}-\d{2}-\d{2}$/.test(partition)) throw new Error(`unexpected partition id ${partition}`);
-  await store.command(sql`OPTIMIZE TABLE ${ident(table)} PARTITION ID ${partition} FINAL`);
+  const cluster = store.config.cluster;
+  // The cluster name is validated at start-up (config.ts) and by renderClusterStatements.
+  const on = cluster ? unsafeRaw(` ON CLUSTER '${cluster}'`) : unsafeRaw('');
+  await store.command(sql`OPTIMIZE TABLE ${ident(localTable(table, cluster))}${on} PARTITION ID ${partition} FINAL`);
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadMigrations, renderForCluster, splitStatements } from './migrations.ts';
+import { loadMigrations, splitStatements } from './migrations.ts';
 
 describe('migrations', () => {
   it('splits statements and drops comments', () => {
@@ -18,19 +18,5 @@ describe('migrations', () => {
       expect(m.statements.length).toBeGreaterThan(0);
     }
   });
-
-  it('renders cluster mode from the same statement', () => {
-    const single = 'CREATE TABLE IF NOT EXISTS spans (a UInt8, v UInt64) ENGINE = ReplacingMergeTree(v) ORDER BY a';
-    expect(renderForCluster(single, '')).toBe(single);
-    expect(renderForCluster(single, 'plumb')).toBe(
-      "CREATE TABLE IF NOT EXISTS spans ON CLUSTER 'plumb' (a UInt8, v UInt64) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/spans', '{replica}', v) ORDER BY a",
-    );
-    expect(renderForCluster('CREATE TABLE t (a UInt8) ENGINE = AggregatingMergeTree ORDER BY a', 'c')).toContain(
-      "ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/t', '{replica}')",
-    );
-    expect(renderForCluster('ALTER TABLE spans MODIFY TTL x', 'c')).toBe("ALTER TABLE spans ON CLUSTER 'c' MODIFY TTL x");
-    expect(renderForCluster('CREATE MATERIALIZED VIEW IF NOT EXISTS mv TO t AS SELECT 1', 'c')).toBe(
-      "CREATE MATERIALIZED VIEW IF NOT EXISTS mv ON CLUSTER 'c' TO t AS SELECT 1",
-    );
-  });
+  // Cluster rendering: cluster.test.ts.
 });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join as joinPath, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { renderClusterStatements } from './cluster.ts';
 
 export interface Migration {
   name: string;
@@ -37,31 +38,17 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     });
 }
 
-const CREATE = /^(CREATE\s+(?:TABLE|MATERIALIZED\s+VIEW|VIEW|DICTIONARY)\s+(?:IF\s+NOT\s+EXISTS\s+)?)([A-Za-z_][A-Za-z0-9_.]*)/i;
-const ALTER = /^(ALTER\s+TABLE\s+)([A-Za-z_][A-Za-z0-9_.]*)/i;
-const ENGINE = /ENGINE\s*=\s*(Replacing|Aggregating|Summing|Collapsing)?MergeTree(\s*\(([^)]*)\))?/i;
+export { localTable, placementOf, renderClusterStatements, renderForCluster, SHARDED } from './cluster.ts';
 
 /**
- * Renders a single-node statement for a cluster: `ON CLUSTER` on DDL and Replicated engines
- * keyed by the table name. One source of truth for both modes (no second copy of the schema).
+ * The whole schema as the statements `migrate` runs, in order, for single-node (`cluster` '')
+ * or cluster mode: what `plumb migrate --print` shows and the snapshot tests pin.
  */
-export function renderForCluster(statement: string, cluster: string): string {
-  if (!cluster) return statement;
-  const on = ` ON CLUSTER '${cluster}'`;
-  let out = statement;
-  let table = '';
-  const create = CREATE.exec(out);
-  if (create) {
-    table = create[2]!;
-    out = out.replace(CREATE, `$1$2${on}`);
-  } else {
-    const alter = ALTER.exec(out);
-    if (alter) out = out.replace(ALTER, `$1$2${on}`);
+export function renderSchema(cluster: string, migrations: Migration[] = loadMigrations()): string {
+  const out: string[] = [];
+  for (const m of migrations) {
+    out.push(`-- ${m.name}`);
+    for (const statement of m.statements) for (const s of renderClusterStatements(statement, cluster)) out.push(`${s};\n`);
   }
-  out = out.replace(ENGINE, (_m, variant: string | undefined, _p, args: string | undefined) => {
-    const path = `'/clickhouse/tables/{shard}/{database}/${table}', '{replica}'`;
-    const rest = args && args.trim() ? `, ${args.trim()}` : '';
-    return `ENGINE = Replicated${variant ?? ''}MergeTree(${path}${rest})`;
-  });
-  return out;
+  return `${out.join('\n')}\n`;
 }

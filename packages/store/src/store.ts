@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { StoreConfig } from './config.ts';
 import { closeEmbedded, embeddedRawInserter, openClient } from './connection.ts';
-import { loadMigrations, renderForCluster, type Migration } from './migrations.ts';
+import { localTable, loadMigrations, renderClusterStatements, renderForCluster, type Migration } from './migrations.ts';
 import { currentQueryTag, embeddedQueue, QUERY_TIMEOUT_SEC, type QueryKind } from './scheduler.ts';
 import { render, sql, type SqlFragment } from './sql.ts';
 
@@ -179,7 +179,7 @@ export class Store {
         }
         continue;
       }
-      for (const statement of m.statements) await this.exec(renderForCluster(statement, cluster));
+      for (const statement of m.statements) for (const s of renderClusterStatements(statement, cluster)) await this.exec(s);
       await this.command(sql`INSERT INTO schema_migrations (name, checksum) VALUES (${m.name}, ${m.checksum})`, { caller: 'store.migrate' });
       done.push(m.name);
     }
@@ -191,7 +191,7 @@ export class Store {
   async applyRetention(days: number): Promise<void> {
     if (!Number.isInteger(days) || days < 1) throw new Error(`invalid retention days: ${days}`);
     for (const [table, time] of [['spans', 'start_time'], ['metric_points', 'time']] as const) {
-      const rows = await this.query<{ q: string }>(sql`SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = ${table}`);
+      const rows = await this.query<{ q: string }>(sql`SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = ${localTable(table, this.config.cluster)}`);
       if (rows.length === 0 || rows[0]!.q.includes(`toIntervalDay(${days})`)) continue;
       await this.exec(renderForCluster(`ALTER TABLE ${table} MODIFY TTL toDateTime(${time}) + toIntervalDay(${days})`, this.config.cluster));
     }

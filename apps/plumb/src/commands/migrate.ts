@@ -1,4 +1,5 @@
-import { Store, storeConfigFromEnv } from '@plumb/store';
+import { parseArgs } from 'node:util';
+import { renderSchema, Store, storeConfigFromEnv } from '@plumb/store';
 
 export async function openStore(): Promise<Store> {
   const config = storeConfigFromEnv();
@@ -15,7 +16,16 @@ export async function openStore(): Promise<Store> {
   }
 }
 
-export async function migrate(): Promise<void> {
+/**
+ * `plumb migrate` applies pending migrations; `--print [--cluster NAME]` prints the whole schema
+ * as it would be applied (single-node, or rendered for a cluster) without touching a store.
+ */
+export async function migrate(args: string[] = []): Promise<void> {
+  const { values } = parseArgs({ args, options: { print: { type: 'boolean' }, cluster: { type: 'string' } } });
+  if (values.print) {
+    process.stdout.write(renderSchema(values.cluster ?? process.env.CLICKHOUSE_CLUSTER ?? ''));
+    return;
+  }
   const store = await openStore();
   try {
     const applied = await store.migrate();
