@@ -155,12 +155,15 @@ describe.skipIf(!support.ok)('disk full', () => {
   it("on the store's disk: 503 + Retry-After, stuck health, bounded stop; recovers alone; nothing acknowledged lost", async () => {
     const { store } = engine;
     const walDir = wal();
-    let t = await startTestCollector({ ...fast, walDir }, engine);
+    // A small outage buffer: while the store cannot write, requests go to the WAL until 32 KiB
+    // of backlog, then 503 (outage.faults.test.ts covers the bound itself).
+    const outage = { walMaxBytes: 32 * 1024 };
+    let t = await startTestCollector({ ...fast, ...outage, walDir }, engine);
     const sent = newSent();
     for (let i = 0; i < 3; i++) expect(await send(t.url, sent)).toBe(200);
     await t.collector.flush();
 
-    // Phase 1: the engine cannot write; the collector sheds load and says so, then recovers.
+    // Phase 1: the engine cannot write; the collector buffers, then sheds load and says so, then recovers.
     let filler = fillFilesystem(engine.dir);
     await send(t.url, sent); // accepted into the WAL; its insert fails
     await until('503 while inserts fail', async () => (await send(t.url, sent)) === 503);
@@ -183,7 +186,7 @@ describe.skipIf(!support.ok)('disk full', () => {
     await t.stop();
     expect(Date.now() - t0).toBeLessThan(fast.shutdownTimeoutMs! + 500);
     rmSync(filler);
-    t = await startTestCollector({ ...fast, walDir }, engine); // replays the WAL
+    t = await startTestCollector({ ...fast, ...outage, walDir }, engine); // replays the WAL
     await t.collector.flush();
     await expectStoredOnce(store, [...sent.acked, ...waiting.acked]);
     expect(sent.retryAfterMissing).toBe(0);

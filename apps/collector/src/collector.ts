@@ -97,6 +97,7 @@ export class Collector {
       c.metrics.writerStalledSeconds.set(Math.round(c.writer.stalledMs / 1000));
       c.metrics.contextBytes.set(c.context.bytes);
       c.metrics.contextEvictions.set(c.context.evicted);
+      c.metrics.walBacklogBytes.set(wal.backlogBytes);
       wal.tick().catch((err: unknown) => log(`plumb collector: WAL rotation failed: ${(err as Error).message}`));
     }, 250);
     c.ticker.unref();
@@ -209,18 +210,33 @@ export class Collector {
 
   /**
    * Cheap admission, checked before any work on a request (before its body is read, and again
-   * before it is decoded): 503 while inserts are failing, 429 while the writer backlog plus what
-   * this body may add (about twice its size as serialized rows) is over PLUMB_MAX_INFLIGHT_BYTES.
-   * Both carry Retry-After. A refused request has cost a few comparisons, not a decode. An empty
-   * backlog admits any body, so no body can be refused forever by a small configured limit.
+   * before it is decoded), always with Retry-After. A refused request has cost a few comparisons,
+   * not a decode. Two bounds:
+   * - the WAL backlog (acknowledged, not yet inserted) against PLUMB_WAL_MAX_BYTES;
+   * - the writer's in-memory backlog plus what this body may add (about twice its size as
+   *   serialized rows) against PLUMB_MAX_INFLIGHT_BYTES (an empty backlog admits any body, so
+   *   no body is refused forever by a small limit).
+   * While the store is down (inserts failing) requests are still accepted into the WAL until a
+   * bound is reached, then 503 (the store's fault: retry later); with the store up, 429.
    */
   admit(bodyBytes: number): void {
-    if (this.writer.unhealthy || this.metricWriter.unhealthy) throw new RetryableError(503, 'the store is not accepting writes; retry later', 5);
+    const outage = this.writer.unhealthy || this.metricWriter.unhealthy;
+    const wal = this.wal.backlogBytes;
+    const walFull = wal > 0 && wal + bodyBytes > this.config.walMaxBytes;
     const backlog = this.writer.backlogBytes + this.metricWriter.backlogBytes;
-    if (backlog > 0 && backlog + bodyBytes * 2 > this.config.maxInflightBytes) {
+    const memoryFull = backlog > 0 && backlog + bodyBytes * 2 > this.config.maxInflightBytes;
+    if (outage && (walFull || memoryFull)) {
+      throw new RetryableError(503, `the store is unavailable and this collector's buffer is full (${wal} bytes in its WAL); retry later`, 5);
+    }
+    if (walFull || memoryFull) {
       // Counted as plumb_collector_requests_total{outcome="429"}: its spans were never decoded.
       throw new RetryableError(429, 'collector queue is full; retry later', 1);
     }
+  }
+
+  /** Bytes in the WAL not yet inserted (the outage buffer). */
+  get walBacklogBytes(): number {
+    return this.wal.backlogBytes;
   }
 
   async exportTraces(body: Buffer, format: WalFormat, projectId: string): Promise<ExportResult> {

@@ -19,6 +19,7 @@ const schema = z.object({
   PLUMB_MAX_DECOMPRESSED_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
   PLUMB_MAX_SPANS_PER_REQUEST: z.coerce.number().int().min(1).default(50_000),
   PLUMB_MAX_INFLIGHT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
+  PLUMB_WAL_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(1024 * 1024 * 1024),
   PLUMB_MAX_BODY_BYTES_IN_FLIGHT: z.coerce.number().int().min(1024).default(128 * 1024 * 1024),
   PLUMB_MAX_ATTRIBUTE_LENGTH: z.coerce.number().int().min(16).default(16 * 1024),
   PLUMB_MAX_TEXT_LENGTH: z.coerce.number().int().min(16).default(32 * 1024),
@@ -50,6 +51,12 @@ export type CollectorConfig = {
   maxSpansPerRequest: number;
   /** Writer backlog (serialized rows not yet inserted) past which requests get 429. */
   maxInflightBytes: number;
+  /**
+   * WAL backlog (acknowledged, not yet inserted) past which requests are refused. While the store
+   * is down the collector keeps accepting into its WAL up to this bound, then answers 503 +
+   * Retry-After (429 when the store is up but inserts lag this far behind).
+   */
+  walMaxBytes: number;
   /**
    * Decompressed request bytes held at once across concurrent requests (read, decoded, not yet
    * answered); past it 429. Never below `maxDecompressedBytes`, so one largest body always fits.
@@ -101,6 +108,7 @@ export function collectorConfigFromEnv(env: Record<string, string | undefined> =
     maxDecompressedBytes: e.PLUMB_MAX_DECOMPRESSED_BYTES,
     maxSpansPerRequest: e.PLUMB_MAX_SPANS_PER_REQUEST,
     maxInflightBytes: e.PLUMB_MAX_INFLIGHT_BYTES,
+    walMaxBytes: e.PLUMB_WAL_MAX_BYTES,
     maxBodyBytesInFlight: Math.max(e.PLUMB_MAX_BODY_BYTES_IN_FLIGHT, e.PLUMB_MAX_DECOMPRESSED_BYTES),
     maxAttributeLength: e.PLUMB_MAX_ATTRIBUTE_LENGTH,
     maxTextLength: e.PLUMB_MAX_TEXT_LENGTH,

@@ -74,6 +74,7 @@ export class CollectorMetrics {
   readonly contextEvictions = new Series('plumb_collector_context_evictions_total', 'Traces evicted from the context stage to stay within its byte budget (their corrections come from the store).', 'counter');
   readonly queueRows = new Series('plumb_collector_queue_rows', 'Rows waiting to be inserted (including held rows).', 'gauge');
   readonly heldRows = new Series('plumb_collector_held_rows', 'Rows held waiting for their trace context.', 'gauge');
+  readonly walBacklogBytes = new Series('plumb_collector_wal_backlog_bytes', 'Bytes of WAL segments not yet deleted (acknowledged data not yet all inserted); bounded by PLUMB_WAL_MAX_BYTES.', 'gauge');
   readonly inflightBytes = new Series('plumb_collector_inflight_bytes', 'Bytes of accepted data not yet inserted.', 'gauge');
   readonly insertSeconds = new Histogram('plumb_collector_insert_duration_seconds', 'Insert latency.', [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]);
   readonly walSyncSeconds = new Histogram('plumb_collector_wal_sync_duration_seconds', 'WAL append+fsync latency.', [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1]);
@@ -89,7 +90,7 @@ export class CollectorMetrics {
     return (
       [
         this.requests, this.spansReceived, this.spansAccepted, this.spansRejected, this.spansDuplicate, this.spansWritten,
-        this.insertErrors, this.contextBytes, this.contextEvictions, this.queueRows, this.heldRows, this.inflightBytes, this.insertSeconds,
+        this.insertErrors, this.contextBytes, this.contextEvictions, this.queueRows, this.heldRows, this.inflightBytes, this.walBacklogBytes, this.insertSeconds,
         this.walSyncSeconds, this.walErrors, this.walReplayCorruptBytes, this.walReplayCorruptRegions, this.writerStalledSeconds,
         this.pointsReceived, this.pointsAccepted, this.pointsRejected, this.pointsWritten,
       ]

@@ -23,7 +23,7 @@ describe('SIGTERM while the writer is stuck', () => {
       const port = await freePort();
       const env = {
         PLUMB_WAL_DIR: walDir, PLUMB_BATCH_MAX_DELAY_MS: '20', PLUMB_CONTEXT_HOLD_MS: '0',
-        PLUMB_SHUTDOWN_TIMEOUT_MS: '4000', PLUMB_WRITER_STUCK_MS: '1000',
+        PLUMB_SHUTDOWN_TIMEOUT_MS: '4000', PLUMB_WRITER_STUCK_MS: '1000', PLUMB_WAL_MAX_BYTES: String(1024 * 1024),
       };
       const c = startChildCollector(m.dir, port, env);
       await waitHealthy(c);

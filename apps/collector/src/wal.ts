@@ -59,6 +59,9 @@ export class Wal {
   /** The active segment must not be written further (fsync failed, or a torn tail stayed). */
   private mustRotate = false;
   private refs = new Map<number, number>();
+  /** Bytes of each segment still on disk (acknowledged data not yet all inserted, or active). */
+  private sizes = new Map<number, number>();
+  private bytesOnDisk = 0;
   private sealed = new Set<number>();
   private closed = false;
   private readonly fs: WalFs;
@@ -95,7 +98,19 @@ export class Wal {
    * `endReplay` once its rows are queued). Throws WalFormatError for a version this build cannot read.
    */
   async readSegment(id: number): Promise<DecodedSegment> {
-    return decodeSegment(await this.fs.readFile(join(this.dir, segmentName(id))));
+    const buf = await this.fs.readFile(join(this.dir, segmentName(id)));
+    this.grow(id, buf.length - (this.sizes.get(id) ?? 0));
+    return decodeSegment(buf);
+  }
+
+  private grow(id: number, bytes: number): void {
+    this.sizes.set(id, (this.sizes.get(id) ?? 0) + bytes);
+    this.bytesOnDisk += bytes;
+  }
+
+  /** Bytes of the segments not yet deleted: the backlog a store outage lets grow (admission bound). */
+  get backlogBytes(): number {
+    return this.bytesOnDisk;
   }
 
   endReplay(id: number): void {
@@ -136,6 +151,8 @@ export class Wal {
     this.refs.delete(segment);
     if (!this.sealed.has(segment)) return;
     this.sealed.delete(segment);
+    this.bytesOnDisk -= this.sizes.get(segment) ?? 0;
+    this.sizes.delete(segment);
     try {
       await this.fs.unlink(join(this.dir, segmentName(segment)));
     } catch (err) {
@@ -268,6 +285,7 @@ export class Wal {
     }
     this.offset = start + buf.length;
     this.recordBytes += buf.length;
+    this.grow(this.active, buf.length);
   }
 
   /** Seals the active segment when it is due, so it can be deleted once drained (timer). */

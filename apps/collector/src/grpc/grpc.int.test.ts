@@ -93,13 +93,15 @@ describe('OTLP/gRPC', () => {
     } finally {
       writer.backlogBytes = 0;
     }
-    writer.failures = 1; // inserts failing
+    writer.failures = 1; // inserts failing, and the outage buffer is full
+    writer.backlogBytes = t.collector.config.maxInflightBytes + 1;
     try {
       const r = await rawCall(Buffer.alloc(0));
       expect(r.code).toBe(status.UNAVAILABLE);
       expect(r.trailers?.get('grpc-status-details-bin')).toHaveLength(1);
     } finally {
       writer.failures = 0;
+      writer.backlogBytes = 0;
     }
   });
 
