@@ -11,6 +11,10 @@ Usage: plumb <command> [options]
   migrate               apply ClickHouse migrations and exit
   migrate --print [--cluster NAME]
                         print the schema as applied (rendered for a cluster with --cluster)
+  doctor [--json]       check configuration, store, schema version, WAL backlog and disk space
+  backup --out DIR      copy the embedded store (Plumb stopped) with a manifest
+  restore --from DIR [--force]
+                        restore a backup into the (empty) embedded store directory and verify it
   demo [--rate N] [--duration S] [--protocol http/json|http/protobuf]
                         send a multi-agent demo workload to the collector
   demo --backfill [--days D] [--spans N]
@@ -39,6 +43,12 @@ export async function main(argv: string[]): Promise<void> {
         return await (await import('./commands/start.ts')).start({ collector: false, worker: false, web: true });
       case 'migrate':
         return await (await import('./commands/migrate.ts')).migrate(rest);
+      case 'doctor':
+        return await (await import('./commands/doctor.ts')).doctor(rest);
+      case 'backup':
+        return await (await import('./commands/backup.ts')).backup(rest);
+      case 'restore':
+        return await (await import('./commands/backup.ts')).restore(rest);
       case 'demo':
         return await (await import('./commands/demo.ts')).demo(rest);
       case 'bench':

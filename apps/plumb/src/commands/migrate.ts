@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { renderSchema, Store, storeConfigFromEnv } from '@plumb/store';
 
-export async function openStore(): Promise<Store> {
-  const config = storeConfigFromEnv();
+export async function openStore(config = storeConfigFromEnv()): Promise<Store> {
   try {
     return await Store.open(config);
   } catch (err) {
     const msg = (err as Error).message;
-    if (/lock/i.test(msg) && config.target.kind === 'embedded') {
+    // chDB says "Cannot lock file …/status" or "Failed to create connection for path …".
+    if (/lock|Failed to create connection/i.test(msg) && config.target.kind === 'embedded') {
       throw new Error(
         `the embedded store at ${config.target.path} is in use by another process (a running \`plumb start\`?). chDB allows one process per data directory: stop it first, or run Plumb against a ClickHouse server. (${msg})`,
       );
