@@ -14,9 +14,9 @@ const API_CSP = "default-src 'none'; frame-ancestors 'none'; base-uri 'none'; fo
 
 const config: NextConfig = {
   // Native / server-only clients must not be bundled.
-  serverExternalPackages: ['chdb', '@clickhouse/client'],
+  serverExternalPackages: ['chdb', '@clickhouse/client', 'pino'],
   // Workspace packages ship TypeScript source with `.ts` import specifiers.
-  transpilePackages: ['@plumb/store', '@plumb/analytics', '@plumb/semconv', '@plumb/pricing', '@plumb/otlp'],
+  transpilePackages: ['@plumb/store', '@plumb/analytics', '@plumb/semconv', '@plumb/pricing', '@plumb/otlp', '@plumb/ops'],
   reactStrictMode: true,
   poweredByHeader: false,
   typescript: { tsconfigPath: 'tsconfig.json' },

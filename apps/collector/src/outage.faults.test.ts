@@ -27,6 +27,7 @@ async function send(sent: Sent): Promise<number> {
   const res = await postJson(t.url, otlpJson(spans));
   await res.arrayBuffer();
   sent.statuses.push(res.status);
+  expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f]{16}$/); // every answer names its request (logs carry it)
   if (res.status === 200) sent.acked.push(...spans.map((s) => s.spanId));
   else sent.retryAfter.push(res.headers.get('retry-after'));
   return res.status;

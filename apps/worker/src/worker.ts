@@ -22,6 +22,8 @@ export interface WorkerOptions {
   lease?: LeaseOptions;
   /** Called after each tick of a job: whether it ran (held the lease) or was skipped. */
   onTick?: (job: string, ran: boolean) => void;
+  /** Called after each tick with its outcome and duration (the worker's Prometheus series). */
+  onRun?: (job: string, outcome: 'ran' | 'skipped' | 'failed', seconds: number) => void;
 }
 
 export interface Worker {
@@ -44,13 +46,21 @@ export function startWorker(store: Store, opts: WorkerOptions): Worker {
     const tick = () => {
       if (busy || abort.signal.aborted) return;
       busy = true;
+      const t0 = performance.now();
+      const took = () => (performance.now() - t0) / 1000;
       // Every statement of a job is tagged maintenance: lowest priority on the embedded engine's
       // queue (logins, key checks and ingest go first) and the long timeout a rebuild needs.
       const p = withQueryTag({ kind: 'maintenance', caller: `job ${job.name}` }, () =>
         withLease(store, job.name, holder, (signal) => job.run(store, signal), leaseOptions, abort.signal),
       )
-        .then((r) => opts.onTick?.(job.name, r.ran))
-        .catch((err: unknown) => opts.log(`plumb worker: job ${job.name} failed: ${(err as Error).message}`))
+        .then((r) => {
+          opts.onRun?.(job.name, r.ran ? 'ran' : 'skipped', took());
+          opts.onTick?.(job.name, r.ran);
+        })
+        .catch((err: unknown) => {
+          opts.onRun?.(job.name, 'failed', took());
+          opts.log(`plumb worker: job ${job.name} failed: ${(err as Error).message}`);
+        })
         .finally(() => {
           busy = false;
           running.delete(p);

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { newRequestId, withRequestId } from '@plumb/ops';
 import { encodeExportMetricsResponse, encodeExportTraceResponse } from '@plumb/otlp';
 import { resolveProject } from '../auth.ts';
 import type { Collector } from '../collector.ts';
@@ -124,7 +125,10 @@ export function createCollectorServer(collector: Collector, opts: ServerOptions)
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err) => {
+    // Every response names its request; log lines written while handling it carry the id.
+    const reqId = newRequestId(req.headers['x-request-id']);
+    res.setHeader('x-request-id', reqId);
+    withRequestId(reqId, () => handle(req, res)).catch((err) => {
       opts.log(`plumb collector: ${(err as Error).stack ?? err}`);
       if (!res.headersSent) res.writeHead(500);
       res.end();

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -115,4 +115,33 @@ describe('plumb backup / restore (embedded)', () => {
       await store.close();
     }
   });
+});
+
+describe('plumb worker on its own', () => {
+  it('writes JSON log lines and serves its job series on PLUMB_METRICS_PORT', async () => {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const child = spawn(process.execPath, [BIN, 'worker'], {
+      env: { ...process.env, CLICKHOUSE_URL: `file:${join(dir, 'worker-ch')}`, PLUMB_METRICS_PORT: String(port), PLUMB_LOG_FORMAT: 'json', CLICKHOUSE_CLUSTER: '' },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    try {
+      let text = '';
+      const deadline = Date.now() + 60_000;
+      while (!/plumb_worker_job_runs_total\{job="context-corrections",outcome="ran"\} [1-9]/.test(text)) {
+        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`no worker series: ${text.slice(0, 400)} ${out.slice(-2000)}`);
+        await new Promise((r) => setTimeout(r, 500));
+        text = await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => '');
+      }
+      expect(text).toMatch(/plumb_worker_job_duration_seconds_count\{job="context-corrections"\} \d+/);
+      expect(text).toMatch(/plumb_process_resident_memory_bytes\{role="worker"\} \d+/);
+      const lines = out.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: string; role: string; msg: string; time: number });
+      expect(lines.some((l) => l.role === 'plumb' && /Prometheus metrics on/.test(l.msg))).toBe(true);
+      for (const l of lines) expect(typeof l.time).toBe('number');
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    }
+  }, 90_000);
 });

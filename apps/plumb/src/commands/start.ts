@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import {
   closeGrpc, Collector, collectorConfigFromEnv, createCollectorServer, createGrpcServer, listen, listenGrpc, parseScrapeTarget, Scraper,
 } from '@plumb/collector';
+import { HttpMetrics, logFn, logger, newRequestId, processMetrics, withRequestId, WorkerMetrics, type LogFn } from '@plumb/ops';
 import { bootstrapProjects, ensureAdminUser } from '@plumb/store';
 import { compactJob, CorrectionStats, correctionsJob, driftJob, pricesSyncJob, repriceJob, rollupsJob, startWorker } from '@plumb/worker';
 import { z } from 'zod';
@@ -14,7 +15,8 @@ import { webEnvFromEnv } from './web-env.ts';
 
 export const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '../../../web');
 
-const log = (msg: string) => console.log(msg);
+/** Structured (JSON) lines per role; see @plumb/ops log.ts for PLUMB_LOG_FORMAT / PLUMB_LOG_LEVEL. */
+const log: LogFn = logFn(logger('plumb'));
 
 /** Builds the dashboard once when no build exists (a fresh clone's first `npm start`). */
 export function ensureWebBuild(): void {
@@ -24,7 +26,12 @@ export function ensureWebBuild(): void {
   if (r.status !== 0) throw new Error('next build failed');
 }
 
-async function startWeb(port: number, host: string): Promise<Server> {
+/**
+ * The web role's server: Next's handler inside a plain http server that gives every request an
+ * id (x-request-id, carried into log lines), counts it (plumb_web_*) and writes one access line.
+ */
+async function startWeb(port: number, host: string, metrics: HttpMetrics): Promise<Server> {
+  const access = logger('web');
   ensureWebBuild();
   const next = (await import('next')).default as unknown as (o: object) => {
     prepare(): Promise<void>;
@@ -34,14 +41,35 @@ async function startWeb(port: number, host: string): Promise<Server> {
   await app.prepare();
   const handler = app.getRequestHandler();
   const server = createServer((req, res) => {
-    handler(req, res).catch((err: unknown) => {
-      log(`plumb: web request failed: ${(err as Error).stack ?? err}`);
+    const reqId = newRequestId(req.headers['x-request-id']);
+    res.setHeader('x-request-id', reqId);
+    const t0 = performance.now();
+    const path = (req.url ?? '/').split('?')[0]!;
+    metrics.inFlight.inc({}, 1);
+    res.once('close', () => {
+      const seconds = (performance.now() - t0) / 1000;
+      metrics.inFlight.inc({}, -1);
+      metrics.observe(path, req.method ?? 'GET', res.statusCode, seconds);
+      const line = { reqId, method: req.method, path, status: res.statusCode, ms: Math.round(seconds * 1000) };
+      if (res.statusCode >= 500) access.warn(line, 'request');
+      else if (HttpMetrics.routeClass(path) === 'static') access.debug(line, 'request');
+      else access.info(line, 'request');
+    });
+    withRequestId(reqId, () => handler(req, res)).catch((err: unknown) => {
+      access.error({ reqId, err }, 'web request failed');
       if (!res.headersSent) res.writeHead(500);
       res.end();
     });
   });
   await listen(server, port, host);
   return server;
+}
+
+/** PLUMB_METRICS_PORT: where `plumb worker` / `plumb web` serve /metrics (default 9464; -1 off). */
+export function metricsPortFromEnv(env: Record<string, string | undefined> = process.env): number {
+  const parsed = z.coerce.number().int().min(-1).max(65535).default(9464).safeParse(env.PLUMB_METRICS_PORT?.trim() || undefined);
+  if (!parsed.success) throw new Error(`invalid PLUMB_METRICS_PORT: ${parsed.error.issues[0]!.message}`);
+  return parsed.data;
 }
 
 export interface StartParts {
@@ -60,6 +88,8 @@ export async function start(parts: StartParts): Promise<void> {
   const closers: (() => Promise<void>)[] = [];
   // Context corrections run in the worker; in one process their counters join the collector's /metrics.
   const correctionStats = new CorrectionStats();
+  const workerMetrics = parts.worker ? new WorkerMetrics() : null;
+  const webMetrics = web ? new HttpMetrics() : null;
 
   if (web) {
     const admin = await ensureAdminUser(store, web.PLUMB_ADMIN_EMAIL, web.PLUMB_ADMIN_PASSWORD);
@@ -69,9 +99,14 @@ export async function start(parts: StartParts): Promise<void> {
   }
 
   if (collectorConfig) {
-    const collector = await Collector.start(store, collectorConfig, log);
+    const clog = logFn(logger('collector'));
+    const collector = await Collector.start(store, collectorConfig, clog);
     if (parts.worker) collector.metrics.addSource(() => correctionStats.render());
-    const server = createCollectorServer(collector, { log });
+    // One process, one scrape: the worker's and the web server's series join the collector's.
+    if (workerMetrics) collector.metrics.addSource(() => workerMetrics.registry.render().trimEnd());
+    if (webMetrics) collector.metrics.addSource(() => webMetrics.registry.render().trimEnd());
+    collector.metrics.addSource(() => processMetrics(parts.worker || web ? 'plumb' : 'collector'));
+    const server = createCollectorServer(collector, { log: clog });
     const port = await listen(server, collectorConfig.port, collectorConfig.host);
     log(`plumb: OTLP/HTTP collector on http://${collectorConfig.host}:${port}/v1/traces and /v1/metrics`);
     // gRPC is a second door to the same pipeline: if its port is taken (another collector, a
@@ -107,13 +142,34 @@ export async function start(parts: StartParts): Promise<void> {
     });
   }
   if (parts.worker) {
-    const worker = startWorker(store, { log, jobs: [compactJob(log), correctionsJob(log, { stats: correctionStats }), rollupsJob(log), driftJob(log), repriceJob(log), pricesSyncJob(log)] });
+    const wlog = logFn(logger('worker'));
+    const worker = startWorker(store, {
+      log: wlog,
+      jobs: [compactJob(wlog), correctionsJob(wlog, { stats: correctionStats }), rollupsJob(wlog), driftJob(wlog), repriceJob(wlog), pricesSyncJob(wlog)],
+      onRun: (job, outcome, seconds) => workerMetrics!.observe(job, outcome, seconds),
+    });
     closers.push(() => worker.stop());
   }
   if (web) {
-    const server = await startWeb(web.PORT, web.HOST);
+    const server = await startWeb(web.PORT, web.HOST, webMetrics!);
     log(`plumb: dashboard and REST API on http://localhost:${web.PORT}`);
     closers.push(() => new Promise<void>((r) => server.close(() => r())));
+  }
+  // A worker or web role without a collector in its process serves its series on its own port.
+  if (!collectorConfig && (workerMetrics || webMetrics)) {
+    const port = metricsPortFromEnv();
+    if (port >= 0) {
+      const server = createServer((req, res) => {
+        const ok = (req.url ?? '').split('?')[0] === '/metrics';
+        res.writeHead(ok ? 200 : 404, { 'content-type': 'text/plain; version=0.0.4' });
+        const role = workerMetrics && webMetrics ? 'plumb' : workerMetrics ? 'worker' : 'web';
+        const parts = [workerMetrics?.registry.render(), workerMetrics ? `${correctionStats.render()}\n` : '', webMetrics?.registry.render(), `${processMetrics(role)}\n`];
+        res.end(ok ? parts.filter(Boolean).join('') : 'metrics are at /metrics\n');
+      });
+      await listen(server, port, process.env.HOST?.trim() || '0.0.0.0');
+      log(`plumb: Prometheus metrics on :${port}/metrics`);
+      closers.push(() => new Promise<void>((r) => server.close(() => r())));
+    }
   }
 
   // A stop is bounded whatever the parts are doing: the collector writes what it can in this

@@ -1,5 +1,6 @@
 import { KeyVerifier, QueryError, QueryTimeoutError, withQueryTag, type Store } from '@plumb/store';
 import { authenticateKey } from './auth.ts';
+import { logger } from '@plumb/ops';
 
 /** What the REST handlers need; injected so tests call them without Next. */
 export interface RestDeps {
@@ -48,7 +49,7 @@ export function wrap(fn: Handler): Handler {
       }
       if (err instanceof QueryError) return apiError(400, 'invalid_parameter', err.message, err.field);
       if (err instanceof QueryTimeoutError) return apiError(503, 'overloaded', 'the query took too long; narrow the time range or retry', undefined, { 'retry-after': '5' });
-      console.error('plumb: REST handler failed', err);
+      logger('web').error({ err, path: new URL(request.url).pathname }, 'REST handler failed');
       return apiError(500, 'internal', 'internal error');
     }
   };

@@ -1,3 +1,4 @@
+import { logger } from '@plumb/ops';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { createContextFromRequest } from '../../../../server/context.ts';
 import { appRouter } from '../../../../server/router.ts';
@@ -12,7 +13,7 @@ function handler(req: Request): Promise<Response> {
     router: appRouter,
     createContext: () => createContextFromRequest(req),
     onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`plumb: tRPC ${path ?? '?'} failed`, error);
+      if (error.code === 'INTERNAL_SERVER_ERROR') logger('web').error({ err: error, procedure: path ?? '?' }, 'tRPC procedure failed');
     },
   });
 }
