@@ -819,3 +819,15 @@ CREATE TABLE IF NOT EXISTS month_close_log ON CLUSTER 'plumb'
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/month_close_log', '{shard}-{replica}')
 ORDER BY (project_id, month, at);
 
+-- 0019_project_retention
+CREATE TABLE IF NOT EXISTS project_retention ON CLUSTER 'plumb'
+(
+    project_id  LowCardinality(String),
+    days        UInt16,
+    updated_by  String,
+    updated_at  DateTime64(3) DEFAULT now64(3),
+    _version    UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/project_retention', '{shard}-{replica}', _version)
+ORDER BY project_id;
+

@@ -767,3 +767,15 @@ CREATE TABLE IF NOT EXISTS month_close_log
 ENGINE = MergeTree
 ORDER BY (project_id, month, at);
 
+-- 0019_project_retention
+CREATE TABLE IF NOT EXISTS project_retention
+(
+    project_id  LowCardinality(String),
+    days        UInt16,
+    updated_by  String,
+    updated_at  DateTime64(3) DEFAULT now64(3),
+    _version    UInt64
+)
+ENGINE = ReplacingMergeTree(_version)
+ORDER BY project_id;
+
