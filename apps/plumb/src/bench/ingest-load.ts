@@ -11,6 +11,8 @@ interface Params {
   exporters: number;
   durationMs: number;
   seqBase: number;
+  /** Paced load (spans/s over all exporters), for `plumb bench soak`; unset = as fast as accepted. */
+  rate?: number;
 }
 
 function post(agent: Agent, url: URL, body: Buffer): Promise<{ status: number; retryAfter: number }> {
@@ -39,7 +41,15 @@ async function run(p: Params) {
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: p.exporters }, async () => {
+      // Paced: each exporter sends one batch per `every` ms, on a fixed schedule (no drift).
+      const every = p.rate ? (p.exporters * template.spans * 1000) / p.rate : 0;
+      let next = performance.now() + Math.random() * every;
       while (Date.now() < end) {
+        if (every > 0) {
+          const wait = next - performance.now();
+          if (wait > 0) await new Promise((res) => setTimeout(res, wait));
+          next += every;
+        }
         const body = stamp(template, seq++);
         const s = performance.now();
         const r = await post(agent, url, body);

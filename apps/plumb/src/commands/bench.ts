@@ -13,6 +13,9 @@ export async function bench(argv: string[]): Promise<void> {
       'raw-rows': { type: 'string', default: '60000' },
       rounds: { type: 'string', default: '3' },
       rows: { type: 'string', default: '1000000' },
+      minutes: { type: 'string', default: '30' },
+      rate: { type: 'string', default: '0' },
+      probe: { type: 'string', default: '20' },
     },
   });
   if (which === 'ingest') {
@@ -30,7 +33,11 @@ export async function bench(argv: string[]): Promise<void> {
   } else if (which === 'export') {
     const { benchExport } = await import('../bench/export.ts');
     await benchExport({ rows: Number(values.rows), days: Number(values.days) });
+  } else if (which === 'soak') {
+    const { benchSoak } = await import('../bench/soak.ts');
+    const ok = await benchSoak({ minutes: Number(values.minutes), rate: Number(values.rate), probeSec: Number(values.probe), exporters: Number(values.exporters) });
+    if (!ok) process.exitCode = 1;
   } else {
-    throw new Error('usage: plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R] | plumb bench export [--rows N] [--days D]');
+    throw new Error('usage: plumb bench soak [--minutes M] [--rate spans/s, 0 = half a probe] [--probe S] [--exporters N] | plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R] | plumb bench export [--rows N] [--days D]');
   }
 }

@@ -15,7 +15,7 @@ import styles from './settings.module.css';
 export function RetentionSettings() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const { zone, label: zoneLabel } = useZone();
+  const { zone } = useZone();
   const retention = useQuery(trpc.retention.get.queryOptions());
   const [draft, setDraft] = useState('');
   const inputId = useId();
@@ -52,8 +52,8 @@ export function RetentionSettings() {
             </span>
           </p>
           {r.updatedAt && (
-            <p className="muted">
-              Set by {r.updatedBy || 'unknown'} on {formatDateTime(Date.parse(r.updatedAt), zone)} {zoneLabel}.
+            <p className={`muted ${styles.retentionNow}`}>
+              Set by {r.updatedBy || 'unknown'} on {formatDateTime(Date.parse(r.updatedAt), zone)}.
             </p>
           )}
           {r.canEdit ? (
@@ -87,7 +87,7 @@ export function RetentionSettings() {
               </span>
             </form>
           ) : (
-            <p className="muted" data-testid="retention-readonly">Only admins of this project change its retention.</p>
+            <p className={`muted ${styles.retentionNow}`} data-testid="retention-readonly">Only admins of this project change its retention.</p>
           )}
           {set.error && <div className="error-box" role="alert">{set.error.message}</div>}
         </div>
