@@ -34,6 +34,11 @@ test('cost: group, drill, export total = page total', async ({ page }) => {
   // The page rounds to cents (or 3 significant digits); the file is exact.
   expect(Math.abs(Number(sum) / 1e12 - pageTotal)).toBeLessThan(Math.max(0.006, pageTotal * 0.001));
 
+  // Unit economics per group: per model call (grouped by model) and per conversation (sessions).
+  await expect(page.getByTestId('cost-per-request').first()).toContainText('$');
+  await expect(page.getByTestId('cost-per-conversation').first()).toContainText('$', { timeout: 30_000 });
+  await expect(page.getByTestId('unit-economics')).toContainText(/Cost per conversation\s*\$/);
+
   // Drill: a tenant × model cell opens the explorer filtered to both.
   await page.getByTestId('cost-cell').first().click();
   await expect(page).toHaveURL(/\/traces\?.*tenant=.*model=/);

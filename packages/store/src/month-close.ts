@@ -1,3 +1,4 @@
+import { freezeMonthRows } from './closed-figures.ts';
 import { exportText, type ExportSpec } from './export.ts';
 import { toPico } from './prices-sql.ts';
 import { QueryError } from './semantic/errors.ts';
@@ -5,9 +6,10 @@ import { param, sql } from './sql.ts';
 import type { Store } from './store.ts';
 
 /**
- * Month close (issue 9): closing a month freezes its cost report — the canonical CSV export of
- * the month (by tenant, request type, provider and model, per day) is stored as it is at close
- * (`month_snapshots`, no TTL). While closed, the month's export is those bytes, byte-identical
+ * Month close (issue 9): closing a month freezes its cost report — its figures per hour and cost
+ * dimension (`month_close_rows`, closed-figures.ts: every export covering the month reads them
+ * while it is closed) and the canonical CSV export of the month (by tenant, request type,
+ * provider and model, per day) as formatted from them (`month_snapshots`; neither has a TTL). While closed, the month's export is those bytes, byte-identical
  * on every request, after raw spans expire and after any later repricing. Changing a closed
  * month is an explicit reopen, logged (who, when, why) in `month_close_log` with the total.
  */
@@ -64,8 +66,13 @@ export async function closeMonth(store: Store, projectId: string, month: string,
       VALUES (${projectId}, ${param(day, 'Date')}, ${param(version, 'UInt64')}, ${chunk++}, ${text})`);
     text = '';
   };
+  // The month's figures per hour are frozen first; its canonical export is then formatted from
+  // those rows, so the month export and every other export of the closed month agree exactly.
+  const spec = monthSpec(projectId, month);
+  await freezeMonthRows(store, projectId, spec.from, spec.to, version);
+  const closed = [{ from: spec.from.getTime(), to: spec.to.getTime(), closeVersion: version }];
   let header: string[] | null = null;
-  for await (const part of exportText(store, monthSpec(projectId, month), 'csv')) {
+  for await (const part of exportText(store, spec, 'csv', { closed })) {
     if (!header) header = part.trimEnd().split(',');
     else {
       const at = header.indexOf('BilledCost');

@@ -111,6 +111,21 @@ export class Store {
     });
   }
 
+  /**
+   * A statement whose text ends in its own `FORMAT` (e.g. RawBLOB), answered as text: the engine
+   * formats the rows, so nothing is decoded into objects (the cost export). The whole answer is
+   * held once: callers bound it (one page).
+   */
+  async queryText(fragment: SqlFragment, opts?: QueryOptions | AbortSignal): Promise<string> {
+    const { query, params } = render(fragment);
+    return this.run('dashboard', opts, async (settings, signal) => {
+      const result = await this.client.exec({ query, query_params: params, abort_signal: signal, clickhouse_settings: settings });
+      const parts: Buffer[] = [];
+      for await (const chunk of result.stream) parts.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+      return Buffer.concat(parts).toString('utf8');
+    });
+  }
+
   async command(fragment: SqlFragment, opts?: QueryOptions): Promise<void> {
     const { query, params } = render(fragment);
     await this.run('maintenance', opts, (settings, signal) => this.client.command({ query, query_params: params, abort_signal: signal, clickhouse_settings: settings }));

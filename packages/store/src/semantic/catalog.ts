@@ -33,6 +33,7 @@
  * `rollup` over the states of `rollup_hourly` (views.ts). Key columns of the rollup are named as
  * in `spans`, so predicates (`$S`, usage_counted, status_code…) are the same text on both.
  */
+import { BUDGET_DIMENSIONS, BUDGET_MEASURES } from './budget-view.ts';
 import { GPU_DIMENSIONS, GPU_MEASURES } from './gpu-catalog.ts';
 
 export type Unit = 'count' | 'ratio' | 'ms' | 'usd' | 'tokens' | 'bytes' | 'watts' | 'celsius';
@@ -54,8 +55,10 @@ export interface MeasureDef {
   sketch?: boolean;
   /** `rollup` for the default subject (requests), when a narrower state column answers it. */
   rollupRequests?: string;
-  /** 'gpu': a measure of the GPU view over metric_points (gpu-catalog.ts, gpu-view.ts); spans otherwise. */
-  view?: 'gpu';
+  /** 'gpu': a measure of the GPU view over metric_points (gpu-catalog.ts, gpu-view.ts); 'budget': of budgets (budget-view.ts); spans otherwise. */
+  view?: 'gpu' | 'budget';
+  /** The hourly rollup keeps no state for it (distinct sessions): queries using it read raw spans. */
+  rawOnly?: boolean;
 }
 
 // Every percentile of one value is an element of ONE multi-level aggregate: ClickHouse computes
@@ -119,10 +122,24 @@ export const MEASURES: readonly MeasureDef[] = [
     description: 'Agent invocation spans (category agent).' },
   { name: 'tool_calls', label: 'Tool calls', unit: 'count', spanSet: 'all', additive: true, expr: "countIf(category = 'tool')", rollup: "sumIf(spans, category = 'tool')",
     description: 'Tool execution spans (category tool).' },
+  // Cost per unit of work as measures (issue 9), so alert rules can watch them. Per request:
+  // cost of the model calls / requests of the query's subject (per agent run when grouped by
+  // agent, per trace otherwise). Per conversation: cost of spans in a session / sessions.
+  { name: 'cost_per_request', label: 'Cost per request', unit: 'usd', spanSet: 'all', additive: false,
+    expr: `toFloat64(sumIf(cost_usd, ${U})) / nullIf(countIf($S), 0)`, rollup: `toFloat64(sumIf(cost_usd, ${U})) / nullIf(sumIf(spans, $S), 0)`,
+    description: 'cost_usd / requests (USD per request of the subject: per trace; per agent run by agent; per model call by model).' },
+  { name: 'conversations', label: 'Conversations', unit: 'count', spanSet: 'all', additive: false, rawOnly: true,
+    expr: "uniqExactIf(session_id, session_id != '')", rollup: "throwIf(1, 'conversations are read from raw spans')",
+    description: 'Distinct sessions (session.id / gen_ai.conversation.id) with a span in the group; not additive across groups or buckets.' },
+  { name: 'cost_per_conversation', label: 'Cost per conversation', unit: 'usd', spanSet: 'all', additive: false, rawOnly: true,
+    expr: `toFloat64(sumIf(cost_usd, ${U} AND session_id != '')) / nullIf(uniqExactIf(session_id, session_id != ''), 0)`,
+    rollup: "throwIf(1, 'cost_per_conversation is read from raw spans')",
+    description: 'Cost of spans that belong to a session / conversations (USD per conversation); spans without a session are left out of both.' },
   ...GPU_MEASURES,
+  ...BUDGET_MEASURES,
 ];
 
-export type DimensionKind = 'context' | 'span' | 'subject' | 'gpu';
+export type DimensionKind = 'context' | 'span' | 'subject' | 'gpu' | 'budget';
 
 export interface DimensionDef {
   name: string;
@@ -135,7 +152,7 @@ export interface DimensionDef {
    * context: trace-level, copied onto every span (tenant, request type);
    * span: a property of each span that applies to whatever the subject is (root service = entry service);
    * subject: selects which spans are "requests" (see the module comment);
-   * gpu: a GPU metric dimension (gpu-catalog.ts), not on spans.
+   * gpu: a GPU metric dimension (gpu-catalog.ts), not on spans; budget: of budgets (budget-view.ts).
    */
   kind: DimensionKind;
 }
@@ -159,6 +176,7 @@ export const DIMENSIONS: readonly DimensionDef[] = [
   { name: 'category', label: 'Category', expr: 'category', kind: 'subject', rollup: true },
   { name: 'agent', label: 'Agent', expr: 'agent_name', kind: 'subject', rollup: true },
   ...GPU_DIMENSIONS,
+  ...BUDGET_DIMENSIONS,
 ];
 
 /**

@@ -7,6 +7,7 @@ import { rollupCoverage, type Coverage } from './coverage.ts';
 import { decodeRow } from './decode.ts';
 import { parseRange, QueryError, type TimeInput } from './errors.ts';
 import { fillGaps, MAX_FILLED_POINTS } from './fill.ts';
+import { budgetViewMismatch, isBudgetMeasure, queryBudgetPlan } from './budget-view.ts';
 import { viewMismatch } from './gpu-catalog.ts';
 import { queryGpuPlan } from './gpu-view.ts';
 
@@ -61,8 +62,8 @@ export interface LeftOut {
 export interface MetricsResult {
   measures: MeasureInfo[];
   rows: MetricRow[];
-  /** Which view answered: raw spans, the hourly rollup (plus raw spans for uncovered ranges), or GPU metric points. */
-  source: 'spans' | 'rollup' | 'metric_points';
+  /** Which view answered: raw spans, the hourly rollup (plus raw spans for uncovered ranges), GPU metric points, or budgets. */
+  source: 'spans' | 'rollup' | 'metric_points' | 'budgets';
   /** null when `rows` hold every group (from this page on); otherwise what the limit left out. */
   leftOut: LeftOut | null;
   /** Pass as `cursor` (same query otherwise) for the next page of groups; null on the last page. */
@@ -100,7 +101,8 @@ export function planMetricsQuery(q: MetricsQuery): Plan {
     }
     return [d, [...values]];
   });
-  const mismatch = viewMismatch(measures, [...groupBy.map((d) => ({ name: d, field: 'groupBy' })), ...filters.map(([d]) => ({ name: d, field: `filter[${d}]` }))]);
+  const dimsUsed = [...groupBy.map((d) => ({ name: d, field: 'groupBy' })), ...filters.map(([d]) => ({ name: d, field: `filter[${d}]` }))];
+  const mismatch = budgetViewMismatch(measures, dimsUsed, q.intervalMs) ?? (measures.some(isBudgetMeasure) ? null : viewMismatch(measures, dimsUsed));
   if (mismatch) throw new QueryError(mismatch.field, mismatch.message);
   const { from, to } = parseRange(q.from, q.to);
   let intervalMs: number | undefined;
@@ -142,6 +144,7 @@ export async function coverageFor(
 ): Promise<Coverage | undefined> {
   const used = [...dimensions, ...p.filters.map(([d]) => d)];
   if (!used.every((d) => DIMENSION_BY_NAME.get(d)!.rollup)) return undefined;
+  if (p.measures.some((m) => m.rawOnly)) return undefined;
   if (p.intervalMs !== undefined && p.intervalMs % HOUR_MS !== 0) return undefined;
   if (known === null) return undefined;
   const c = known ?? (await rollupCoverage(store, projectId, p.from, p.to, used));
@@ -168,6 +171,7 @@ export async function queryMetrics(store: Store, q: MetricsQuery, o: MetricsQuer
   const plan = planMetricsQuery(q);
   const exact = q.exactMoney === true;
   if (plan.measures[0]!.view === 'gpu') return queryGpuPlan(store, q.projectId, plan, q.fill !== false);
+  if (plan.measures[0]!.view === 'budget') return queryBudgetPlan(store, q.projectId, plan, exact);
   const coverage = await coverageFor(store, q.projectId, plan, plan.groupBy, o.coverage);
   const run = (p: Plan, series?: string[][]) => store.query<Record<string, unknown>>(compile(q.projectId, p, { coverage, rootless: o.rootless, series }));
   const done = (rows: MetricRow[], ranked: Record<string, unknown>[] = []): MetricsResult => {

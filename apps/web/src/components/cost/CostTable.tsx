@@ -5,16 +5,27 @@ import type { TimeRange } from '@/lib/time-range';
 import { explorerHref } from '@/lib/trace-filters';
 import { ErrorBox, Panel, SkeletonRows } from '../ui';
 import { DIM_LABEL, drillFilters, NOT_SET, type CostDim } from './dims';
-import { useCostTable } from './useCostData';
+import { useConversationCost, useCostTable } from './useCostData';
 
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
+const perUnit = (v: unknown) => (v === null || v === undefined ? '—' : formatUsd(Number(v)));
+
+/** What one "request" is for these groups (the semantic layer's subject): the per-request column's name. */
+export function perRequestLabel(groupBy: readonly CostDim[]): string {
+  if (groupBy.includes('model') || groupBy.includes('provider')) return 'Per model call';
+  if (groupBy.includes('agent')) return 'Per agent run';
+  return 'Per request';
+}
 
 /** Spend grouped by one or two dimensions; every cell opens the explorer on its traces. */
 export function CostTable({ by, then, fromMs, toMs, range, total }: { by: CostDim; then: CostDim | null; fromMs: number; toMs: number; range: TimeRange; total: number }) {
   const groupBy = then ? [by, then] : [by];
   const q = useCostTable(fromMs, toMs, groupBy);
+  const conv = useConversationCost(fromMs, toMs, groupBy);
   const rows = q.data?.rows ?? [];
-  const cols = 5 + (then ? 1 : 0);
+  const key = (r: Record<string, unknown>) => groupBy.map((d) => String(r[d] ?? '')).join('\u0000');
+  const perConversation = new Map((conv.data?.rows ?? []).map((r) => [key(r), r]));
+  const cols = 7 + (then ? 1 : 0);
   const shown = rows.reduce((a, r) => a + num(r.cost_usd), 0);
   return (
     <Panel title={`Spend by ${DIM_LABEL[by].toLowerCase()}${then ? ` × ${DIM_LABEL[then].toLowerCase()}` : ''}`} unit="USD" flush testId="cost-table">
@@ -31,6 +42,12 @@ export function CostTable({ by, then, fromMs, toMs, range, total }: { by: CostDi
                 <th className="num">Share</th>
                 <th className="num">Calls</th>
                 <th className="num">Tokens</th>
+                <th className="num" title="Cost / requests of the group (the subject: traces; agent runs by agent; model calls by model or provider)">
+                  {perRequestLabel(groupBy)}
+                </th>
+                <th className="num" title="Cost of the group's spans in a session / its sessions (spans without a session left out)">
+                  Per conversation
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -72,6 +89,12 @@ export function CostTable({ by, then, fromMs, toMs, range, total }: { by: CostDi
                       <td className="num">{formatPercent(total > 0 ? cost / total : 0)}</td>
                       <td className="num">{formatCount(num(r.llm_calls))}</td>
                       <td className="num">{formatTokens(num(r.total_tokens))}</td>
+                      <td className="num" data-testid="cost-per-request">
+                        {perUnit(r.cost_per_request)}
+                      </td>
+                      <td className="num" data-testid="cost-per-conversation" title={`${formatCount(num(perConversation.get(key(r))?.conversations))} conversations`}>
+                        {conv.isPending ? <span className="faint">…</span> : perUnit(perConversation.get(key(r))?.cost_per_conversation)}
+                      </td>
                     </tr>
                   );
                 })
@@ -87,7 +110,7 @@ export function CostTable({ by, then, fromMs, toMs, range, total }: { by: CostDi
                     <b>{formatUsd(shown)}</b>
                   </td>
                   <td className="num">{formatPercent(total > 0 ? shown / total : 0)}</td>
-                  <td colSpan={2} />
+                  <td colSpan={4} />
                 </tr>
               </tfoot>
             )}

@@ -13,7 +13,7 @@ import { COST_DIMS, DIM_LABEL, isCostDim, type CostDim } from './dims';
 import { MonthClosePanel } from './MonthClosePanel';
 import { UnitEconomics } from './UnitEconomics';
 import { WhatIfPanel } from './WhatIfPanel';
-import { useCacheSavings, useCostTotals, useTenantSpend } from './useCostData';
+import { useCacheSavings, useConversationCost, useCostTotals, useTenantSpend } from './useCostData';
 
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
 
@@ -33,6 +33,7 @@ export function CostView() {
   const totals = useCostTotals(fromMs, toMs);
   const tenants = useTenantSpend(fromMs, toMs);
   const savings = useCacheSavings(fromMs, toMs);
+  const conversations = useConversationCost(fromMs, toMs);
   const t = totals.data?.rows[0];
   const total = num(t?.cost_usd);
   const unpriced = num(t?.unpriced_spans);
@@ -120,7 +121,7 @@ export function CostView() {
       <CostSeries by={by} fromMs={fromMs} toMs={toMs} range={range} />
       <div className="grid-2">
         <CostTable by={by} then={then} fromMs={fromMs} toMs={toMs} range={range} total={total} />
-        <UnitEconomics row={t} loading={loading} savings={savings.data} />
+        <UnitEconomics row={t} loading={loading} savings={savings.data} conversations={{ row: conversations.data?.rows[0], loading: conversations.isPending }} />
       </div>
       <BudgetsPanel />
       <div className="grid-2">

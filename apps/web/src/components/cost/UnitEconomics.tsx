@@ -9,9 +9,12 @@ export function UnitEconomics({
   row,
   loading,
   savings,
+  conversations,
 }: {
   row: Record<string, unknown> | undefined;
   loading: boolean;
+  /** cost_per_conversation and conversations over the window (raw spans: loads on its own). */
+  conversations: { row: Record<string, unknown> | undefined; loading: boolean };
   savings: { savedUsd: string; readSavedUsd: string; writeExtraUsd: string; cachedTokens: number } | undefined;
 }) {
   const cost = num(row?.cost_usd);
@@ -19,6 +22,11 @@ export function UnitEconomics({
   const lines: [string, string, string][] = [
     ['per request', per(num(row?.requests)), `${formatCount(num(row?.requests))} requests`],
     ['per model call', per(num(row?.llm_calls)), `${formatCount(num(row?.llm_calls))} calls`],
+    [
+      'per conversation',
+      conversations.row?.cost_per_conversation == null ? '—' : formatUsd(num(conversations.row.cost_per_conversation)),
+      `${formatCount(num(conversations.row?.conversations))} conversations (sessions)`,
+    ],
     ['per agent run', per(num(row?.agent_runs)), `${formatCount(num(row?.agent_runs))} runs`],
     ['per tool call', per(num(row?.tool_calls)), `${formatCount(num(row?.tool_calls))} tool calls`],
     ['per 1k tokens', num(row?.total_tokens) > 0 ? formatUsd((cost / num(row?.total_tokens)) * 1000) : '—', `${formatCount(num(row?.total_tokens))} tokens`],
@@ -30,7 +38,7 @@ export function UnitEconomics({
           <div key={k} style={{ display: 'contents' }}>
             <dt>Cost {k}</dt>
             <dd>
-              {loading ? <Skeleton width={80} height={12} /> : <b>{v}</b>} <span className="faint">· {sub}</span>
+              {loading || (k === 'per conversation' && conversations.loading) ? <Skeleton width={80} height={12} /> : <b>{v}</b>} <span className="faint">· {sub}</span>
             </dd>
           </div>
         ))}

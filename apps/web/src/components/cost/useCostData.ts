@@ -5,7 +5,7 @@ import type { CostDim } from './dims';
 
 /** Every number of the cost page comes from the semantic layer (metrics.query), except cache
  *  savings, which need each span's price (cost.cacheSavings, priced in SQL). */
-export const TABLE_MEASURES = ['cost_usd', 'unpriced_spans', 'llm_calls', 'total_tokens', 'requests'] as const;
+export const TABLE_MEASURES = ['cost_usd', 'unpriced_spans', 'llm_calls', 'total_tokens', 'requests', 'cost_per_request'] as const;
 export const TOTAL_MEASURES = ['cost_usd', 'unpriced_spans', 'llm_calls', 'total_tokens', 'requests', 'agent_runs', 'tool_calls', 'cache_read_tokens'] as const;
 
 export function bucketFor(fromMs: number, toMs: number): { interval: string; ms: number } {
@@ -57,4 +57,17 @@ export function useCostSeries(fromMs: number, toMs: number, dim: CostDim, values
 export function useCacheSavings(fromMs: number, toMs: number) {
   const trpc = useTRPC();
   return useQuery({ ...trpc.cost.cacheSavings.queryOptions({ from: fromMs, to: toMs }), placeholderData: keepPreviousData });
+}
+
+/**
+ * Cost per conversation (sessions), overall or per group: a query of its own, because distinct
+ * sessions are read from raw spans (the hourly rollup keeps no session state) and the rest of
+ * the page should not wait for that scan.
+ */
+export function useConversationCost(fromMs: number, toMs: number, groupBy: CostDim[] = []) {
+  const trpc = useTRPC();
+  return useQuery({
+    ...trpc.metrics.query.queryOptions({ measures: ['cost_per_conversation', 'conversations'], groupBy, from: fromMs, to: toMs, limit: groupBy.length ? 500 : undefined }),
+    placeholderData: keepPreviousData,
+  });
 }

@@ -1,4 +1,4 @@
-import { createApiKey, FIXTURE_START, queryMetrics, toPico } from '@plumb/store';
+import { closeMonth, createApiKey, FIXTURE_START, queryMetrics, reopenMonth, toPico } from '@plumb/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestWorld, type TestWorld } from '../testing.ts';
 import { openApiDocument } from './openapi.ts';
@@ -92,5 +92,22 @@ describe('GET /api/cost-export (dashboard session)', () => {
     expect(session.status).toBe(200);
     const keyed = await api.costExport(req(`/cost/export?${qs}`, w.readKey));
     expect(await session.text()).toBe(await keyed.text());
+  });
+});
+
+describe('GET /api/v1/cost/export over a closed month', () => {
+  it('serves the closed figures; a grouping the close did not keep is a 400 naming groupBy', async () => {
+    const month = from.slice(0, 7);
+    const url = `/cost/export?from=${from}&to=${to}&groupBy=tenant,model&granularity=day`;
+    const live = await (await api.costExport(req(url, w.readKey))).text();
+    await closeMonth(w.store, 'default', month, 'cfo');
+    try {
+      expect(await (await api.costExport(req(url, w.readKey))).text()).toBe(live);
+      const bad = await api.costExport(req(`/cost/export?from=${from}&to=${to}&groupBy=route`, w.readKey));
+      expect(bad.status).toBe(400);
+      expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('groupBy');
+    } finally {
+      await reopenMonth(w.store, 'default', month, 'cfo', 'test done');
+    }
   });
 });

@@ -152,6 +152,9 @@ function build() {
         get: {
           operationId: 'exportCost',
           summary: 'Cost as FOCUS-style rows (CSV or JSON), exact decimals, streamed one time page at a time',
+          description:
+            'Days inside a closed month are served from the figures frozen at close (per hour, by tenant, request_type, provider, model, agent, service, environment): '
+            + 'grouping or filtering by another dimension, or a range edge inside an hour of a closed month, is a 400 naming the parameter.',
           parameters: parameters(costExportQuery, 'query'),
           responses: {
             '200': { description: 'CSV (header + rows) or a JSON array of rows', content: { 'text/csv': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'array', items: { type: 'object', additionalProperties: { type: 'string' } } } } } },
