@@ -13,6 +13,7 @@ export { buildFixture, insertFixture, insertSpanRows, baseSpan, fixtureTraceId, 
 export * from './users.ts';
 export * from './maintenance.ts';
 export * from './memberships.ts';
+export * from './members.ts';
 export * from './cache.ts';
 export { withQueryTag, currentQueryTag, QUERY_KINDS, QUERY_TIMEOUT_SEC, EngineQueue, type QueryKind, type QueryTag } from './scheduler.ts';
 export * from './leases.ts';

@@ -3,6 +3,7 @@ import { costRouter } from './routers/cost.ts';
 import { driftRouter } from './routers/drift.ts';
 import { qualityRouter } from './routers/quality.ts';
 import { keysRouter } from './routers/keys.ts';
+import { membersRouter } from './routers/members.ts';
 import { filtersRouter, metricsRouter } from './routers/metrics.ts';
 import { overviewRouter } from './routers/overview.ts';
 import { sessionsRouter } from './routers/sessions.ts';
@@ -23,6 +24,7 @@ export const appRouter = router({
   quality: qualityRouter,
   cost: costRouter,
   traceView: traceViewRouter,
+  members: membersRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,8 +1,19 @@
 import type { Metadata } from 'next';
 import { KeysSettings } from './KeysSettings';
+import { MembersSettings } from './MembersSettings';
+import styles from './settings.module.css';
 
 export const metadata: Metadata = { title: 'Settings' };
 
 export default function SettingsPage() {
-  return <KeysSettings />;
+  return (
+    <div className={styles.page}>
+      <div className="page-header">
+        <h1>Settings</h1>
+        <span className="muted">projects, members and API keys</span>
+      </div>
+      <MembersSettings />
+      <KeysSettings />
+    </div>
+  );
 }
