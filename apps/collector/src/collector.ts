@@ -4,7 +4,7 @@ import {
 } from '@plumb/otlp';
 import { PriceCatalog } from '@plumb/pricing';
 import { DEFAULT_SEMCONV_OPTIONS, type SemconvOptions } from '@plumb/semconv';
-import { bootstrapProjects, countIngestKeys, KeyVerifier, listPriceOverrides, type MetricPointRow, type Store } from '@plumb/store';
+import { bootstrapProjects, countIngestKeys, KeyVerifier, listPriceOverrides, TokenBuckets, type MetricPointRow, type Store } from '@plumb/store';
 import type { CollectorConfig } from './config.ts';
 import { PermanentError, RetryableError } from './errors.ts';
 import { CollectorMetrics } from './metrics.ts';
@@ -36,6 +36,7 @@ export class Collector {
   private readonly context: ContextStage;
   private readonly recent = new RecentSpans();
   private readonly verifier: KeyVerifier;
+  private readonly keyLimits: TokenBuckets;
   private readonly convertOptions: ConvertOptions;
   private readonly catalogs = new Map<string, { catalog: PriceCatalog; loadedAt: number }>();
   private ticker: NodeJS.Timeout | null = null;
@@ -73,6 +74,7 @@ export class Collector {
       this.writer.enqueue(rows),
     );
     this.verifier = new KeyVerifier(store);
+    this.keyLimits = new TokenBuckets(config.ingestKeyRateLimit ?? 0);
   }
 
   /** Opens the WAL, replays what a previous run acknowledged but did not insert, starts timers. */
@@ -175,11 +177,18 @@ export class Collector {
     return !this.anyIngestKey;
   }
 
+  /** The key verifier's cache and index sizes (tests, metrics). */
+  verifierStats(): { hits: number; misses: number; indexed: number; reloads: number } {
+    return { ...this.verifier.stats(), reloads: this.verifier.reloads };
+  }
+
   /** Resolves a bearer key to its project; throws 401/403. */
   async authenticate(key: string): Promise<string> {
     const verified = await this.verifier.verify(key);
     if (!verified) throw new PermanentError(401, 'invalid API key');
     if (!verified.scopes.includes('ingest')) throw new PermanentError(403, 'this API key has no ingest scope');
+    const wait = this.keyLimits.take(verified.keyId);
+    if (wait > 0) throw new RetryableError(429, `this API key is over its limit of ${this.config.ingestKeyRateLimit} export requests/s; retry later`, wait);
     return verified.projectId;
   }
 

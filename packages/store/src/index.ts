@@ -26,3 +26,4 @@ export * from './reprice.ts';
 export * from './export.ts';
 export * from './budgets.ts';
 export * from './month-close.ts';
+export * from './rate-limit.ts';
