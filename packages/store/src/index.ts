@@ -27,3 +27,4 @@ export * from './export.ts';
 export * from './budgets.ts';
 export * from './month-close.ts';
 export * from './rate-limit.ts';
+export * from './content-settings.ts';

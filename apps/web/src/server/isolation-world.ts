@@ -1,5 +1,5 @@
 import {
-  baseSpan, createApiKey, createDriftMonitor, createSession, createUser, ensureProject, FIXTURE_START, insertSpanRows, listApiKeys, listBudgets,
+  baseSpan, createApiKey, getContentSettings, saveContentSettings, createDriftMonitor, createSession, createUser, ensureProject, FIXTURE_START, insertSpanRows, listApiKeys, listBudgets,
   listDriftMonitors, listPriceOverrides, listProjectMembers, saveBudget, setMembership, type ProjectRole, type User,
 } from '@plumb/store';
 import { saveOverride } from './cost/prices.ts';
@@ -56,6 +56,7 @@ export async function openIsolationWorld(prefix: string): Promise<IsolationWorld
     currentWindow: 86_400_000, method: 'auto', minSamples: 30,
   } as never);
   await saveOverride(w.store, B, { id: 'b-override', provider: '', modelPattern: 'b-secret-model', effectiveFrom: new Date(from), inputPerMTok: '9', outputPerMTok: '9' } as never);
+  await saveContentSettings(w.store, B, { capture: 'off', captureMaxBytes: 0, redactKeys: ['b-secret-attr'], redactPatterns: ['b-secret-[0-9]+'], maxValueBytes: 0, maxSpanBytes: 0 });
   await saveBudget(w.store, B, { id: 'project', scope: 'project', tenant: '', monthlyUsd: '123', createdBy: 'b-admin@example.com' });
   const b = { traceId, spanId, sessionId: 'b-secret-session', keyId: info.id, admin, monitorId: monitor.id };
   const members = {} as IsolationWorld['members'];
@@ -71,6 +72,7 @@ export async function openIsolationWorld(prefix: string): Promise<IsolationWorld
       monitors: (await listDriftMonitors(w.store, B)).map((m) => [m.id, m.name, m.updatedAt]),
       overrides: await listPriceOverrides(w.store, B),
       budgets: await listBudgets(w.store, B),
+      content: await getContentSettings(w.store, B),
     });
   return { w, b, members, snapshotB };
 }

@@ -64,6 +64,8 @@ const RULES: Record<string, Rule> = {
   'members.invite': { role: 'admin', input: () => ({ email: `invitee-${++n}@example.com`, role: 'viewer' }) },
   'members.setRole': { role: 'admin', input: (b) => ({ userId: b.admin.id, role: 'viewer' }) },
   'members.remove': { role: 'admin', input: (b) => ({ userId: b.admin.id }) },
+  'content.get': { role: 'viewer' },
+  'content.save': { role: 'admin', input: () => ({ capture: 'off', captureMaxBytes: 0, redactKeys: ['x'], redactPatterns: ['email'], maxValueBytes: 0, maxSpanBytes: 0 }) },
 };
 
 const procedures = appRouter._def.procedures as unknown as Record<string, { _def: { type: string; meta?: { minRole?: ProjectRole } } }>;

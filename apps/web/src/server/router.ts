@@ -4,6 +4,7 @@ import { driftRouter } from './routers/drift.ts';
 import { qualityRouter } from './routers/quality.ts';
 import { keysRouter } from './routers/keys.ts';
 import { membersRouter } from './routers/members.ts';
+import { contentRouter } from './routers/content.ts';
 import { filtersRouter, metricsRouter } from './routers/metrics.ts';
 import { overviewRouter } from './routers/overview.ts';
 import { sessionsRouter } from './routers/sessions.ts';
@@ -25,6 +26,7 @@ export const appRouter = router({
   cost: costRouter,
   traceView: traceViewRouter,
   members: membersRouter,
+  content: contentRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { CopyButton } from '@/components/trace/CopyButton';
 import { ErrorBox, Panel, SkeletonRows } from '@/components/ui';
 import { useTRPC } from '@/lib/trpc';
+import { ContentSettings } from './ContentSettings';
 import type { ProjectRole } from '@plumb/store';
 import styles from './settings.module.css';
 
@@ -212,6 +213,7 @@ export function MembersSettings() {
           {mutationError.message}
         </div>
       )}
+      {members.data && <ContentSettings isAdmin={isAdmin} />}
     </>
   );
 }
