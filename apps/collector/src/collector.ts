@@ -4,7 +4,9 @@ import {
 } from '@plumb/otlp';
 import { PriceCatalog } from '@plumb/pricing';
 import { DEFAULT_SEMCONV_OPTIONS, type SemconvOptions } from '@plumb/semconv';
-import { bootstrapProjects, countIngestKeys, KeyVerifier, listPriceOverrides, type MetricPointRow, type Store } from '@plumb/store';
+import { bootstrapProjects, countIngestKeys, getContentSettings, KeyVerifier, listPriceOverrides, TokenBuckets, type MetricPointRow, type Store } from '@plumb/store';
+import { ContentPolicy } from './content/policy.ts';
+import { encodeTraceRequestJson } from './content/encode-json.ts';
 import type { CollectorConfig } from './config.ts';
 import { PermanentError, RetryableError } from './errors.ts';
 import { CollectorMetrics } from './metrics.ts';
@@ -23,6 +25,8 @@ export interface ExportResult {
 }
 
 const PRICE_REFRESH_MS = 60_000;
+/** How soon a change of a project's content controls reaches this collector. */
+const POLICY_REFRESH_MS = 5_000;
 
 /**
  * The trace pipeline: decode → convert (validate, normalize, price) → dedupe → admit → WAL →
@@ -36,8 +40,10 @@ export class Collector {
   private readonly context: ContextStage;
   private readonly recent = new RecentSpans();
   private readonly verifier: KeyVerifier;
+  private readonly keyLimits: TokenBuckets;
   private readonly convertOptions: ConvertOptions;
   private readonly catalogs = new Map<string, { catalog: PriceCatalog; loadedAt: number }>();
+  private readonly policies = new Map<string, { policy: ContentPolicy | null; version: number; loadedAt: number }>();
   private ticker: NodeJS.Timeout | null = null;
   /** Sticky: once an ingest key has existed in this run, keyless ingest stays refused. */
   private anyIngestKey = true;
@@ -73,6 +79,7 @@ export class Collector {
       this.writer.enqueue(rows),
     );
     this.verifier = new KeyVerifier(store);
+    this.keyLimits = new TokenBuckets(config.ingestKeyRateLimit ?? 0);
   }
 
   /** Opens the WAL, replays what a previous run acknowledged but did not insert, starts timers. */
@@ -142,6 +149,7 @@ export class Collector {
         }
         try {
           const req = this.decode(record.body, record.format);
+          (await this.policy(record.projectId))?.apply(req);
           const { rows } = convertRequest(req, record.projectId, await this.catalog(record.projectId), this.convertOptions, Date.now());
           this.wal.retain(segment, rows.length);
           this.recent.mark(rows);
@@ -176,11 +184,18 @@ export class Collector {
     return !this.anyIngestKey;
   }
 
+  /** The key verifier's cache and index sizes (tests, metrics). */
+  verifierStats(): { hits: number; misses: number; indexed: number; reloads: number } {
+    return { ...this.verifier.stats(), reloads: this.verifier.reloads };
+  }
+
   /** Resolves a bearer key to its project; throws 401/403. */
   async authenticate(key: string): Promise<string> {
     const verified = await this.verifier.verify(key);
     if (!verified) throw new PermanentError(401, 'invalid API key');
     if (!verified.scopes.includes('ingest')) throw new PermanentError(403, 'this API key has no ingest scope');
+    const wait = this.keyLimits.take(verified.keyId);
+    if (wait > 0) throw new RetryableError(429, `this API key is over its limit of ${this.config.ingestKeyRateLimit} export requests/s; retry later`, wait);
     return verified.projectId;
   }
 
@@ -206,6 +221,34 @@ export class Collector {
     const catalog = new PriceCatalog(overrides ?? []);
     this.catalogs.set(projectId, { catalog, loadedAt: now });
     return catalog;
+  }
+
+  /**
+   * The project's content controls, compiled once per settings version and re-read every 5 s.
+   * A failed re-read keeps the last known policy; with none known yet the request gets 503 +
+   * Retry-After — never stored under controls it may not meet.
+   */
+  private async policy(projectId: string): Promise<ContentPolicy | null> {
+    const hit = this.policies.get(projectId);
+    const now = Date.now();
+    if (hit && now - hit.loadedAt < POLICY_REFRESH_MS) return hit.policy;
+    let settings;
+    try {
+      settings = await getContentSettings(this.store, projectId);
+    } catch (err) {
+      if (hit) {
+        hit.loadedAt = now;
+        return hit.policy;
+      }
+      throw new RetryableError(503, `could not read the project's content controls: ${(err as Error).message}`, 5);
+    }
+    if (hit && hit.version === settings.version) {
+      hit.loadedAt = now;
+      return hit.policy;
+    }
+    const policy = ContentPolicy.compile(settings);
+    this.policies.set(projectId, { policy, version: settings.version, loadedAt: now });
+    return policy;
   }
 
   /**
@@ -248,6 +291,19 @@ export class Collector {
     if (spans > this.config.maxSpansPerRequest) {
       throw new PermanentError(413, `request carries ${spans} spans; the limit is ${this.config.maxSpansPerRequest}`);
     }
+    // Content controls first: the request is changed in place, and when anything was changed
+    // the WAL gets the changed request, re-encoded — never the body as received. (A request the
+    // controls left untouched holds nothing they remove: its own bytes are stored.)
+    const policy = await this.policy(projectId);
+    let walBody = body;
+    let walFormat = format;
+    if (policy) {
+      const changed = policy.apply(req);
+      if (changed.redacted + changed.truncated + changed.dropped > 0) {
+        walBody = encodeTraceRequestJson(req);
+        walFormat = 'json';
+      }
+    }
     const now = Date.now();
     const converted = convertRequest(req, projectId, await this.catalog(projectId), this.convertOptions, now);
     const { received, rejected, firstRejection } = converted;
@@ -258,7 +314,7 @@ export class Collector {
     if (duplicates) this.metrics.spansDuplicate.inc({}, duplicates);
 
     if (fresh.length > 0) {
-      const segment = await this.appendWal('traces', format, projectId, body, fresh.length);
+      const segment = await this.appendWal('traces', walFormat, projectId, walBody, fresh.length);
       this.recent.mark(fresh);
       this.metrics.spansAccepted.inc({}, fresh.length);
       const queued: QueuedRow[] = fresh.map((row) => ({ row, segment }));

@@ -18,6 +18,7 @@ const schema = z.object({
   PLUMB_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   PLUMB_MAX_DECOMPRESSED_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
   PLUMB_MAX_SPANS_PER_REQUEST: z.coerce.number().int().min(1).default(50_000),
+  PLUMB_INGEST_KEY_RATE_LIMIT: z.coerce.number().min(0).default(1_000),
   PLUMB_MAX_INFLIGHT_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
   PLUMB_WAL_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(1024 * 1024 * 1024),
   PLUMB_MAX_BODY_BYTES_IN_FLIGHT: z.coerce.number().int().min(1024).default(128 * 1024 * 1024),
@@ -49,6 +50,8 @@ export type CollectorConfig = {
   maxBodyBytes: number;
   maxDecompressedBytes: number;
   maxSpansPerRequest: number;
+  /** Export requests per second per ingest key (burst twice that); 0 = unlimited. Past it 429 + Retry-After. */
+  ingestKeyRateLimit: number;
   /** Writer backlog (serialized rows not yet inserted) past which requests get 429. */
   maxInflightBytes: number;
   /**
@@ -107,6 +110,7 @@ export function collectorConfigFromEnv(env: Record<string, string | undefined> =
     maxBodyBytes: e.PLUMB_MAX_BODY_BYTES,
     maxDecompressedBytes: e.PLUMB_MAX_DECOMPRESSED_BYTES,
     maxSpansPerRequest: e.PLUMB_MAX_SPANS_PER_REQUEST,
+    ingestKeyRateLimit: e.PLUMB_INGEST_KEY_RATE_LIMIT,
     maxInflightBytes: e.PLUMB_MAX_INFLIGHT_BYTES,
     walMaxBytes: e.PLUMB_WAL_MAX_BYTES,
     maxBodyBytesInFlight: Math.max(e.PLUMB_MAX_BODY_BYTES_IN_FLIGHT, e.PLUMB_MAX_DECOMPRESSED_BYTES),

@@ -8,3 +8,5 @@ export { createGrpcServer, listenGrpc, closeGrpc } from './grpc/server.ts';
 export { Scraper, parseScrapeTarget, type ScrapeTarget } from './scrape/scraper.ts';
 export { parsePromText, PromParseError, type PromFamily, type PromSample } from './scrape/prom-text.ts';
 export { createOtlpGrpcClient, type OtlpGrpcClient } from './grpc/client.ts';
+export { ContentPolicy } from './content/policy.ts';
+export { encodeTraceRequestJson } from './content/encode-json.ts';

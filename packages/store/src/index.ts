@@ -13,6 +13,7 @@ export { buildFixture, insertFixture, insertSpanRows, baseSpan, fixtureTraceId, 
 export * from './users.ts';
 export * from './maintenance.ts';
 export * from './memberships.ts';
+export * from './members.ts';
 export * from './cache.ts';
 export { withQueryTag, currentQueryTag, QUERY_KINDS, QUERY_TIMEOUT_SEC, EngineQueue, type QueryKind, type QueryTag } from './scheduler.ts';
 export * from './leases.ts';
@@ -26,3 +27,5 @@ export * from './export.ts';
 export * from './budgets.ts';
 export * from './month-close.ts';
 export * from './retention.ts';
+export * from './rate-limit.ts';
+export * from './content-settings.ts';

@@ -20,9 +20,16 @@ const keyCache = () => sharedCache<VerifiedKey>('api-keys', 30_000, 5_000);
 // Whether any live ingest key exists (the collector's open-loopback decision).
 const ingestCountCache = () => sharedCache<number>('ingest-key-count', 10_000, 0);
 
+// Bumped by every key change in this process: verifiers drop their index of live keys, so a
+// revocation here takes effect at once (process-wide, like the caches: Next bundles copies).
+const GENERATION = Symbol.for('plumb.store.keyGeneration');
+type G = typeof globalThis & { [GENERATION]?: number };
+const keyGeneration = () => (globalThis as G)[GENERATION] ?? 0;
+
 function keysChanged(): void {
   keyCache().clearMisses();
   ingestCountCache().clear();
+  (globalThis as G)[GENERATION] = keyGeneration() + 1;
 }
 
 export interface ApiKeyInfo {
@@ -139,35 +146,76 @@ export async function countIngestKeys(store: Store): Promise<number> {
 }
 
 /**
- * Verifies bearer keys against the store through the process-wide key cache (30 s for known
- * keys, 5 s for unknown ones, kept apart so random keys cannot evict real ones), so ingest at
- * tens of thousands of requests per second — and the REST API while the engine is busy with a
- * dashboard query — does not query per request. Revocation here takes effect at once; in other
- * processes within 30 s. Keys whose project no longer exists do not verify.
+ * Verifies bearer keys without one engine query per key, so a flood of random keys can neither
+ * evict real keys nor queue thousands of auth statements (which run before inserts in the
+ * engine queue and would starve the writer). Known keys come from the process-wide key cache
+ * (30 s); anything else is looked up in an in-memory index of every live key hash, read in one
+ * statement at most once per second (an unknown key arriving within a second of the last read
+ * is refused from memory) and at least every 30 s. A key created in another process verifies
+ * within about a second of its first use; revocation here takes effect at once, elsewhere
+ * within 30 s. Keys whose project no longer exists do not verify.
  */
 export class KeyVerifier {
-  constructor(private readonly store: Store) {}
+  private index: Map<string, VerifiedKey> | null = null;
+  private loadedAt = 0;
+  private loading: Promise<void> | null = null;
+  private generation = -1;
+  /** Index reads so far (the flood test bounds them). */
+  reloads = 0;
+
+  constructor(
+    private readonly store: Store,
+    private readonly minReloadMs = 1_000,
+    private readonly maxAgeMs = 30_000,
+  ) {}
 
   async verify(key: string): Promise<VerifiedKey | null> {
     if (key.length > 512) return null;
     const hash = hashKey(key);
     const cache = keyCache();
     const hit = cache.get(hash);
-    if (hit !== undefined) return hit;
-    const rows = await this.store.query<{ id: string; projectId: string; scopes: Scope[] }>(
-      sql`SELECT id, project_id AS projectId, scopes FROM api_keys FINAL
-          WHERE key_hash = ${hash} AND NOT revoked AND project_id IN (SELECT id FROM projects FINAL) LIMIT 1`,
-      AUTH('keys.verify'),
-    );
-    const row = rows[0];
-    const value = row ? { keyId: row.id, projectId: row.projectId, scopes: row.scopes } : null;
-    cache.set(hash, value);
-    return value;
+    if (hit) return hit;
+    const age = Date.now() - this.loadedAt;
+    let found = this.index?.get(hash);
+    if (this.generation !== keyGeneration()) this.index = null;
+    if (!this.index || age >= this.maxAgeMs || (!found && age >= this.minReloadMs)) {
+      await this.reload();
+      found = this.index?.get(hash);
+    }
+    if (found) cache.set(hash, found);
+    return found ?? null;
+  }
+
+  /** One statement for all live keys; concurrent callers share it. */
+  private reload(): Promise<void> {
+    this.loading ??= (async () => {
+      try {
+        const generation = keyGeneration();
+        const rows = await this.store.query<{ hash: string; id: string; projectId: string; scopes: Scope[] }>(
+          sql`SELECT key_hash AS hash, id, project_id AS projectId, scopes FROM api_keys FINAL
+              WHERE NOT revoked AND project_id IN (SELECT id FROM projects FINAL)`,
+          AUTH('keys.verify'),
+        );
+        this.index = new Map(rows.map((r) => [r.hash, { keyId: r.id, projectId: r.projectId, scopes: r.scopes }]));
+        this.loadedAt = Date.now();
+        this.generation = generation;
+        this.reloads++;
+      } finally {
+        this.loading = null;
+      }
+    })();
+    return this.loading;
   }
 
   /** Forgets every verified key (tests; bulk changes made outside this module). */
   invalidate(): void {
     keyCache().clear();
+    this.index = null;
+  }
+
+  /** Sizes of the shared key cache (hits: real keys, misses: unused since the index). */
+  stats(): { hits: number; misses: number; indexed: number } {
+    return { ...keyCache().size, indexed: this.index?.size ?? 0 };
   }
 }
 

@@ -20,7 +20,7 @@ describe('password hashing', () => {
     const a = await hashPassword('correct horse');
     const b = await hashPassword('correct horse');
     expect(a).not.toBe(b);
-    expect(a).toMatch(/^scrypt\$16384\$8\$1\$/);
+    expect(a).toMatch(/^scrypt\$131072\$8\$1\$/);
     expect(await checkPasswordHash('correct horse', a)).toBe(true);
     expect(await checkPasswordHash('correct horsf', a)).toBe(false);
     expect(await checkPasswordHash('x', 'md5$abc')).toBe(false);

@@ -41,16 +41,52 @@ export const SESSION_TTL_MS = 7 * 24 * 3_600_000;
 export const MIN_PASSWORD_LENGTH = 8;
 export const DEFAULT_ADMIN_EMAIL = 'admin@localhost';
 
-const SCRYPT = { N: 16_384, r: 8, p: 1, keylen: 64 };
+/**
+ * OWASP Password Storage Cheat Sheet (2025): scrypt with N = 2^17 (128 MiB), r = 8, p = 1.
+ * Hashes made with older parameters (N = 2^14 before issue 14) are replaced at the next
+ * successful login (`verifyPassword`).
+ */
+export const SCRYPT = { N: 131_072, r: 8, p: 1, keylen: 64 };
 
-function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
-  return new Promise((resolve, reject) => scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))));
+/** Too many password hashes waiting: the caller answers 503 + Retry-After. */
+export class PasswordHashBusyError extends Error {
+  override readonly name = 'PasswordHashBusyError';
+}
+
+// Each hash holds 128 MiB and a libuv thread for ~0.3-1.5 s: at most two run at once (the
+// machine's cores), at most 32 wait; more is refused rather than queued without bound (a login
+// flood must not take the memory or the thread pool the engine also uses).
+const MAX_HASHING = 2;
+const MAX_WAITING = 32;
+let hashing = 0;
+const waiting: (() => void)[] = [];
+
+async function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOptions): Promise<Buffer> {
+  if (hashing >= MAX_HASHING) {
+    if (waiting.length >= MAX_WAITING) throw new PasswordHashBusyError('too many sign-ins at once; retry in a few seconds');
+    await new Promise<void>((resolve) => waiting.push(resolve));
+  } else {
+    hashing++;
+  }
+  try {
+    return await new Promise((resolve, reject) => scryptCb(password, salt, keylen, opts, (err, key) => (err ? reject(err) : resolve(key))));
+  } finally {
+    const next = waiting.shift();
+    if (next) next();
+    else hashing--;
+  }
+}
+
+/** Whether a stored hash was made with weaker parameters than the current ones. */
+export function needsRehash(stored: string): boolean {
+  const [kind, N, r, p] = stored.split('$');
+  return kind !== 'scrypt' || Number(N) < SCRYPT.N || Number(r) < SCRYPT.r || Number(p) < SCRYPT.p;
 }
 
 /** `scrypt$N$r$p$<salt b64url>$<hash b64url>` */
 export async function hashPassword(password: string): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p });
+  const key = await scrypt(password, salt, SCRYPT.keylen, { N: SCRYPT.N, r: SCRYPT.r, p: SCRYPT.p, maxmem: 128 * SCRYPT.N * SCRYPT.r * SCRYPT.p + 32 * 1024 * 1024 });
   return ['scrypt', SCRYPT.N, SCRYPT.r, SCRYPT.p, salt.toString('base64url'), key.toString('base64url')].join('$');
 }
 
@@ -62,7 +98,7 @@ export async function checkPasswordHash(password: string, stored: string): Promi
   const salt = Buffer.from(parts[4]!, 'base64url');
   const expected = Buffer.from(parts[5]!, 'base64url');
   if (!N || !r || !p || expected.length === 0) return false;
-  const key = await scrypt(password, salt, expected.length, { N, r, p, maxmem: 256 * N * r + 1024 * 1024 });
+  const key = await scrypt(password, salt, expected.length, { N, r, p, maxmem: 128 * N * r * p + 32 * 1024 * 1024 });
   return timingSafeEqual(key, expected);
 }
 
@@ -149,8 +185,27 @@ export async function verifyPassword(store: Store, email: string, password: stri
     found = fresh;
   }
   if (!found || !ok) return null;
-  const { passwordHash: _, ...user } = found;
+  const { passwordHash, ...user } = found;
+  if (needsRehash(passwordHash)) await rehash(store, found, password);
   return user;
+}
+
+/**
+ * Transparent upgrade: the password just checked is hashed again with the current parameters
+ * and stored as a newer version of the user row. A failure is logged, never a failed login.
+ */
+async function rehash(store: Store, user: User & { passwordHash: string }, password: string): Promise<void> {
+  try {
+    const hash = await hashPassword(password);
+    await store.command(
+      sql`INSERT INTO users (id, email, name, password_hash, role, created_at, disabled, _version)
+          SELECT id, email, name, ${hash}, role, created_at, disabled, ${Date.now()} FROM users FINAL WHERE id = ${user.id} AND password_hash = ${user.passwordHash}`,
+      AUTH('users.rehash'),
+    );
+    userByEmailCache().delete(user.email);
+  } catch (err) {
+    console.error(`plumb: could not upgrade the password hash of ${user.email}: ${(err as Error).message}`);
+  }
 }
 // A valid hash of a random password, so unknown emails cost the same scrypt as known ones.
 const DUMMY_HASH = `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${randomBytes(16).toString('base64url')}$${randomBytes(64).toString('base64url')}`;

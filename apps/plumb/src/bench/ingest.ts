@@ -6,6 +6,7 @@ import { join } from 'node:path';
 
 import { sql, Store } from '@plumb/store';
 
+import { benchContentControls } from './ingest-content.ts';
 import { rawInsertArms, type RawArm } from './ingest-raw.ts';
 
 export interface IngestBenchOptions {
@@ -97,6 +98,7 @@ ${arms.map((a) => `    ${a.name.padEnd(9)} ${String(Math.round(rate(a))).padStar
   export latency           p50 ${load.p50.toFixed(0)} ms, p99 ${load.p99.toFixed(0)} ms, max ${load.max.toFixed(0)} ms
   peak RSS                 ${mib(peakRss)} (of which V8 heap + external buffers ${mib(peakHeap)}; the rest is the embedded engine)
 ${rawLines}
+${benchContentControls()}
 `);
   if (stored!.n !== load.accepted) console.log(`  WARNING: stored ${stored!.n} spans but ${load.accepted} were accepted`);
 

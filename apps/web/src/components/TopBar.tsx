@@ -36,7 +36,7 @@ export function TopBar({ theme, user }: { theme: ThemeChoice; user: string | nul
   async function logout() {
     setLeaving(true);
     try {
-      await fetch('/api/auth/logout', { method: 'POST' });
+      await fetch('/api/auth/logout', { method: 'POST', headers: { 'x-plumb-csrf': '1' } });
     } finally {
       router.replace('/login');
       router.refresh();

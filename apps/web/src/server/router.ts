@@ -3,6 +3,8 @@ import { costRouter } from './routers/cost.ts';
 import { driftRouter } from './routers/drift.ts';
 import { qualityRouter } from './routers/quality.ts';
 import { keysRouter } from './routers/keys.ts';
+import { membersRouter } from './routers/members.ts';
+import { contentRouter } from './routers/content.ts';
 import { filtersRouter, metricsRouter } from './routers/metrics.ts';
 import { overviewRouter } from './routers/overview.ts';
 import { sessionsRouter } from './routers/sessions.ts';
@@ -25,6 +27,8 @@ export const appRouter = router({
   cost: costRouter,
   traceView: traceViewRouter,
   retention: retentionRouter,
+  members: membersRouter,
+  content: contentRouter,
 });
 
 export type AppRouter = typeof appRouter;

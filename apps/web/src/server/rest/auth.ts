@@ -1,6 +1,8 @@
-import { createSession, deleteSession, KeyVerifier, verifyPassword, withQueryTag, type Scope, type Store, type VerifiedKey } from '@plumb/store';
+import { createSession, deleteSession, KeyVerifier, PasswordHashBusyError, sharedLimiter, verifyPassword, withQueryTag, type Scope, type Store, type VerifiedKey } from '@plumb/store';
+import { csrfRefusal } from '../csrf.ts';
 import { clearSessionCookie, isHttps, PROJECT_HEADER, readCookie, SESSION_COOKIE, sessionCookie } from '../cookies.ts';
 import { apiError, HttpError, json, wrap, type Handler, type RestDeps } from './http.ts';
+import { loginThrottle } from './login-throttle.ts';
 
 const verifiers = new WeakMap<Store, KeyVerifier>();
 
@@ -16,6 +18,13 @@ const SCOPE_HINT: Record<Scope, string> = {
   write: 'create one with the write scope in Settings → API keys',
   ingest: 'ingest keys only send spans to the collector',
 };
+
+/** Requests per second per API key on the REST API (PLUMB_KEY_RATE_LIMIT; 0 = unlimited), burst twice that. */
+export function keyRateLimit(): number {
+  const raw = process.env.PLUMB_KEY_RATE_LIMIT?.trim();
+  const n = raw ? Number(raw) : 50;
+  return Number.isFinite(n) && n >= 0 ? n : 50;
+}
 
 /**
  * THE access check of the REST API: `Authorization: Bearer <key>`, a live key whose project
@@ -38,6 +47,8 @@ export async function authenticateKey(request: Request, deps: RestDeps, scope: S
   const asked = request.headers.get(PROJECT_HEADER)?.trim();
   if (asked && asked !== key.projectId) throw new HttpError(404, 'not_found', `unknown project ${JSON.stringify(asked)}`);
   if (!key.scopes.includes(scope)) throw new HttpError(403, 'forbidden', `this API key lacks the ${scope} scope (${SCOPE_HINT[scope]})`);
+  const wait = sharedLimiter('rest-keys', keyRateLimit()).take(key.keyId);
+  if (wait > 0) throw new HttpError(429, 'rate_limited', `this API key is over its limit of ${keyRateLimit()} requests/s; retry in ${wait} s`, undefined, { 'retry-after': String(wait) });
   return { store, projectId: key.projectId, key };
 }
 
@@ -61,20 +72,39 @@ export function loginHandler(getStore: () => Promise<Store>): Handler {
     const { email, password } = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
     if (typeof email !== 'string' || email.trim() === '') return apiError(400, 'invalid_parameter', '`email` is required', 'email');
     if (typeof password !== 'string' || password === '') return apiError(400, 'invalid_parameter', '`password` is required', 'password');
+    const throttle = loginThrottle();
+    const wait = throttle.retryAfter(email);
+    if (wait > 0) return tooManyAttempts(wait);
     const store = await getStore();
-    const { user, session } = await withQueryTag({ kind: 'auth', caller: 'rest login' }, async () => {
-      const u = await verifyPassword(store, email, password);
-      return { user: u, session: u ? await createSession(store, u.id, undefined, u) : null };
-    });
-    if (!user || !session) return apiError(401, 'invalid_credentials', 'wrong email or password');
+    let result;
+    try {
+      result = await withQueryTag({ kind: 'auth', caller: 'rest login' }, async () => {
+        const u = await verifyPassword(store, email, password);
+        return { user: u, session: u ? await createSession(store, u.id, undefined, u) : null };
+      });
+    } catch (err) {
+      if (err instanceof PasswordHashBusyError) return apiError(503, 'overloaded', err.message, undefined, { 'retry-after': '2' });
+      throw err;
+    }
+    const { user, session } = result;
+    if (!user || !session) {
+      const locked = throttle.failed(email);
+      return locked > 0 ? tooManyAttempts(locked) : apiError(401, 'invalid_credentials', 'wrong email or password');
+    }
+    throttle.succeeded(email);
     return json(200, { user }, { 'set-cookie': sessionCookie(session.token, session.expiresAt, isHttps(request)) });
   });
 }
+
+const tooManyAttempts = (seconds: number) =>
+  apiError(429, 'too_many_attempts', `too many wrong passwords for this account; try again in ${seconds} s`, undefined, { 'retry-after': String(seconds) });
 
 /** POST /api/auth/logout: revokes the session (if any) and clears the cookie. */
 export function logoutHandler(getStore: () => Promise<Store>): Handler {
   return wrap(async (request) => {
     if (request.method !== 'POST') return apiError(405, 'method_not_allowed', 'use POST');
+    const refused = csrfRefusal(request);
+    if (refused) return apiError(403, 'csrf', refused);
     const token = readCookie(request.headers.get('cookie'), SESSION_COOKIE);
     if (token) {
       const store = await getStore();

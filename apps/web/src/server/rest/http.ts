@@ -29,6 +29,7 @@ export class HttpError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
   }
@@ -44,7 +45,7 @@ export function wrap(fn: Handler): Handler {
       return await withQueryTag({ kind: 'dashboard', caller: `rest ${request.method} ${new URL(request.url).pathname.slice(0, 120)}` }, () => fn(request));
     } catch (err) {
       if (err instanceof HttpError) {
-        const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': 'Bearer realm="plumb"' } : {};
+        const headers: Record<string, string> = err.status === 401 ? { 'www-authenticate': 'Bearer realm="plumb"', ...err.headers } : err.headers;
         return apiError(err.status, err.code, err.message, err.field, headers);
       }
       if (err instanceof QueryError) return apiError(400, 'invalid_parameter', err.message, err.field);

@@ -267,7 +267,7 @@ describe('openapi and login', () => {
     expect((await login({ email: 'a', password: 'b' }, { 'content-type': 'text/plain' })).status).toBe(415);
 
     const token = cookie.split(';')[0]!.split('=')[1]!;
-    const out = await api.logout(new Request('http://localhost:3000/api/auth/logout', { method: 'POST', headers: { cookie: `plumb_session=${token}` } }));
+    const out = await api.logout(new Request('http://localhost:3000/api/auth/logout', { method: 'POST', headers: { cookie: `plumb_session=${token}`, 'x-plumb-csrf': '1' } }));
     expect(out.headers.get('set-cookie')).toMatch(/^plumb_session=; .*Max-Age=0/);
     const { getSession } = await import('@plumb/store');
     expect(await getSession(w.store, token)).toBeNull();

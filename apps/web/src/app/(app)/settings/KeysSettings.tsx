@@ -79,25 +79,15 @@ export function KeysSettings() {
 
   if (forbidden) {
     return (
-      <div className={styles.page}>
-        <div className="page-header">
-          <h1>Settings</h1>
-        </div>
-        <div className="banner" role="status" data-testid="keys-forbidden">
-          Only admins of this project manage API keys. Ask an admin for a read key.
-        </div>
+      <div className="banner" role="status" data-testid="keys-forbidden">
+        Only admins of this project manage API keys. Ask an admin for a read key.
       </div>
     );
   }
 
   const rows = keys.data?.keys ?? [];
   return (
-    <div className={styles.page}>
-      <div className="page-header">
-        <h1>Settings</h1>
-        <span className="muted">API keys of this project</span>
-      </div>
-
+    <>
       <Panel title="Create an API key" testId="create-key">
         <form className={styles.form} onSubmit={onSubmit} aria-label="Create an API key">
           <div className="field">
@@ -244,6 +234,6 @@ export function KeysSettings() {
           {revoke.error.message}
         </div>
       )}
-    </div>
+    </>
   );
 }

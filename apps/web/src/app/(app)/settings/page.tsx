@@ -1,5 +1,6 @@
 import type { Metadata } from 'next';
 import { KeysSettings } from './KeysSettings';
+import { MembersSettings } from './MembersSettings';
 import { RetentionSettings } from './RetentionSettings';
 import styles from './settings.module.css';
 
@@ -7,11 +8,16 @@ export const metadata: Metadata = { title: 'Settings' };
 
 export default function SettingsPage() {
   return (
-    <>
+    <div className={styles.page}>
+      <div className="page-header">
+        <h1>Settings</h1>
+        <span className="muted">projects, members, API keys and retention</span>
+      </div>
+      <MembersSettings />
       <KeysSettings />
-      <div className={`${styles.page} ${styles.section}`}>
+      <div className={styles.section}>
         <RetentionSettings />
       </div>
-    </>
+    </div>
   );
 }

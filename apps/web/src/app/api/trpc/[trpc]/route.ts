@@ -1,12 +1,16 @@
 import { logger } from '@plumb/ops';
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
 import { createContextFromRequest } from '../../../../server/context.ts';
+import { csrfRefusal, csrfResponse } from '../../../../server/csrf.ts';
 import { appRouter } from '../../../../server/router.ts';
 
 export const runtime = 'nodejs';
 export const dynamic = 'force-dynamic';
 
 function handler(req: Request): Promise<Response> {
+  // Mutations are POSTs: a cookie-authenticated one must pass the CSRF checks first.
+  const refused = csrfRefusal(req);
+  if (refused) return Promise.resolve(csrfResponse(refused));
   return fetchRequestHandler({
     endpoint: '/api/trpc',
     req,
