@@ -13,6 +13,7 @@ export async function bench(argv: string[]): Promise<void> {
       'raw-rows': { type: 'string', default: '60000' },
       rounds: { type: 'string', default: '3' },
       rows: { type: 'string', default: '1000000' },
+      'reference-days': { type: 'string', default: '7' },
     },
   });
   if (which === 'ingest') {
@@ -26,11 +27,11 @@ export async function bench(argv: string[]): Promise<void> {
     await benchQuery({ spans: Number(values.spans), days: Number(values.days), runs: Number(values.runs) });
   } else if (which === 'drift') {
     const { benchDrift } = await import('../bench/drift.ts');
-    await benchDrift({ spans: Number(values.spans), runs: Number(values.runs) });
+    await benchDrift({ spans: Number(values.spans), runs: Number(values.runs), referenceDays: Number(values['reference-days']) });
   } else if (which === 'export') {
     const { benchExport } = await import('../bench/export.ts');
     await benchExport({ rows: Number(values.rows), days: Number(values.days) });
   } else {
-    throw new Error('usage: plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R] | plumb bench export [--rows N] [--days D]');
+    throw new Error('usage: plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R] [--reference-days D] | plumb bench export [--rows N] [--days D]');
   }
 }

@@ -9,6 +9,8 @@ import { parseRange, QueryError, type TimeInput } from './errors.ts';
 import { fillGaps, MAX_FILLED_POINTS } from './fill.ts';
 import { viewMismatch } from './gpu-catalog.ts';
 import { queryGpuPlan } from './gpu-view.ts';
+import { qualityMismatch, qualityViewOf } from './quality-catalog.ts';
+import { queryQualityPlan } from './quality-view.ts';
 
 export interface MetricsQuery {
   projectId: string;
@@ -61,8 +63,8 @@ export interface LeftOut {
 export interface MetricsResult {
   measures: MeasureInfo[];
   rows: MetricRow[];
-  /** Which view answered: raw spans, the hourly rollup (plus raw spans for uncovered ranges), or GPU metric points. */
-  source: 'spans' | 'rollup' | 'metric_points';
+  /** Which view answered: raw spans, the hourly rollup (plus raw spans for uncovered ranges), GPU metric points, or a quality view's table. */
+  source: 'spans' | 'rollup' | 'metric_points' | 'scores' | 'labels' | 'drift_results';
   /** null when `rows` hold every group (from this page on); otherwise what the limit left out. */
   leftOut: LeftOut | null;
   /** Pass as `cursor` (same query otherwise) for the next page of groups; null on the last page. */
@@ -100,7 +102,8 @@ export function planMetricsQuery(q: MetricsQuery): Plan {
     }
     return [d, [...values]];
   });
-  const mismatch = viewMismatch(measures, [...groupBy.map((d) => ({ name: d, field: 'groupBy' })), ...filters.map(([d]) => ({ name: d, field: `filter[${d}]` }))]);
+  const used = [...groupBy.map((d) => ({ name: d, field: 'groupBy' })), ...filters.map(([d]) => ({ name: d, field: `filter[${d}]` }))];
+  const mismatch = viewMismatch(measures, used) ?? qualityMismatch(measures, used);
   if (mismatch) throw new QueryError(mismatch.field, mismatch.message);
   const { from, to } = parseRange(q.from, q.to);
   let intervalMs: number | undefined;
@@ -168,6 +171,7 @@ export async function queryMetrics(store: Store, q: MetricsQuery, o: MetricsQuer
   const plan = planMetricsQuery(q);
   const exact = q.exactMoney === true;
   if (plan.measures[0]!.view === 'gpu') return queryGpuPlan(store, q.projectId, plan, q.fill !== false);
+  if (qualityViewOf(plan.measures[0]!)) return queryQualityPlan(store, q.projectId, plan, q.fill !== false);
   const coverage = await coverageFor(store, q.projectId, plan, plan.groupBy, o.coverage);
   const run = (p: Plan, series?: string[][]) => store.query<Record<string, unknown>>(compile(q.projectId, p, { coverage, rootless: o.rootless, series }));
   const done = (rows: MetricRow[], ranked: Record<string, unknown>[] = []): MetricsResult => {
