@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDriftMonitor, deleteDriftMonitor, evaluateDriftMonitor } from '../drift.ts';
 import { baseSpan, insertSpanRows } from '../queries/fixtures.ts';
+import { scoreDistributions } from '../score-distribution.ts';
 import { writeLabels, writeScores } from '../scores.ts';
 import type { SpanRow } from '../spans.ts';
 import { Store } from '../store.ts';
@@ -116,6 +117,18 @@ describe('score, label and drift measures', () => {
     const series = await q({ measures: ['score_count'], filters: { score_name: ['helpfulness'], tenant: ['a'] }, intervalMs: HOUR });
     expect(series.rows.map((x) => x.score_count)).toEqual([0, 15]);
     expect(traces.filter((t) => t.tenant === 'a')).toHaveLength(15);
+  });
+
+  it('score distributions per name and version: shared histogram edges, top labels', async () => {
+    const d = await scoreDistributions(store, P, { from: new Date(H0), to: new Date(H0 + 2 * HOUR), version: 'response_model' });
+    const get = (name: string, version: string) => d.find((x) => x.name === name && x.version === version)!;
+    // helpfulness spans [0.4, 0.8] over both versions: v2 in the first bin, v1 in the last.
+    expect(get('helpfulness', 'v1')).toMatchObject({ lo: 0.4, hi: 0.8, bins: [0, 0, 0, 0, 0, 0, 0, 0, 0, 20], labels: [] });
+    expect(get('helpfulness', 'v2').bins).toEqual([10, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(get('correct', 'v2').labels).toEqual([{ label: 'false', n: 10 }]);
+    const verdict = get('verdict', 'v1');
+    expect(verdict.lo).toBeNull();
+    expect(verdict.labels.reduce((a, x) => a + x.n, 0)).toBe(20);
   });
 
   it('label agreement (accuracy against prediction.label) by model version', async () => {
