@@ -18,8 +18,8 @@ const DAY = 86_400_000;
 const DRIFT_MODEL = 'gpt-4o-mini-2024-07-18';
 
 /**
- * `plumb bench drift`: drift monitors over `spans` spans, ALL inside the monitors' windows (referenceDays + 1 days)
- * (reference = previous 7 days, current = last 24 h), so every evaluation reads every span — the
+ * `plumb bench drift`: drift monitors over `spans` spans, ALL inside the monitors' windows
+ * (reference = previous referenceDays days, current = last 24 h), so every evaluation reads every span — the
  * worst case for a given store size. Data is kept in ./data/bench-drift-<N> between runs. The
  * demo injects drift into one served model for the last 24 h. Target: < 1 s per evaluation at 10M.
  * The first evaluation of a monitor counts every closed hour (cold); later ones (the worker's
@@ -49,6 +49,7 @@ export async function benchDrift(o: DriftBenchOptions): Promise<void> {
       { ...base, name: 'output tokens, all models (rolling reference, bins refreshed daily)', feature: { kind: 'numeric', field: 'output_tokens' } },
       { ...base, name: `output tokens, ${DRIFT_MODEL}`, feature: { kind: 'numeric', field: 'output_tokens' }, filters: { model: [DRIFT_MODEL] } },
       { ...base, name: 'finish reason, all models', feature: { kind: 'categorical', field: 'finish_reason' } },
+      { ...base, name: 'served model, all calls', feature: { kind: 'categorical', field: 'model' } },
       { ...base, name: 'latency of every span (frozen bins)', feature: { kind: 'numeric', field: 'latency_ms' }, spanSet: 'all', reference: { kind: 'frozen', fromMs: at - days * DAY, toMs: at - DAY } },
     ];
     console.log(`bench drift: ${Number(n).toLocaleString()} spans in the store; windows: the ${refDays}-day reference and the last 24 h; ${o.runs} runs each (ms)`);
