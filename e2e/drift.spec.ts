@@ -63,7 +63,7 @@ test.describe('Drift and Quality', () => {
     await expect(scoreRow(DRIFT_MODELS.canary)).toBeVisible();
     const avg = async (v: string) => Number(await scoreRow(v).getByTestId('score-avg').textContent());
     expect(await avg(DRIFT_MODELS.canary)).toBeLessThan(await avg(DRIFT_MODELS.stable) - 0.1);
-    await expect(page.getByTestId('quality-finish-series').locator('svg.recharts-surface')).toBeVisible();
+    await expect(page.getByTestId('quality-finish-series').locator('.recharts-line').first()).toBeVisible();
   });
 
   for (const theme of ['dark', 'light'] as const) {
