@@ -26,7 +26,7 @@ const RATES = [
 ] as const;
 type RateKey = (typeof RATES)[number]['key'];
 const COLORS = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--chart-4)', 'var(--chart-5)'];
-const TOP = 5;
+const TOP = 4;
 
 function bucket(fromMs: number, toMs: number): { interval: string; ms: number; label: string } {
   const span = toMs - fromMs;
