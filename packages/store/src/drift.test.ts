@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeScores } from './scores.ts';
 import { createDriftMonitor, deleteDriftMonitor, driftHistory, evaluateDriftMonitor, getDriftMonitor, latestDriftResults, listDriftMonitors, type DriftMonitorDefinition } from './drift.ts';
 import { baseSpan, insertSpanRows } from './queries/fixtures.ts';
-import type { SpanRow } from './spans.ts';
+import { rowVersion, type SpanRow } from './spans.ts';
 import { sql } from './sql.ts';
 import { Store } from './store.ts';
 import { testStoreConfig } from './testing.ts';
@@ -165,5 +165,21 @@ describe('drift monitors', () => {
     expect((await writeScores(store, P, cur)).accepted).toBe(20);
     const withCur = (await evaluateDriftMonitor(store, P, (await getDriftMonitor(store, P, sm.id))!, NOW))!.result;
     expect([withCur.nRef, withCur.nCur]).toEqual([30, 20]);
+  });
+  it('a counted hour whose spans were rewritten is recounted: a value the hour no longer has drops to 0', async () => {
+    const m = await createDriftMonitor(store, P, {
+      ...base, name: 'finish reason, rewritten', feature: { kind: 'categorical', field: 'finish_reason' }, filters: {}, method: 'js',
+      reference: { kind: 'frozen', fromMs: NOW - 8 * DAY, toMs: NOW - DAY },
+    });
+    const unseen = async () => (await evaluateDriftMonitor(store, P, (await getDriftMonitor(store, P, m.id))!, NOW))!.result.bins.find((b) => b.kind === 'unseen')!.curCount;
+    expect(await unseen()).toBe(200);
+    // Every `length` call of the hour 5 h ago is corrected to `stop` (a newer row version, as rewrite.ts writes).
+    const hour = NOW - 5 * HOUR;
+    const fixed = calls()
+      .filter((r) => r.finishReason === 'length' && Number(r.startTimeUnixNano / 1_000_000n) >= hour && Number(r.startTimeUnixNano / 1_000_000n) < hour + HOUR)
+      .map((r) => ({ ...r, finishReason: 'stop', version: rowVersion(true, Date.now()) }));
+    expect(fixed.length).toBeGreaterThan(0);
+    await insertSpanRows(store, fixed);
+    expect(await unseen()).toBe(200 - fixed.length);
   });
 });
