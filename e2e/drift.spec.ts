@@ -57,6 +57,16 @@ test.describe('Drift and Quality', () => {
     await expect(compare.locator('tr', { hasText: 'Output tokens per call' })).toHaveAttribute('data-significant', 'true');
     await expect(compare.locator('tr', { hasText: 'Truncation rate' })).toHaveAttribute('data-significant', 'true');
     await expect(compare.locator('tr', { hasText: 'Error rate' }).first()).toHaveAttribute('data-significant', 'false');
+    // The semantic-layer panels: the judge's helpfulness per served model (the canary's truncated
+    // answers score low) and finish-reason rates over time.
+    const scoreRow = (v: string) => page.locator(`[data-testid="quality-score-row"][data-score="helpfulness"][data-version="${v}"]`);
+    await expect(scoreRow(DRIFT_MODELS.canary)).toBeVisible();
+    const avg = async (v: string) => Number(await scoreRow(v).getByTestId('score-avg').textContent());
+    expect(await avg(DRIFT_MODELS.canary)).toBeLessThan(await avg(DRIFT_MODELS.stable) - 0.1);
+    // (A flat 0 % line has an empty bounding box, so the lines are checked as drawn, not "visible".)
+    const finish = page.getByTestId('quality-finish-series');
+    await expect(finish.locator('.recharts-legend-wrapper')).toContainText(DRIFT_MODELS.canary);
+    await expect(finish.locator('path.recharts-line-curve').first()).toBeAttached();
   });
 
   for (const theme of ['dark', 'light'] as const) {

@@ -24,6 +24,10 @@ export type DriftFeature =
 /** A feature compiled to SQL over its table. `value` is Nullable for numeric features (null bin). */
 export interface FeatureSql {
   from: SqlFragment;
+  /** The same table without FINAL (late-row detection: any newer row is enough). */
+  table: SqlFragment;
+  /** When a row was inserted (engine clock): rows newer than an hour's count make it stale. */
+  ingested: SqlFragment;
   time: SqlFragment;
   value: SqlFragment;
   where: SqlFragment;
@@ -84,7 +88,7 @@ export function featureSql(projectId: string, feature: DriftFeature, spanSet: Dr
     if (!feature.key) throw new RangeError('a score feature needs the score name (key)');
     const value = feature.kind === 'numeric' ? sql`value` : sql`string_value`;
     const where = [sql`project_id = ${projectId}`, sql`name = ${feature.key}`, ...filterSql(filters, SCORE_FILTER_COLUMN)];
-    return { from: sql`scores FINAL`, time: sql`subject_start`, value, where: join(where, ' AND ') };
+    return { from: sql`scores FINAL`, table: sql`scores`, ingested: sql`_ingested_at`, time: sql`subject_start`, value, where: join(where, ' AND ') };
   }
   let value: SqlFragment;
   if (feature.field === 'attribute') {
@@ -96,7 +100,7 @@ export function featureSql(projectId: string, feature: DriftFeature, spanSet: Dr
     value = sql`${unsafeRaw(SPAN_CATEGORICAL[feature.field as Exclude<CategoricalFeature, 'attribute' | 'score'>])}`;
   }
   const where = [sql`project_id = ${projectId}`, sql`${unsafeRaw(SPAN_SET_SQL[spanSet])}`, ...filterSql(filters, SPAN_FILTER_COLUMN)];
-  return { from: sql`spans FINAL`, time: sql`start_time`, value, where: join(where.map((w) => sql`(${w})`), ' AND ') };
+  return { from: sql`spans FINAL`, table: sql`spans`, ingested: sql`_ingested_at`, time: sql`start_time`, value, where: join(where.map((w) => sql`(${w})`), ' AND ') };
 }
 
 /** A time range predicate on the feature's time column; both windows in one scan. */

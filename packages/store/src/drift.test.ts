@@ -2,9 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeScores } from './scores.ts';
 import { createDriftMonitor, deleteDriftMonitor, driftHistory, evaluateDriftMonitor, getDriftMonitor, latestDriftResults, listDriftMonitors, type DriftMonitorDefinition } from './drift.ts';
 import { baseSpan, insertSpanRows } from './queries/fixtures.ts';
-import type { SpanRow } from './spans.ts';
+import { rowVersion, type SpanRow } from './spans.ts';
 import { sql } from './sql.ts';
 import { Store } from './store.ts';
 import { testStoreConfig } from './testing.ts';
@@ -126,5 +127,59 @@ describe('drift monitors', () => {
     expect(r.ks?.basis).toBe('binned');
     expect(r.ks!.dUpper!).toBeGreaterThanOrEqual(r.ks!.d);
     expect(r.flagged).toBe(true);
+  });
+  it('late data: spans and scores inserted for an hour after it was counted are added at the next evaluation', async () => {
+    const m = await createDriftMonitor(store, P, { ...base, name: 'late spans', filters: {}, method: 'js' });
+    const before = (await evaluateDriftMonitor(store, P, m, NOW))!.result;
+    // 50 model calls of v1 arrive now for an hour 3 h ago, which the evaluation above counted.
+    const late: SpanRow[] = [];
+    for (let i = 0; i < 50; i++) {
+      const t = BigInt(NOW - 3 * HOUR + i * 1000) * 1_000_000n;
+      late.push(baseSpan({
+        traceId: `1a7e${i.toString(16).padStart(28, '0')}`, spanId: `1a7e${i.toString(16).padStart(12, '0')}`, parentSpanId: 'f'.repeat(16), isRoot: false,
+        startTimeUnixNano: t, endTimeUnixNano: t + 1_000_000_000n, category: 'llm', operation: 'chat', responseModel: 'v1', requestModel: 'v1',
+        outputTokens: 5000, finishReason: 'stop', usageCounted: true,
+      }));
+    }
+    await insertSpanRows(store, late);
+    const after = (await evaluateDriftMonitor(store, P, (await getDriftMonitor(store, P, m.id))!, NOW))!.result;
+    expect(after.nRef).toBe(before.nRef);
+    expect(after.nCur).toBe(before.nCur + 50);
+    // Every late call has 5,000 output tokens: the open top bin gained exactly 50.
+    const top = (r: typeof after) => r.bins.filter((b) => b.label.startsWith('≥')).reduce((a, b) => a + b.curCount, 0);
+    expect(top(after)).toBe(top(before) + 50);
+    // The same again: nothing new, nothing counted twice.
+    const again = (await evaluateDriftMonitor(store, P, (await getDriftMonitor(store, P, m.id))!, NOW))!.result;
+    expect(again.nCur).toBe(after.nCur);
+
+    // Scores are the typical late arrival (a judge scores a request hours later).
+    const sm = await createDriftMonitor(store, P, { ...base, name: 'late scores', feature: { kind: 'numeric', field: 'score', key: 'helpfulness' }, filters: {}, method: 'js' });
+    const s0 = await evaluateDriftMonitor(store, P, sm, NOW);
+    expect(s0).toBeNull(); // no score yet: nothing to freeze bins from
+    const early = Array.from({ length: 30 }, (_, i) => ({ id: `early-${i}`, traceId: (i + 1).toString(16).padStart(32, '0'), name: 'helpfulness', value: 0.2 + (i % 5) / 10, source: 'llm-judge' as const }));
+    expect((await writeScores(store, P, early)).accepted).toBe(30);
+    const withRef = (await evaluateDriftMonitor(store, P, (await getDriftMonitor(store, P, sm.id))!, NOW))!.result;
+    expect(withRef.nRef).toBe(30);
+    // Late scores for requests of the current day (their hours were counted above, empty).
+    const cur = late.slice(0, 20).map((r, i) => ({ id: `late-${i}`, traceId: r.traceId, name: 'helpfulness', value: 0.9, source: 'human' as const }));
+    expect((await writeScores(store, P, cur)).accepted).toBe(20);
+    const withCur = (await evaluateDriftMonitor(store, P, (await getDriftMonitor(store, P, sm.id))!, NOW))!.result;
+    expect([withCur.nRef, withCur.nCur]).toEqual([30, 20]);
+  });
+  it('a counted hour whose spans were rewritten is recounted: a value the hour no longer has drops to 0', async () => {
+    const m = await createDriftMonitor(store, P, {
+      ...base, name: 'finish reason, rewritten', feature: { kind: 'categorical', field: 'finish_reason' }, filters: {}, method: 'js',
+      reference: { kind: 'frozen', fromMs: NOW - 8 * DAY, toMs: NOW - DAY },
+    });
+    const unseen = async () => (await evaluateDriftMonitor(store, P, (await getDriftMonitor(store, P, m.id))!, NOW))!.result.bins.find((b) => b.kind === 'unseen')!.curCount;
+    expect(await unseen()).toBe(200);
+    // Every `length` call of the hour 5 h ago is corrected to `stop` (a newer row version, as rewrite.ts writes).
+    const hour = NOW - 5 * HOUR;
+    const fixed = calls()
+      .filter((r) => r.finishReason === 'length' && Number(r.startTimeUnixNano / 1_000_000n) >= hour && Number(r.startTimeUnixNano / 1_000_000n) < hour + HOUR)
+      .map((r) => ({ ...r, finishReason: 'stop', version: rowVersion(true, Date.now()) }));
+    expect(fixed.length).toBeGreaterThan(0);
+    await insertSpanRows(store, fixed);
+    expect(await unseen()).toBe(200 - fixed.length);
   });
 });

@@ -21,6 +21,7 @@ export * from './metric-points.ts';
 export * from './scores.ts';
 export * from './drift.ts';
 export * from './quality.ts';
+export * from './score-distribution.ts';
 export * from './prices-sql.ts';
 export * from './reprice.ts';
 export * from './export.ts';

@@ -16,6 +16,7 @@ export async function bench(argv: string[]): Promise<void> {
       minutes: { type: 'string', default: '30' },
       rate: { type: 'string', default: '0' },
       probe: { type: 'string', default: '20' },
+      'reference-days': { type: 'string', default: '7' },
     },
   });
   if (which === 'ingest') {
@@ -29,7 +30,7 @@ export async function bench(argv: string[]): Promise<void> {
     await benchQuery({ spans: Number(values.spans), days: Number(values.days), runs: Number(values.runs) });
   } else if (which === 'drift') {
     const { benchDrift } = await import('../bench/drift.ts');
-    await benchDrift({ spans: Number(values.spans), runs: Number(values.runs) });
+    await benchDrift({ spans: Number(values.spans), runs: Number(values.runs), referenceDays: Number(values['reference-days']) });
   } else if (which === 'export') {
     const { benchExport } = await import('../bench/export.ts');
     await benchExport({ rows: Number(values.rows), days: Number(values.days) });
@@ -38,6 +39,6 @@ export async function bench(argv: string[]): Promise<void> {
     const ok = await benchSoak({ minutes: Number(values.minutes), rate: Number(values.rate), probeSec: Number(values.probe), exporters: Number(values.exporters) });
     if (!ok) process.exitCode = 1;
   } else {
-    throw new Error('usage: plumb bench soak [--minutes M] [--rate spans/s, 0 = half a probe] [--probe S] [--exporters N] | plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R] | plumb bench export [--rows N] [--days D]');
+    throw new Error('usage: plumb bench soak [--minutes M] [--rate spans/s, 0 = half a probe] [--probe S] [--exporters N] | plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R] [--reference-days D] | plumb bench export [--rows N] [--days D]');
   }
 }

@@ -43,7 +43,7 @@ export const DRIFT_HELP = [
   'PSI: bins empty in both windows are dropped; if a bin is empty in one window, both windows get pseudocount 1 per bin. χ² is the 2×K test of homogeneity (no smoothing needed, no Yates correction).',
   'KS uses raw values when both windows have ≤ 50,000; otherwise fine bins, with the exact D bounded by [D, D upper]. Wasserstein places each bin at its midpoint, open tails clipped to the reference range, divided by the reference std; nulls are reported apart.',
   'Flagged: p < 0.05 (KS, χ²) or statistic ≥ 0.1 (JS, Wasserstein, PSI); critical when PSI ≥ 0.25 too.',
-  'A rolling reference refreshes its bins once a day. Closed hours are counted once and kept: spans arriving for an hour after it was counted are not added.',
+  'A rolling reference refreshes its bins once a day. Closed hours are counted once and kept; spans or scores arriving for an hour after it was counted are added at the next evaluation (that hour is recounted).',
 ].join(' ');
 
 export interface DriftInput {

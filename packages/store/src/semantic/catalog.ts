@@ -35,8 +35,9 @@
  */
 import { BUDGET_DIMENSIONS, BUDGET_MEASURES } from './budget-view.ts';
 import { GPU_DIMENSIONS, GPU_MEASURES } from './gpu-catalog.ts';
+import { QUALITY_DIMENSIONS, QUALITY_MEASURES, type QualityView } from './quality-catalog.ts';
 
-export type Unit = 'count' | 'ratio' | 'ms' | 'usd' | 'tokens' | 'bytes' | 'watts' | 'celsius';
+export type Unit = 'count' | 'ratio' | 'ms' | 'usd' | 'tokens' | 'bytes' | 'watts' | 'celsius' | 'score';
 export type SpanSet = 'subject' | 'usage' | 'ttft' | 'all';
 
 export interface MeasureDef {
@@ -55,10 +56,19 @@ export interface MeasureDef {
   sketch?: boolean;
   /** `rollup` for the default subject (requests), when a narrower state column answers it. */
   rollupRequests?: string;
-  /** 'gpu': a measure of the GPU view over metric_points (gpu-catalog.ts, gpu-view.ts); 'budget': of budgets (budget-view.ts); spans otherwise. */
-  view?: 'gpu' | 'budget';
+  /**
+   * 'gpu': a measure of the GPU view over metric_points (gpu-catalog.ts, gpu-view.ts); 'budget':
+   * of budgets (budget-view.ts); 'scores', 'labels', 'drift': the quality views
+   * (quality-catalog.ts, quality-view.ts); spans otherwise.
+   */
+  view?: 'gpu' | 'budget' | QualityView;
   /** The hourly rollup keeps no state for it (distinct sessions): queries using it read raw spans. */
   rawOnly?: boolean;
+  /**
+   * Rollup key columns the `rollup` SQL reads beyond `$S` and the core keys (views.ts
+   * ROLLUP_CORE_KEYS): such a measure is read from rollup_hourly, never rollup_hourly_core.
+   */
+  rollupKeys?: readonly string[];
 }
 
 // Every percentile of one value is an element of ONE multi-level aggregate: ClickHouse computes
@@ -75,6 +85,31 @@ const LATENCY = 'duration_ns / 1e6';
 const TTFT = 'assumeNotNull(ttft_ms)';
 const HAS_TTFT = 'isNotNull(ttft_ms)';
 const U = 'usage_counted';
+
+/**
+ * Finish-reason mix of model calls (usage-counted llm spans; a span's finish_reason is the first
+ * of `gen_ai.response.finish_reasons`): calls that ended with the reason / all model calls, so
+ * the rates of one group add up to 1 minus the share of calls with another or no reason.
+ * `refusal_rate` counts the refusals a provider reports: finish reason content_filter (OpenAI,
+ * Azure) or refusal (Anthropic's stop_reason, as instrumentations map it). Refusals in the text
+ * of an answer need a judge: send them as a score (e.g. name `refusal`) and read score measures.
+ */
+const CALL = `${U} AND category = 'llm'`;
+const finishRate = (name: string, label: string, reasons: readonly string[], description: string): MeasureDef => {
+  const cond = `finish_reason IN (${reasons.map((r) => `'${r}'`).join(', ')})`;
+  return {
+    name, label, unit: 'ratio', spanSet: 'usage', additive: false, description, rollupKeys: ['finish_reason'],
+    expr: `countIf(${CALL} AND ${cond}) / nullIf(countIf(${CALL}), 0)`,
+    rollup: `sumIf(spans, ${CALL} AND ${cond}) / nullIf(sumIf(spans, ${CALL}), 0)`,
+  };
+};
+const FINISH_RATES: readonly MeasureDef[] = [
+  finishRate('finish_stop_rate', 'Finish: stop', ['stop'], 'Model calls that finished normally (finish reason stop) / model calls (0–1).'),
+  finishRate('finish_length_rate', 'Truncation rate', ['length'], 'Model calls cut at the token limit (finish reason length) / model calls (0–1).'),
+  finishRate('finish_content_filter_rate', 'Finish: content filter', ['content_filter'], 'Model calls stopped by the content filter / model calls (0–1).'),
+  finishRate('finish_tool_calls_rate', 'Finish: tool calls', ['tool_calls'], 'Model calls that ended to call tools (finish reason tool_calls) / model calls (0–1).'),
+  finishRate('refusal_rate', 'Refusal rate', ['content_filter', 'refusal'], 'Model calls the provider reports as refused (finish reason content_filter or refusal) / model calls (0–1).'),
+];
 
 export const MEASURES: readonly MeasureDef[] = [
   { name: 'requests', label: 'Requests', unit: 'count', spanSet: 'subject', additive: true, expr: 'countIf($S)', rollup: 'sumIf(spans, $S)',
@@ -107,8 +142,8 @@ export const MEASURES: readonly MeasureDef[] = [
   { name: 'avg_latency_ms', label: 'Average latency', unit: 'ms', spanSet: 'subject', additive: false, expr: `avgIf(${LATENCY}, $S)`, rollup: 'sumIf(duration_ns, $S) / nullIf(sumIf(spans, $S), 0) / 1e6', description: 'Mean request duration.' },
   { name: 'ttft_p50_ms', label: 'TTFT p50', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.5, TTFT, HAS_TTFT), rollup: dd(0.5, 'ttft_ms', 'ttft_count > 0'), sketch: true, description: 'Median time to first token over spans that recorded one.' },
   { name: 'ttft_p95_ms', label: 'TTFT p95', unit: 'ms', spanSet: 'ttft', additive: false, expr: pct(0.95, TTFT, HAS_TTFT), rollup: dd(0.95, 'ttft_ms', 'ttft_count > 0'), sketch: true, description: '95th percentile time to first token.' },
-  // Quality (issue 12). Only measures whose conditions the core rollup also keys (category, status):
-  // a finish-reason rate would need finish_reason in rollup_hourly_core (compile.ts picks it by dimensions).
+  // Quality (issue 12). Finish-reason rates read finish_reason, a key of rollup_hourly but not of
+  // rollup_hourly_core (rollupKeys keeps them off the core table).
   { name: 'tool_error_rate', label: 'Tool failure rate', unit: 'ratio', spanSet: 'all', additive: false,
     expr: "countIf(category = 'tool' AND status_code = 'error') / nullIf(countIf(category = 'tool'), 0)",
     rollup: "sumIf(spans, category = 'tool' AND status_code = 'error') / nullIf(sumIf(spans, category = 'tool'), 0)",
@@ -117,6 +152,7 @@ export const MEASURES: readonly MeasureDef[] = [
     expr: `sumIf(output_tokens, ${U} AND category = 'llm') / nullIf(countIf(${U} AND category = 'llm'), 0)`,
     rollup: `sumIf(output_tokens, ${U} AND category = 'llm') / nullIf(sumIf(spans, ${U} AND category = 'llm'), 0)`,
     description: 'Mean output tokens per model call.' },
+  ...FINISH_RATES,
   // Unit economics of the cost page (issue 9): cost per agent run, per tool call.
   { name: 'agent_runs', label: 'Agent runs', unit: 'count', spanSet: 'all', additive: true, expr: "countIf(category = 'agent')", rollup: "sumIf(spans, category = 'agent')",
     description: 'Agent invocation spans (category agent).' },
@@ -137,9 +173,10 @@ export const MEASURES: readonly MeasureDef[] = [
     description: 'Cost of spans that belong to a session / conversations (USD per conversation); spans without a session are left out of both.' },
   ...GPU_MEASURES,
   ...BUDGET_MEASURES,
+  ...QUALITY_MEASURES,
 ];
 
-export type DimensionKind = 'context' | 'span' | 'subject' | 'gpu' | 'budget';
+export type DimensionKind = 'context' | 'span' | 'subject' | 'gpu' | 'budget' | 'quality';
 
 export interface DimensionDef {
   name: string;
@@ -152,7 +189,8 @@ export interface DimensionDef {
    * context: trace-level, copied onto every span (tenant, request type);
    * span: a property of each span that applies to whatever the subject is (root service = entry service);
    * subject: selects which spans are "requests" (see the module comment);
-   * gpu: a GPU metric dimension (gpu-catalog.ts), not on spans; budget: of budgets (budget-view.ts).
+   * gpu: a GPU metric dimension (gpu-catalog.ts), not on spans; budget: of budgets (budget-view.ts);
+   * quality: a dimension of the scores / labels / drift views only (quality-catalog.ts).
    */
   kind: DimensionKind;
 }
@@ -177,6 +215,7 @@ export const DIMENSIONS: readonly DimensionDef[] = [
   { name: 'agent', label: 'Agent', expr: 'agent_name', kind: 'subject', rollup: true },
   ...GPU_DIMENSIONS,
   ...BUDGET_DIMENSIONS,
+  ...QUALITY_DIMENSIONS,
 ];
 
 /**

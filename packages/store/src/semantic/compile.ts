@@ -198,7 +198,9 @@ export function compile(projectId: string, p: Plan, o: CompileOptions = {}): Sql
   }
   // No grouping and only filters on core columns: the coarse companion table answers (a few
   // state rows per hour instead of one per combination of every rollup dimension).
-  const core = !sets && p.groupBy.length === 0 && filterDims.every((d) => ROLLUP_CORE_DIMENSIONS.has(d));
+  // A measure reading another key (finish_reason: catalog rollupKeys) needs the full table.
+  const core = !sets && p.groupBy.length === 0 && filterDims.every((d) => ROLLUP_CORE_DIMENSIONS.has(d))
+    && p.measures.every((m) => (m.rollupKeys ?? []).every((k) => ROLLUP_CORE_KEYS.includes(k)));
   return sql`SELECT ${join(select)}
     FROM (${rollupStates(projectId, o.coverage!, rowConds, o.rootless !== false, core)})
     ${tail}`;

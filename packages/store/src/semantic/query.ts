@@ -10,6 +10,8 @@ import { fillGaps, MAX_FILLED_POINTS } from './fill.ts';
 import { budgetViewMismatch, isBudgetMeasure, queryBudgetPlan } from './budget-view.ts';
 import { viewMismatch } from './gpu-catalog.ts';
 import { queryGpuPlan } from './gpu-view.ts';
+import { qualityMismatch, qualityViewOf } from './quality-catalog.ts';
+import { queryQualityPlan } from './quality-view.ts';
 
 export interface MetricsQuery {
   projectId: string;
@@ -62,8 +64,8 @@ export interface LeftOut {
 export interface MetricsResult {
   measures: MeasureInfo[];
   rows: MetricRow[];
-  /** Which view answered: raw spans, the hourly rollup (plus raw spans for uncovered ranges), GPU metric points, or budgets. */
-  source: 'spans' | 'rollup' | 'metric_points' | 'budgets';
+  /** Which view answered: raw spans, the hourly rollup (plus raw spans for uncovered ranges), GPU metric points, budgets, or a quality view's table. */
+  source: 'spans' | 'rollup' | 'metric_points' | 'budgets' | 'scores' | 'labels' | 'drift_results';
   /** null when `rows` hold every group (from this page on); otherwise what the limit left out. */
   leftOut: LeftOut | null;
   /** Pass as `cursor` (same query otherwise) for the next page of groups; null on the last page. */
@@ -101,8 +103,9 @@ export function planMetricsQuery(q: MetricsQuery): Plan {
     }
     return [d, [...values]];
   });
-  const dimsUsed = [...groupBy.map((d) => ({ name: d, field: 'groupBy' })), ...filters.map(([d]) => ({ name: d, field: `filter[${d}]` }))];
-  const mismatch = budgetViewMismatch(measures, dimsUsed, q.intervalMs) ?? (measures.some(isBudgetMeasure) ? null : viewMismatch(measures, dimsUsed));
+  const used = [...groupBy.map((d) => ({ name: d, field: 'groupBy' })), ...filters.map(([d]) => ({ name: d, field: `filter[${d}]` }))];
+  const mismatch =
+    budgetViewMismatch(measures, used, q.intervalMs) ?? (measures.some(isBudgetMeasure) ? null : (viewMismatch(measures, used) ?? qualityMismatch(measures, used)));
   if (mismatch) throw new QueryError(mismatch.field, mismatch.message);
   const { from, to } = parseRange(q.from, q.to);
   let intervalMs: number | undefined;
@@ -172,6 +175,7 @@ export async function queryMetrics(store: Store, q: MetricsQuery, o: MetricsQuer
   const exact = q.exactMoney === true;
   if (plan.measures[0]!.view === 'gpu') return queryGpuPlan(store, q.projectId, plan, q.fill !== false);
   if (plan.measures[0]!.view === 'budget') return queryBudgetPlan(store, q.projectId, plan, exact);
+  if (qualityViewOf(plan.measures[0]!)) return queryQualityPlan(store, q.projectId, plan, q.fill !== false);
   const coverage = await coverageFor(store, q.projectId, plan, plan.groupBy, o.coverage);
   const run = (p: Plan, series?: string[][]) => store.query<Record<string, unknown>>(compile(q.projectId, p, { coverage, rootless: o.rootless, series }));
   const done = (rows: MetricRow[], ranked: Record<string, unknown>[] = []): MetricsResult => {

@@ -88,8 +88,11 @@ beforeAll(async () => {
 });
 afterAll(async () => store?.close());
 
-// Span measures the rollup answers (GPU and budget measures have their own views and tests; raw-only ones never use the rollup).
+// Span measures the rollup answers (GPU, budget and quality measures read other views and have their own tests:
+// gpu-view.test.ts, budget tests, quality-measures.test.ts; raw-only ones never use the rollup).
 const ALL = MEASURES.filter((m) => m.view === undefined && !m.rawOnly).map((m) => m.name);
+// Measures the core rollup answers (finish-reason rates read finish_reason: rollup_hourly only).
+const CORE = MEASURES.filter((m) => m.view === undefined && !m.rawOnly && !m.rollupKeys).map((m) => m.name);
 const window = { projectId: 'default', from: new Date(H0), to: new Date(H0 + 2 * HOUR) };
 
 describe('hourly rollup', () => {
@@ -151,11 +154,11 @@ describe('hourly rollup', () => {
 
   it('ungrouped queries read rollup_hourly_core: sums equal the raw path exactly, percentiles within the sketch bound', async () => {
     const cases: MetricsQuery[] = [
-      { projectId: 'default', from: new Date(H0), to: new Date(H0 + 2 * HOUR), measures: ALL, exactMoney: true },
-      { projectId: 'default', from: new Date(H0 + 40 * 60_000), to: new Date(H0 + 125 * 60_000), measures: ALL, exactMoney: true },
-      { projectId: 'default', from: new Date(H0 - HOUR), to: new Date(H0 + 3 * HOUR), measures: ALL, intervalMs: HOUR, exactMoney: true },
-      { projectId: 'default', from: new Date(H0), to: new Date(H0 + 2 * HOUR), measures: ALL, filters: { status: ['error'] }, exactMoney: true },
-      { projectId: 'default', from: new Date(H0 + 10 * 60_000), to: new Date(H0 + 2 * HOUR), measures: ALL, filters: { category: ['llm', 'agent'] }, intervalMs: HOUR, exactMoney: true },
+      { projectId: 'default', from: new Date(H0), to: new Date(H0 + 2 * HOUR), measures: CORE, exactMoney: true },
+      { projectId: 'default', from: new Date(H0 + 40 * 60_000), to: new Date(H0 + 125 * 60_000), measures: CORE, exactMoney: true },
+      { projectId: 'default', from: new Date(H0 - HOUR), to: new Date(H0 + 3 * HOUR), measures: CORE, intervalMs: HOUR, exactMoney: true },
+      { projectId: 'default', from: new Date(H0), to: new Date(H0 + 2 * HOUR), measures: CORE, filters: { status: ['error'] }, exactMoney: true },
+      { projectId: 'default', from: new Date(H0 + 10 * 60_000), to: new Date(H0 + 2 * HOUR), measures: CORE, filters: { category: ['llm', 'agent'] }, intervalMs: HOUR, exactMoney: true },
     ];
     const SUMS = ['requests', 'spans', 'errors', 'unpriced_spans', 'input_tokens', 'output_tokens', 'cache_read_tokens', 'cache_write_tokens', 'reasoning_tokens', 'total_tokens', 'llm_calls'];
     for (const c of cases) {

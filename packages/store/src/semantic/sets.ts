@@ -31,6 +31,7 @@ export async function topByDimensions(store: Store, q: TopByDimensionsQuery, o: 
   // Validates measures, dimensions, filters, range, limit and order like a single query.
   for (const d of q.dimensions) planMetricsQuery({ projectId: q.projectId, from: q.from, to: q.to, measures: q.measures, groupBy: [d], filters: q.filters, orderBy: q.orderBy, limit: q.limit });
   const plan = planMetricsQuery({ projectId: q.projectId, from: q.from, to: q.to, measures: q.measures, filters: q.filters, orderBy: q.orderBy, limit: q.limit });
+  if (plan.measures.some((m) => m.view !== undefined)) throw new QueryError('measures', 'grouped sets take span measures only; query GPU and quality measures with groupBy');
   const coverage = await coverageFor(store, q.projectId, plan, q.dimensions, o.coverage);
   const raw = await store.query<Record<string, unknown>>(compile(q.projectId, plan, { sets: q.dimensions, coverage, rootless: o.rootless }));
   const n = q.dimensions.length;

@@ -95,7 +95,8 @@ export function TimeSeriesChart<K extends string>({
               ) : null
             }
           />
-          {series.length > 1 && <Legend verticalAlign="top" align="right" height={18} iconSize={8} iconType="square" />}
+          {/* Clear of the y axis unit label (top left, over the 60 px axis). */}
+          {series.length > 1 && <Legend verticalAlign="top" align="right" height={18} iconSize={8} iconType="square" wrapperStyle={{ paddingLeft: 64 }} />}
           {series.map((s) =>
             s.kind === 'bar' ? (
               <Bar key={s.key} dataKey={s.key} name={s.label} fill={s.color} stackId={s.stack} isAnimationActive={false} maxBarSize={14} />

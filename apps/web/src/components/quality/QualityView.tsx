@@ -11,6 +11,7 @@ import { useTRPC } from '@/lib/trpc';
 import { useUrlParams } from '@/lib/url-state';
 import { CompareTable } from './CompareTable';
 import { LabelsPanel } from './LabelsPanel';
+import { FinishRateChart, ScoresTable } from './QualityMeasures';
 
 const VERSIONS = [
   { key: 'model', label: 'Served model' },
@@ -57,6 +58,9 @@ export function QualityView() {
   const hrefFor = (r: { version: string; requestType: string }, extra: { status?: 'error' } = {}) =>
     explorerHref({ ...(version === 'model' ? { model: r.version } : {}), ...(r.requestType ? { requestType: r.requestType } : {}), ...extra }, range);
   const cols = 11 + scoreNames.length;
+  // The semantic-layer panels group by the span's own version: prompt versions are not a
+  // dimension of spans or scores, so that tab shows them by served model.
+  const measureDim = version === 'service_version' ? 'service_version' : 'response_model';
   return (
     <>
       <div className="page-header">
@@ -139,6 +143,10 @@ export function QualityView() {
           </div>
         </Panel>
       )}
+      <div className="grid-2">
+        <FinishRateChart dim={measureDim} fromMs={fromMs} toMs={toMs} />
+        <ScoresTable dim={measureDim} fromMs={fromMs} toMs={toMs} range={range} />
+      </div>
       <Panel
         title="Compare two versions"
         unit="b against a, two-sided tests"

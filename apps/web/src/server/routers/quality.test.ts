@@ -1,4 +1,4 @@
-import { baseSpan, insertSpanRows, writeLabels } from '@plumb/store';
+import { baseSpan, insertSpanRows, writeLabels, writeScores } from '@plumb/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCaller } from '../router.ts';
 import { openTestWorld, type TestWorld } from '../testing.ts';
@@ -19,6 +19,7 @@ beforeAll(async () => {
   }
   await insertSpanRows(w.store, rows);
   await writeLabels(w.store, 'default', rows.map((r, i) => ({ id: `l${i}`, traceId: r.traceId, spanId: r.spanId, name: 'intent', value: i < 5 ? 'a' : 'b' })));
+  await writeScores(w.store, 'default', rows.map((r, i) => ({ id: `s${i}`, traceId: r.traceId, spanId: r.spanId, name: 'relevance', value: i / 9, source: 'llm-judge' as const })));
 });
 afterAll(async () => w?.store.close());
 
@@ -37,5 +38,14 @@ describe('quality router', () => {
     const r = await caller().quality.get({ from: T0 - 1000, to: T0 + 60_000, version: 'model', a: 'm-cls', b: 'm-cls' });
     expect(r.rows.find((x) => x.version === 'm-cls')).toMatchObject({ requests: 10, llmCalls: 10 });
     expect(r.comparison?.metrics.find((m) => m.name === 'Output tokens per call')).toMatchObject({ a: 5, b: 5 });
+  });
+
+  it('scoreDistribution and the score measures through metrics.query agree per served model', async () => {
+    const d = await caller().quality.scoreDistribution({ from: T0 - 1000, to: T0 + 60_000 });
+    expect(d.rows).toEqual([{ name: 'relevance', version: 'm-cls', lo: 0, hi: 1, bins: [1, 1, 1, 1, 1, 1, 1, 1, 1, 1], labels: [] }]);
+    const m = await caller().metrics.query({ measures: ['score_avg', 'score_count'], groupBy: ['score_name', 'response_model'], from: T0 - 1000, to: T0 + 60_000 });
+    expect(m.rows).toEqual([{ score_name: 'relevance', response_model: 'm-cls', score_avg: 0.5, score_count: 10 }]);
+    const agree = await caller().metrics.query({ measures: ['label_agreement'], groupBy: ['response_model'], from: T0 - 1000, to: T0 + 60_000 });
+    expect(agree.rows).toEqual([{ response_model: 'm-cls', label_agreement: 0.9 }]);
   });
 });

@@ -1,6 +1,6 @@
 import { classificationMetrics, twoProportionZ, welch, wilson, type TestResult } from '@plumb/analytics';
-import { classificationCells, qualityByVersion, type QualityRow } from '@plumb/store';
-import { classificationQuery, qualityQuery } from '../schemas/quality.ts';
+import { classificationCells, qualityByVersion, scoreDistributions, type QualityRow } from '@plumb/store';
+import { classificationQuery, qualityQuery, scoreDistributionQuery } from '../schemas/quality.ts';
 import { window } from '../schemas/queries.ts';
 import { protectedProcedure, router } from '../trpc.ts';
 
@@ -78,6 +78,10 @@ export const qualityRouter = router({
       if (ra && rb) comparison = { a: input.a, b: input.b, metrics: compareRows(ra, rb) };
     }
     return { fromMs: from.getTime(), toMs: to.getTime(), rows: rows.map(qualityView), comparison };
+  }),
+  scoreDistribution: protectedProcedure.input(scoreDistributionQuery).query(async ({ ctx, input }) => {
+    const { from, to } = window(input);
+    return { rows: await scoreDistributions(ctx.store, ctx.projectId, { from, to, version: input.version }) };
   }),
   classification: protectedProcedure.input(classificationQuery).query(async ({ ctx, input }) => {
     const { from, to } = window(input);

@@ -21,3 +21,10 @@ export const classificationQuery = z.strictObject({
   version: z.enum(['model', 'service_version']).default('model'),
   interval: interval.default(3_600_000),
 });
+
+/** Score distributions per score name and version (the Quality page's Scores table). */
+export const scoreDistributionQuery = z.strictObject({
+  from: time.optional(),
+  to: time.optional(),
+  version: z.enum(['response_model', 'service_version'], { error: 'must be response_model or service_version' }).default('response_model'),
+});
