@@ -35,7 +35,7 @@
  */
 import { GPU_DIMENSIONS, GPU_MEASURES } from './gpu-catalog.ts';
 
-export type Unit = 'count' | 'ratio' | 'ms' | 'usd' | 'tokens' | 'bytes' | 'watts' | 'celsius';
+export type Unit = 'count' | 'ratio' | 'ms' | 'usd' | 'tokens' | 'bytes' | 'watts' | 'celsius' | 'tokens_per_s' | 'per_s';
 export type SpanSet = 'subject' | 'usage' | 'ttft' | 'all';
 
 export interface MeasureDef {

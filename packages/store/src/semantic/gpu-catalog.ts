@@ -22,9 +22,25 @@ export interface GpuMeasureSql {
   across: 'avg' | 'sum' | 'max';
   /** `canonical` values the measure reads (the WHERE keeps only these rows). */
   canonicals: readonly string[];
+  /**
+   * 'level' (default): a gauge, as above. 'rate': `perSeries` sums the counter increases `__inc`
+   * (gpu-increase.ts) and the group's sum is divided by the bucket's (or range's) seconds.
+   * 'quantile': `perSeries` sums the bucket-count increases `__inc_counts` of a histogram; the
+   * group adds them bucket by bucket (same bounds) and interpolates `quantile` × `scale`.
+   */
+  kind?: 'level' | 'rate' | 'quantile';
+  quantile?: number;
+  /** Multiplier of the quantile (the histogram's unit → the measure's; seconds → ms). */
+  scale?: number;
 }
 
 const mean = (c: string) => `avgIfOrNull(canonical_value, canonical = '${c}')`;
+const rate = (c: string): GpuMeasureSql => ({
+  perSeries: `if(countIf(canonical = '${c}') > 0, sumIf(__inc, canonical = '${c}'), NULL)`, across: 'sum', canonicals: [c], kind: 'rate',
+});
+const quantile = (c: string, q: number): GpuMeasureSql => ({
+  perSeries: `sumForEachIf(__inc_counts, canonical = '${c}')`, across: 'sum', canonicals: [c], kind: 'quantile', quantile: q, scale: 1000,
+});
 /** The measure is not defined over spans: fails loudly if it ever reaches the span compiler. */
 const NOT_ON_SPANS = "throwIf(1, 'GPU measures are compiled by gpu-view.ts')";
 
@@ -49,6 +65,13 @@ export const GPU_MEASURE_SQL: Readonly<Record<string, GpuMeasureSql>> = {
   inference_requests_running: { perSeries: mean('inference.requests_running'), across: 'sum', canonicals: ['inference.requests_running'] },
   inference_requests_waiting: { perSeries: mean('inference.requests_waiting'), across: 'sum', canonicals: ['inference.requests_waiting'] },
   inference_kv_cache_usage: { perSeries: mean('inference.kv_cache_usage'), across: 'avg', canonicals: ['inference.kv_cache_usage'] },
+  inference_prompt_tokens_per_s: rate('inference.prompt_tokens'),
+  inference_generation_tokens_per_s: rate('inference.generation_tokens'),
+  inference_requests_per_s: rate('inference.requests_finished'),
+  inference_ttft_p50_ms: quantile('inference.ttft_seconds', 0.5),
+  inference_ttft_p95_ms: quantile('inference.ttft_seconds', 0.95),
+  inference_e2e_p50_ms: quantile('inference.e2e_latency_seconds', 0.5),
+  inference_e2e_p95_ms: quantile('inference.e2e_latency_seconds', 0.95),
 };
 
 const gpu = (name: string, label: string, unit: MeasureDef['unit'], description: string): MeasureDef => ({
@@ -67,6 +90,13 @@ export const GPU_MEASURES: readonly MeasureDef[] = [
   gpu('inference_requests_running', 'Running requests', 'count', 'Requests in the model server batch (vLLM num_requests_running); summed over servers.'),
   gpu('inference_requests_waiting', 'Queued requests', 'count', 'Requests waiting in the model server queue (vLLM num_requests_waiting, Triton pending); summed over servers.'),
   gpu('inference_kv_cache_usage', 'KV-cache usage', 'ratio', 'KV-cache blocks in use (vLLM kv_cache_usage_perc, 0–1); mean over servers.'),
+  gpu('inference_prompt_tokens_per_s', 'Prompt tokens/s', 'tokens_per_s', 'Rate of the model server prompt-token counter (vLLM prompt_tokens_total): reset-aware increase per series over the bucket, summed over servers.'),
+  gpu('inference_generation_tokens_per_s', 'Generated tokens/s', 'tokens_per_s', 'Rate of the generated-token counter (vLLM generation_tokens_total), reset-aware, summed over servers.'),
+  gpu('inference_requests_per_s', 'Finished requests/s', 'per_s', 'Rate of the finished-request counter (vLLM request_success_total), reset-aware, summed over servers.'),
+  gpu('inference_ttft_p50_ms', 'Server TTFT p50', 'ms', 'Median time to first token from the model server histogram (vLLM time_to_first_token_seconds): bucket increases merged across servers, linear within a bucket.'),
+  gpu('inference_ttft_p95_ms', 'Server TTFT p95', 'ms', '95th percentile time to first token from the model server histogram, merged across servers.'),
+  gpu('inference_e2e_p50_ms', 'Server latency p50', 'ms', 'Median request latency from the model server histogram (vLLM e2e_request_latency_seconds), merged across servers.'),
+  gpu('inference_e2e_p95_ms', 'Server latency p95', 'ms', '95th percentile request latency from the model server histogram, merged across servers.'),
 ];
 
 /**
