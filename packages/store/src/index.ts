@@ -25,3 +25,6 @@ export * from './reprice.ts';
 export * from './export.ts';
 export * from './budgets.ts';
 export * from './month-close.ts';
+export * from './gpu-prices.ts';
+export * from './gpu-cost.ts';
+export { picoToUsd, usdToPico } from './gpu-split.ts';

@@ -33,7 +33,7 @@
  * `rollup` over the states of `rollup_hourly` (views.ts). Key columns of the rollup are named as
  * in `spans`, so predicates (`$S`, usage_counted, status_code…) are the same text on both.
  */
-import { GPU_DIMENSIONS, GPU_MEASURES } from './gpu-catalog.ts';
+import { GPU_COST_MEASURES, GPU_DIMENSIONS, GPU_MEASURES } from './gpu-catalog.ts';
 
 export type Unit = 'count' | 'ratio' | 'ms' | 'usd' | 'tokens' | 'bytes' | 'watts' | 'celsius' | 'tokens_per_s' | 'per_s';
 export type SpanSet = 'subject' | 'usage' | 'ttft' | 'all';
@@ -54,8 +54,11 @@ export interface MeasureDef {
   sketch?: boolean;
   /** `rollup` for the default subject (requests), when a narrower state column answers it. */
   rollupRequests?: string;
-  /** 'gpu': a measure of the GPU view over metric_points (gpu-catalog.ts, gpu-view.ts); spans otherwise. */
-  view?: 'gpu';
+  /**
+   * 'gpu': a measure of the GPU view over metric_points (gpu-catalog.ts, gpu-view.ts); 'gpu_cost':
+   * self-hosted GPU cost and its tenant split (gpu-cost-view.ts); spans otherwise.
+   */
+  view?: 'gpu' | 'gpu_cost';
 }
 
 // Every percentile of one value is an element of ONE multi-level aggregate: ClickHouse computes
@@ -120,6 +123,7 @@ export const MEASURES: readonly MeasureDef[] = [
   { name: 'tool_calls', label: 'Tool calls', unit: 'count', spanSet: 'all', additive: true, expr: "countIf(category = 'tool')", rollup: "sumIf(spans, category = 'tool')",
     description: 'Tool execution spans (category tool).' },
   ...GPU_MEASURES,
+  ...GPU_COST_MEASURES,
 ];
 
 export type DimensionKind = 'context' | 'span' | 'subject' | 'gpu';

@@ -36,8 +36,8 @@ const pico = (v: string | number | null | undefined): bigint => {
   const [i, f = ''] = String(v ?? '0').split('.');
   return BigInt(i!) * 10n ** 12n + BigInt((f + '0'.repeat(12)).slice(0, 12)) * (String(v).startsWith('-') ? -1n : 1n);
 };
-const ADDITIVE = MEASURES.filter((m) => m.additive).map((m) => m.name);
-const USAGE = MEASURES.filter((m) => m.additive && m.spanSet !== 'subject').map((m) => m.name);
+const ADDITIVE = MEASURES.filter((m) => m.additive && m.view === undefined).map((m) => m.name);
+const USAGE = MEASURES.filter((m) => m.additive && m.spanSet !== 'subject' && m.view === undefined).map((m) => m.name);
 const sum = (rows: readonly MetricRow[], m: string) => rows.reduce((a, r) => a + pico(r[m]), 0n);
 const q = (over: Partial<MetricsQuery>) => queryMetrics(store, { projectId: 'default', from, to, measures: ADDITIVE, exactMoney: true, ...over });
 

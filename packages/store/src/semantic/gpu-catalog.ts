@@ -121,21 +121,43 @@ export const GPU_VIEW_DIMENSIONS: ReadonlyMap<string, { expr: string }> = new Ma
 
 export const isGpuMeasure = (m: Pick<MeasureDef, 'view'>): boolean => m.view === 'gpu';
 
+const gpuCost = (name: string, label: string, description: string): MeasureDef => ({
+  name, label, unit: 'usd', description, view: 'gpu_cost', spanSet: 'all', additive: true,
+  expr: "throwIf(1, 'GPU cost measures are computed by gpu-cost-view.ts')", rollup: "throwIf(1, 'GPU cost measures are computed by gpu-cost-view.ts')",
+});
+
 /**
- * Why a query mixes the views, or null: GPU measures with span measures, a GPU-only dimension
- * on span measures, or a span dimension on GPU measures. `field` names what to fix.
+ * Self-hosted GPU cost (store gpu-cost.ts, rule in gpu-split.ts): GPU-hours × GPU-hour prices,
+ * by host, or by tenant — the busy part split by each tenant's share of inference busy time, the
+ * idle part as its own group `(idle)`. Exact: the groups add up to the total to the picodollar.
+ */
+export const GPU_COST_MEASURES: readonly MeasureDef[] = [
+  gpuCost('gpu_cost_usd', 'Self-hosted GPU cost', 'GPU-hours of self-hosted inference × GPU-hour price (per GPU model or host), USD. By tenant: the busy part split by share of inference busy time, idle as the group `(idle)`.'),
+  gpuCost('gpu_idle_cost_usd', 'Idle GPU cost', 'The part of the GPU cost not used by requests (1 − mean utilization, or the whole hour without traffic), USD.'),
+];
+export const GPU_COST_DIMENSIONS: ReadonlySet<string> = new Set(['tenant', 'host']);
+export const IDLE_TENANT = '(idle)';
+
+/**
+ * Why a query mixes the views, or null: measures of different views (spans, GPU, GPU cost), a
+ * GPU-only dimension on span measures, or a dimension the measures' view does not have. `field`
+ * names what to fix.
  */
 export function viewMismatch(measures: readonly MeasureDef[], dimensions: readonly { name: string; field: string }[]): { field: string; message: string } | null {
-  const gpuMeasures = measures.filter(isGpuMeasure);
-  if (gpuMeasures.length > 0 && gpuMeasures.length < measures.length) {
-    return { field: 'measures', message: `GPU measures (${gpuMeasures.map((m) => m.name).join(', ')}) cannot be combined with span measures in one query` };
+  const views = new Set(measures.map((m) => m.view ?? 'spans'));
+  if (views.size > 1) {
+    const other = measures.filter((m) => m.view !== undefined);
+    return { field: 'measures', message: `GPU measures (${other.map((m) => m.name).join(', ')}) cannot be combined with measures of another view in one query` };
   }
-  const onGpu = gpuMeasures.length > 0;
+  const view = [...views][0];
   for (const d of dimensions) {
-    if (onGpu && !GPU_VIEW_DIMENSIONS.has(d.name)) {
+    if (view === 'gpu' && !GPU_VIEW_DIMENSIONS.has(d.name)) {
       return { field: d.field, message: `dimension \`${d.name}\` does not apply to GPU measures; use ${[...GPU_VIEW_DIMENSIONS.keys()].join(', ')}` };
     }
-    if (!onGpu && GPU_DIMENSIONS.some((g) => g.name === d.name && g.kind === 'gpu')) {
+    if (view === 'gpu_cost' && !GPU_COST_DIMENSIONS.has(d.name)) {
+      return { field: d.field, message: `dimension \`${d.name}\` does not apply to GPU cost measures; use ${[...GPU_COST_DIMENSIONS].join(', ')}` };
+    }
+    if (view === 'spans' && GPU_DIMENSIONS.some((g) => g.name === d.name && g.kind === 'gpu')) {
       return { field: d.field, message: `dimension \`${d.name}\` applies to GPU measures only (${GPU_MEASURES.map((m) => m.name).join(', ')})` };
     }
   }

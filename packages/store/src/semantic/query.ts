@@ -9,6 +9,7 @@ import { parseRange, QueryError, type TimeInput } from './errors.ts';
 import { fillGaps, MAX_FILLED_POINTS } from './fill.ts';
 import { viewMismatch } from './gpu-catalog.ts';
 import { queryGpuPlan } from './gpu-view.ts';
+import { queryGpuCostPlan } from './gpu-cost-view.ts';
 
 export interface MetricsQuery {
   projectId: string;
@@ -168,6 +169,7 @@ export async function queryMetrics(store: Store, q: MetricsQuery, o: MetricsQuer
   const plan = planMetricsQuery(q);
   const exact = q.exactMoney === true;
   if (plan.measures[0]!.view === 'gpu') return queryGpuPlan(store, q.projectId, plan, q.fill !== false);
+  if (plan.measures[0]!.view === 'gpu_cost') return queryGpuCostPlan(store, q.projectId, plan, exact);
   const coverage = await coverageFor(store, q.projectId, plan, plan.groupBy, o.coverage);
   const run = (p: Plan, series?: string[][]) => store.query<Record<string, unknown>>(compile(q.projectId, p, { coverage, rootless: o.rootless, series }));
   const done = (rows: MetricRow[], ranked: Record<string, unknown>[] = []): MetricsResult => {
