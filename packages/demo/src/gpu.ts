@@ -80,10 +80,15 @@ export class GpuDemo {
     this.calls.push(call);
   }
 
-  /** Sends every sample due up to `toMs` (one request per ≤ 30 samples). */
-  async flush(toMs = Date.now()): Promise<void> {
+  /**
+   * Sends every sample due up to `toMs` (one request per ≤ 30 samples). `final` (the end of a
+   * run) also samples at `toMs` itself: a run shorter than a step would otherwise end before the
+   * next sample and its calls would never show in the counters and histograms.
+   */
+  async flush(toMs = Date.now(), final = false): Promise<void> {
     const times: number[] = [];
     for (; this.next <= toMs; this.next += this.step) times.push(this.next);
+    if (final && (times.length === 0 || times[times.length - 1]! < toMs) && this.calls.length > 0) times.push(toMs);
     for (let i = 0; i < times.length; i += 30) await this.send(times.slice(i, i + 30));
   }
 

@@ -160,7 +160,7 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
     }
   }
 
-  await o.gpu?.flush();
+  await o.gpu?.flush(Date.now(), true);
   const all = [...services.values()];
   await Promise.all(all.map((s) => s.provider.forceFlush().catch(() => undefined)));
   await Promise.all(all.map((s) => s.provider.shutdown().catch(() => undefined)));

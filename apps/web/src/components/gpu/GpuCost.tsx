@@ -2,13 +2,12 @@
 import { useState, type FormEvent } from 'react';
 import { keepPreviousData, useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import Link from 'next/link';
-import { formatPercent, formatUsd, formatDateTime } from '@/lib/format';
+import { formatDateTime, formatDuration, formatPercent, formatUsd } from '@/lib/format';
 import { explorerHref } from '@/lib/trace-filters';
 import type { TimeRange } from '@/lib/time-range';
 import { useTRPC } from '@/lib/trpc';
 import { useZone } from '../TimeZoneContext';
 import { ErrorBox, Panel, SkeletonRows } from '../ui';
-import { formatHours } from './format';
 
 const JOINS = {
   served_model: 'served model: model calls whose model is the one the host’s model server reports serving',
@@ -51,7 +50,7 @@ export function GpuCostPanel({ fromMs, toMs, range }: { fromMs: number; toMs: nu
                     {r!.byTenant.map((t) => (
                       <tr key={t.tenant} data-testid="gpu-cost-tenant">
                         <td><Link prefetch={false} href={explorerHref(t.tenant ? { tenant: t.tenant } : {}, range)}>{t.tenant || '(no tenant)'}</Link></td>
-                        <td className="num">{formatHours(t.busySeconds / 3600)}</td>
+                        <td className="num">{formatDuration(t.busySeconds * 1000)}</td>
                         <td className="num" title={`$${t.usd} exactly`}>{formatUsd(Number(t.usd))}</td>
                         <td className="num">{formatPercent(total > 0 ? Number(t.usd) / total : 0)}</td>
                       </tr>
@@ -68,7 +67,7 @@ export function GpuCostPanel({ fromMs, toMs, range }: { fromMs: number; toMs: nu
           </div>
           {r && r.unpriced.length > 0 && (
             <p className="panel-note is-warn" data-testid="gpu-unpriced">
-              No GPU-hour price for {r.unpriced.map((u) => `${u.gpuModel || '(unknown model)'} on ${u.host} (${formatHours(u.gpuHours)})`).join(', ')}: those hours count $0 here. Add a price below.
+              No GPU-hour price for {r.unpriced.map((u) => `${u.gpuModel || '(unknown model)'} on ${u.host} (${u.gpuHours.toFixed(1)} GPU-hours)`).join(', ')}: those hours count $0 here. Add a price below.
             </p>
           )}
           <p className="panel-note faint" data-testid="gpu-method">

@@ -105,3 +105,29 @@ export function GpuTable({ gpus, hourly }: { gpus: Result; hourly: Result }) {
     </Panel>
   );
 }
+
+const BANDS = [0, 0.05, 0.25, 0.5, 0.75, 1.0001];
+
+/** Fleet distribution: how many GPUs sit in each band of mean utilization over the window. */
+export function UtilizationDistribution({ gpus }: { gpus: Result }) {
+  const utils = (gpus.data?.rows ?? []).map((r) => r.gpu_utilization).filter((u): u is number => typeof u === 'number');
+  const counts = BANDS.slice(0, -1).map((lo, i) => ({ lo, hi: BANDS[i + 1]!, n: utils.filter((u) => u >= lo && u < BANDS[i + 1]!).length }));
+  const max = Math.max(1, ...counts.map((c) => c.n));
+  return (
+    <Panel title="Utilization distribution" unit="GPUs by mean utilization" testId="gpu-distribution">
+      {gpus.isPending ? <SkeletonRows rows={3} cols={1} /> : (
+        <table className="table">
+          <tbody>
+            {counts.map((c, i) => (
+              <tr key={c.lo}>
+                <td style={{ width: 110 }}>{Math.round(c.lo * 100)}–{Math.min(100, Math.round(c.hi * 100))} %{i === 0 ? ' (idle)' : ''}</td>
+                <td><div style={{ height: 10, width: `${(c.n / max) * 100}%`, minWidth: c.n ? 4 : 0, background: i === 0 ? 'var(--warn)' : 'var(--chart-1)', borderRadius: 2 }} /></td>
+                <td className="num" style={{ width: 70 }}>{c.n} GPU{c.n === 1 ? '' : 's'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Panel>
+  );
+}

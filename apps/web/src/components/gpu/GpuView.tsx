@@ -4,9 +4,9 @@ import { TimeControls } from '../TimeControls';
 import { useTimeRange } from '../TimeRangeContext';
 import { ErrorBox, KpiTile } from '../ui';
 import { IDLE_THRESHOLD } from './format';
-import { GpuCharts, GpuTable } from './GpuFleet';
+import { GpuCharts, GpuTable, UtilizationDistribution } from './GpuFleet';
 import { GpuCostPanel, GpuPricesPanel } from './GpuCost';
-import { ModelServers } from './ModelServers';
+import { ModelServers, ServerSeries } from './ModelServers';
 import { useGpuData } from './useGpuData';
 import { useQuery, keepPreviousData } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/trpc';
@@ -44,8 +44,12 @@ export function GpuView() {
             <KpiTile label="Self-hosted GPU cost" value={formatUsd(Number(cost.data?.totalUsd ?? 0))} sub={`of which idle ${formatUsd(Number(cost.data?.idleUsd ?? 0))} · USD`} loading={cost.isPending} testId="gpu-cost-kpi" />
           </div>
           <GpuCharts series={d.series} fromMs={fromMs} toMs={toMs} />
-          <GpuTable gpus={d.gpus} hourly={d.hourly} />
+          <div className="grid-2" style={{ gridTemplateColumns: '2fr 1fr' }}>
+            <GpuTable gpus={d.gpus} hourly={d.hourly} />
+            <UtilizationDistribution gpus={d.gpus} />
+          </div>
           <ModelServers servers={d.servers} hostUtil={d.hostUtil} range={range} />
+          <ServerSeries q={d.serverSeries} fromMs={fromMs} toMs={toMs} />
           <div className="grid-2">
             <GpuCostPanel fromMs={fromMs} toMs={toMs} range={range} />
             <GpuPricesPanel models={models} />

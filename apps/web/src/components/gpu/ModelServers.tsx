@@ -4,6 +4,7 @@ import Link from 'next/link';
 import { formatDuration, formatPercent } from '@/lib/format';
 import { explorerHref } from '@/lib/trace-filters';
 import type { TimeRange } from '@/lib/time-range';
+import { TimeSeriesChart } from '../charts/TimeSeriesChart';
 import { ErrorBox, Panel, SkeletonRows } from '../ui';
 import { formatRate } from './format';
 
@@ -66,5 +67,36 @@ export function ModelServers({ servers, hostUtil, range }: { servers: UseQueryRe
         </div>
       )}
     </Panel>
+  );
+}
+
+/**
+ * Over time, per served model: the server's TTFT p95 (its histogram) and its queue, beside the
+ * GPU utilization charts above — do users wait while GPUs idle?
+ */
+export function ServerSeries({ q, fromMs, toMs }: { q: UseQueryResult<{ rows: Row[] }, unknown>; fromMs: number; toMs: number }) {
+  const rows = q.data?.rows ?? [];
+  const models = [...new Set(rows.map((r) => String(r.served_model ?? '')))].sort();
+  const byT = (measure: string) => {
+    const m = new Map<number, { t: number } & Record<string, number | null>>();
+    for (const r of rows) {
+      const t = Date.parse(String(r.time));
+      const row = m.get(t) ?? { t };
+      row[String(r.served_model ?? '')] = n(r[measure]);
+      m.set(t, row);
+    }
+    return [...m.values()].sort((a, b) => a.t - b.t);
+  };
+  const series = models.map((k, i) => ({ key: k, label: k || '(unknown model)', color: `var(--chart-${(i % 5) + 1})` }));
+  if (models.length === 0) return null;
+  return (
+    <div className="grid-2">
+      <Panel title="Server TTFT p95" unit="ms, from the server's histogram" testId="server-ttft-chart">
+        <TimeSeriesChart data={byT('inference_ttft_p95_ms')} series={series} format={(v) => `${Math.round(v)}`} unit="ms" fromMs={fromMs} toMs={toMs} />
+      </Panel>
+      <Panel title="Queued requests" unit="requests waiting" testId="server-queue-chart">
+        <TimeSeriesChart data={byT('inference_requests_waiting')} series={series} format={(v) => v.toFixed(0)} unit="requests" fromMs={fromMs} toMs={toMs} />
+      </Panel>
+    </div>
   );
 }
