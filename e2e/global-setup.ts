@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runWorkload } from '@plumb/demo';
+import { GpuDemo, runWorkload } from '@plumb/demo';
 import { E2E } from './playwright.config.ts';
 import { probeRequest } from './probe.ts';
 import type { SentWorkload } from './helpers.ts';
@@ -19,6 +19,8 @@ export default async function globalSetup(): Promise<void> {
     seed: 42,
     protocol: 'http/protobuf',
     failureRate: 0.15,
+    // DCGM-like and vLLM-like metrics consistent with the self-hosted calls (gpu.spec.ts).
+    gpu: new GpuDemo({ endpoint: collector }),
   });
   if (result.failed || result.exportedSpans === 0) {
     throw new Error(`demo workload was not delivered: ${JSON.stringify(result)}`);

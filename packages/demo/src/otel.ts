@@ -12,6 +12,7 @@ import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace-base';
 import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { exceptionEvent, resourceAttributes, SCOPE_NAME, SERVICE_VERSION, spanAttributes } from './attributes.ts';
+import { DEMO_SERVED_MODEL, type GpuDemo } from './gpu.ts';
 import { Scenario, type PlannedKind, type PlannedTrace } from './scenario.ts';
 
 export type OtlpProtocol = 'http/json' | 'http/protobuf';
@@ -37,6 +38,8 @@ export interface WorkloadOptions {
   failureRate?: number;
   retryRate?: number;
   contentRate?: number;
+  /** Also send GPU / model-server metrics consistent with the self-hosted model calls (gpu.ts). */
+  gpu?: GpuDemo;
 }
 
 export interface WorkloadResult {
@@ -141,17 +144,23 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
   const started = performance.now();
   let traces = 0;
   let spans = 0;
+  let gpuFlushedAt = -Infinity;
   while (traces < total && !o.signal?.aborted) {
     const elapsedMs = performance.now() - started;
     const due = Math.min(total, Math.floor((elapsedMs / 1000) * o.tracesPerSecond) + 1);
-    for (; traces < due; traces++) spans += emitTrace(scenario.next(), Date.now(), serviceTracer, ids);
+    for (; traces < due; traces++) spans += emitTrace(scenario.next(), Date.now(), serviceTracer, ids, o.gpu);
     o.onProgress?.({ traces, spans, elapsedMs });
+    if (o.gpu && elapsedMs - gpuFlushedAt >= 5000) {
+      gpuFlushedAt = elapsedMs;
+      await o.gpu.flush();
+    }
     if (traces < total) {
       const nextDueMs = ((traces / o.tracesPerSecond) * 1000) - (performance.now() - started);
       await sleep(Math.min(100, Math.max(1, nextDueMs)), o.signal);
     }
   }
 
+  await o.gpu?.flush(Date.now(), true);
   const all = [...services.values()];
   await Promise.all(all.map((s) => s.provider.forceFlush().catch(() => undefined)));
   await Promise.all(all.map((s) => s.provider.shutdown().catch(() => undefined)));
@@ -166,8 +175,13 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
 }
 
 /** Creates and ends all spans of one trace so that it ends ~50 ms before `nowMs`. Returns the span count. */
-function emitTrace(t: PlannedTrace, nowMs: number, tracerFor: (service: string) => Tracer, ids: PlannedIds): number {
+function emitTrace(t: PlannedTrace, nowMs: number, tracerFor: (service: string) => Tracer, ids: PlannedIds, gpu?: GpuDemo): number {
   const base = nowMs - t.durationMs - 50;
+  for (const s of t.spans) {
+    if (gpu && s.operation === 'chat' && s.requestModel === DEMO_SERVED_MODEL && s.status === 'ok') {
+      gpu.record({ startMs: base + s.startMs, endMs: base + s.endMs, inputTokens: s.inputTokens, outputTokens: s.outputTokens, ttftMs: s.ttftMs });
+    }
+  }
   const live = new Map<string, Span>();
   ids.traceId = t.traceId;
   for (const s of t.spans) {

@@ -30,3 +30,6 @@ export * from './month-close.ts';
 export * from './retention.ts';
 export * from './rate-limit.ts';
 export * from './content-settings.ts';
+export * from './gpu-prices.ts';
+export * from './gpu-cost.ts';
+export { picoToUsd, usdToPico } from './gpu-split.ts';

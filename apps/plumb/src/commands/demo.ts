@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { backfill, runWorkload, type OtlpProtocol } from '@plumb/demo';
+import { backfill, GpuDemo, runWorkload, type OtlpProtocol } from '@plumb/demo';
 import { openStore } from './migrate.ts';
 
 export async function demo(argv: string[]): Promise<void> {
@@ -20,7 +20,10 @@ export async function demo(argv: string[]): Promise<void> {
       'drift-model': { type: 'string' },
       'drift-after': { type: 'string', default: '24h' },
       'drift-factor': { type: 'string', default: '2' },
+      // DCGM-like and vLLM-like metrics for the self-hosted model (packages/demo gpu.ts); --no-gpu off.
+      gpu: { type: 'boolean', default: true },
     },
+    allowNegative: true,
   });
   if (values.backfill) {
     const store = await openStore();
@@ -51,9 +54,12 @@ export async function demo(argv: string[]): Promise<void> {
   const abort = new AbortController();
   process.once('SIGINT', () => abort.abort());
   let last = 0;
+  const headers = values.key ? { Authorization: `Bearer ${values.key}` } : undefined;
+  const gpu = values.gpu ? new GpuDemo({ endpoint: values.endpoint!, headers }) : undefined;
   const r = await runWorkload({
     endpoint: values.endpoint!,
-    headers: values.key ? { Authorization: `Bearer ${values.key}` } : undefined,
+    headers,
+    gpu,
     tracesPerSecond: Number(values.rate),
     durationSec: duration,
     seed: Number(values.seed),
@@ -66,6 +72,7 @@ export async function demo(argv: string[]): Promise<void> {
     },
   });
   console.log(`demo: sent ${r.traces} traces (${r.exportedSpans}/${r.spans} spans delivered)`);
+  if (gpu) console.log(`demo: sent ${gpu.pointsSent} GPU / model-server metric points${gpu.failures ? ` (${gpu.failures} requests failed)` : ''}`);
   if (r.failed) {
     console.error(`demo: ${r.failedSpans} spans were not delivered — is Plumb running (npm start)?`);
     process.exitCode = 1;

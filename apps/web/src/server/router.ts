@@ -11,6 +11,7 @@ import { sessionsRouter } from './routers/sessions.ts';
 import { spansRouter, tracesRouter } from './routers/traces.ts';
 import { traceViewRouter } from './routers/trace-view.ts';
 import { retentionRouter } from './routers/retention.ts';
+import { gpuRouter } from './routers/gpu.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
@@ -29,6 +30,7 @@ export const appRouter = router({
   retention: retentionRouter,
   members: membersRouter,
   content: contentRouter,
+  gpu: gpuRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -52,6 +52,10 @@ describe('normalizeGpuPoint', () => {
     const ttft = normalizeGpuPoint('vllm:time_to_first_token_seconds', '', v, NaN);
     expect(ttft?.canonical).toBe('inference.ttft_seconds');
     expect(normalizeGpuPoint('vllm:e2e_request_latency_seconds', '', v, NaN)?.canonical).toBe('inference.e2e_latency_seconds');
+    // Token and request counters, declared with or without `_total` by Prometheus clients.
+    expect(normalizeGpuPoint('vllm:generation_tokens_total', '', v, 5000)).toMatchObject({ canonical: 'inference.generation_tokens', value: 5000, modelName: 'llama-3-8b' });
+    expect(normalizeGpuPoint('vllm:prompt_tokens', '', v, 7)?.canonical).toBe('inference.prompt_tokens');
+    expect(normalizeGpuPoint('vllm:request_success_total', '', v, 3)?.canonical).toBe('inference.requests_finished');
     expect(normalizeGpuPoint('nv_gpu_utilization', '', { gpu_uuid: 'GPU-f' }, 0.6)).toMatchObject({ canonical: 'gpu.utilization', value: 0.6, gpuUuid: 'GPU-f' });
     expect(normalizeGpuPoint('nv_gpu_memory_used_bytes', '', { gpu_uuid: 'GPU-f' }, 123)).toMatchObject({ value: 123 });
     expect(normalizeGpuPoint('nv_inference_pending_request_count', '', { model: 'resnet', version: '1' }, 2)).toMatchObject({ canonical: 'inference.requests_waiting', modelName: 'resnet' });

@@ -26,7 +26,11 @@ export type GpuCanonical =
   | 'inference.requests_waiting'
   | 'inference.kv_cache_usage'
   | 'inference.ttft_seconds'
-  | 'inference.e2e_latency_seconds';
+  | 'inference.e2e_latency_seconds'
+  // Monotonic counters (cumulative sums): read as rates, never as levels (gpu-catalog.ts).
+  | 'inference.prompt_tokens'
+  | 'inference.generation_tokens'
+  | 'inference.requests_finished';
 
 /** What a value is in when the sender states no unit. */
 type DefaultUnit = 'percent' | 'ratio' | 'MiB' | 'bytes' | 'W' | 'C' | 'count' | 's' | 'us';
@@ -85,6 +89,13 @@ const RULES: Record<string, Rule> = {
   'vllm:gpu_cache_usage_perc': r('inference.kv_cache_usage', 'ratio', 'vllm'),
   'vllm:time_to_first_token_seconds': r('inference.ttft_seconds', 's', 'vllm'),
   'vllm:e2e_request_latency_seconds': r('inference.e2e_latency_seconds', 's', 'vllm'),
+  // Counters: Prometheus client libraries declare the family with or without `_total`.
+  'vllm:prompt_tokens_total': r('inference.prompt_tokens', 'count', 'vllm'),
+  'vllm:prompt_tokens': r('inference.prompt_tokens', 'count', 'vllm'),
+  'vllm:generation_tokens_total': r('inference.generation_tokens', 'count', 'vllm'),
+  'vllm:generation_tokens': r('inference.generation_tokens', 'count', 'vllm'),
+  'vllm:request_success_total': r('inference.requests_finished', 'count', 'vllm'),
+  'vllm:request_success': r('inference.requests_finished', 'count', 'vllm'),
   // Triton
   nv_gpu_utilization: r('gpu.utilization', 'ratio', 'triton'),
   nv_gpu_memory_used_bytes: r('gpu.memory.used_bytes', 'bytes', 'triton'),

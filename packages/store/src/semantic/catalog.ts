@@ -34,10 +34,10 @@
  * in `spans`, so predicates (`$S`, usage_counted, status_code…) are the same text on both.
  */
 import { BUDGET_DIMENSIONS, BUDGET_MEASURES } from './budget-view.ts';
-import { GPU_DIMENSIONS, GPU_MEASURES } from './gpu-catalog.ts';
+import { GPU_COST_MEASURES, GPU_DIMENSIONS, GPU_MEASURES } from './gpu-catalog.ts';
 import { QUALITY_DIMENSIONS, QUALITY_MEASURES, type QualityView } from './quality-catalog.ts';
 
-export type Unit = 'count' | 'ratio' | 'ms' | 'usd' | 'tokens' | 'bytes' | 'watts' | 'celsius' | 'score';
+export type Unit = 'count' | 'ratio' | 'ms' | 'usd' | 'tokens' | 'bytes' | 'watts' | 'celsius' | 'score' | 'tokens_per_s' | 'per_s';
 export type SpanSet = 'subject' | 'usage' | 'ttft' | 'all';
 
 export interface MeasureDef {
@@ -57,11 +57,12 @@ export interface MeasureDef {
   /** `rollup` for the default subject (requests), when a narrower state column answers it. */
   rollupRequests?: string;
   /**
-   * 'gpu': a measure of the GPU view over metric_points (gpu-catalog.ts, gpu-view.ts); 'budget':
-   * of budgets (budget-view.ts); 'scores', 'labels', 'drift': the quality views
-   * (quality-catalog.ts, quality-view.ts); spans otherwise.
+   * 'gpu': a measure of the GPU view over metric_points (gpu-catalog.ts, gpu-view.ts); 'gpu_cost':
+   * self-hosted GPU cost and its tenant split (gpu-cost-view.ts); 'budget': of budgets
+   * (budget-view.ts); 'scores', 'labels', 'drift': the quality views (quality-catalog.ts,
+   * quality-view.ts); spans otherwise.
    */
-  view?: 'gpu' | 'budget' | QualityView;
+  view?: 'gpu' | 'gpu_cost' | 'budget' | QualityView;
   /** The hourly rollup keeps no state for it (distinct sessions): queries using it read raw spans. */
   rawOnly?: boolean;
   /**
@@ -174,6 +175,7 @@ export const MEASURES: readonly MeasureDef[] = [
   ...GPU_MEASURES,
   ...BUDGET_MEASURES,
   ...QUALITY_MEASURES,
+  ...GPU_COST_MEASURES,
 ];
 
 export type DimensionKind = 'context' | 'span' | 'subject' | 'gpu' | 'budget' | 'quality';

@@ -22,9 +22,25 @@ export interface GpuMeasureSql {
   across: 'avg' | 'sum' | 'max';
   /** `canonical` values the measure reads (the WHERE keeps only these rows). */
   canonicals: readonly string[];
+  /**
+   * 'level' (default): a gauge, as above. 'rate': `perSeries` sums the counter increases `__inc`
+   * (gpu-increase.ts) and the group's sum is divided by the bucket's (or range's) seconds.
+   * 'quantile': `perSeries` sums the bucket-count increases `__inc_counts` of a histogram; the
+   * group adds them bucket by bucket (same bounds) and interpolates `quantile` × `scale`.
+   */
+  kind?: 'level' | 'rate' | 'quantile';
+  quantile?: number;
+  /** Multiplier of the quantile (the histogram's unit → the measure's; seconds → ms). */
+  scale?: number;
 }
 
 const mean = (c: string) => `avgIfOrNull(canonical_value, canonical = '${c}')`;
+const rate = (c: string): GpuMeasureSql => ({
+  perSeries: `if(countIf(canonical = '${c}') > 0, sumIf(__inc, canonical = '${c}'), NULL)`, across: 'sum', canonicals: [c], kind: 'rate',
+});
+const quantile = (c: string, q: number): GpuMeasureSql => ({
+  perSeries: `sumForEachIf(__inc_counts, canonical = '${c}')`, across: 'sum', canonicals: [c], kind: 'quantile', quantile: q, scale: 1000,
+});
 /** The measure is not defined over spans: fails loudly if it ever reaches the span compiler. */
 const NOT_ON_SPANS = "throwIf(1, 'GPU measures are compiled by gpu-view.ts')";
 
@@ -49,6 +65,13 @@ export const GPU_MEASURE_SQL: Readonly<Record<string, GpuMeasureSql>> = {
   inference_requests_running: { perSeries: mean('inference.requests_running'), across: 'sum', canonicals: ['inference.requests_running'] },
   inference_requests_waiting: { perSeries: mean('inference.requests_waiting'), across: 'sum', canonicals: ['inference.requests_waiting'] },
   inference_kv_cache_usage: { perSeries: mean('inference.kv_cache_usage'), across: 'avg', canonicals: ['inference.kv_cache_usage'] },
+  inference_prompt_tokens_per_s: rate('inference.prompt_tokens'),
+  inference_generation_tokens_per_s: rate('inference.generation_tokens'),
+  inference_requests_per_s: rate('inference.requests_finished'),
+  inference_ttft_p50_ms: quantile('inference.ttft_seconds', 0.5),
+  inference_ttft_p95_ms: quantile('inference.ttft_seconds', 0.95),
+  inference_e2e_p50_ms: quantile('inference.e2e_latency_seconds', 0.5),
+  inference_e2e_p95_ms: quantile('inference.e2e_latency_seconds', 0.95),
 };
 
 const gpu = (name: string, label: string, unit: MeasureDef['unit'], description: string): MeasureDef => ({
@@ -67,6 +90,13 @@ export const GPU_MEASURES: readonly MeasureDef[] = [
   gpu('inference_requests_running', 'Running requests', 'count', 'Requests in the model server batch (vLLM num_requests_running); summed over servers.'),
   gpu('inference_requests_waiting', 'Queued requests', 'count', 'Requests waiting in the model server queue (vLLM num_requests_waiting, Triton pending); summed over servers.'),
   gpu('inference_kv_cache_usage', 'KV-cache usage', 'ratio', 'KV-cache blocks in use (vLLM kv_cache_usage_perc, 0–1); mean over servers.'),
+  gpu('inference_prompt_tokens_per_s', 'Prompt tokens/s', 'tokens_per_s', 'Rate of the model server prompt-token counter (vLLM prompt_tokens_total): reset-aware increase per series over the bucket, summed over servers.'),
+  gpu('inference_generation_tokens_per_s', 'Generated tokens/s', 'tokens_per_s', 'Rate of the generated-token counter (vLLM generation_tokens_total), reset-aware, summed over servers.'),
+  gpu('inference_requests_per_s', 'Finished requests/s', 'per_s', 'Rate of the finished-request counter (vLLM request_success_total), reset-aware, summed over servers.'),
+  gpu('inference_ttft_p50_ms', 'Server TTFT p50', 'ms', 'Median time to first token from the model server histogram (vLLM time_to_first_token_seconds): bucket increases merged across servers, linear within a bucket.'),
+  gpu('inference_ttft_p95_ms', 'Server TTFT p95', 'ms', '95th percentile time to first token from the model server histogram, merged across servers.'),
+  gpu('inference_e2e_p50_ms', 'Server latency p50', 'ms', 'Median request latency from the model server histogram (vLLM e2e_request_latency_seconds), merged across servers.'),
+  gpu('inference_e2e_p95_ms', 'Server latency p95', 'ms', '95th percentile request latency from the model server histogram, merged across servers.'),
 ];
 
 /**
@@ -91,21 +121,43 @@ export const GPU_VIEW_DIMENSIONS: ReadonlyMap<string, { expr: string }> = new Ma
 
 export const isGpuMeasure = (m: Pick<MeasureDef, 'view'>): boolean => m.view === 'gpu';
 
+const gpuCost = (name: string, label: string, description: string): MeasureDef => ({
+  name, label, unit: 'usd', description, view: 'gpu_cost', spanSet: 'all', additive: true,
+  expr: "throwIf(1, 'GPU cost measures are computed by gpu-cost-view.ts')", rollup: "throwIf(1, 'GPU cost measures are computed by gpu-cost-view.ts')",
+});
+
 /**
- * Why a query mixes the views, or null: GPU measures with span measures, a GPU-only dimension
- * on span measures, or a span dimension on GPU measures. `field` names what to fix.
+ * Self-hosted GPU cost (store gpu-cost.ts, rule in gpu-split.ts): GPU-hours × GPU-hour prices,
+ * by host, or by tenant — the busy part split by each tenant's share of inference busy time, the
+ * idle part as its own group `(idle)`. Exact: the groups add up to the total to the picodollar.
+ */
+export const GPU_COST_MEASURES: readonly MeasureDef[] = [
+  gpuCost('gpu_cost_usd', 'Self-hosted GPU cost', 'GPU-hours of self-hosted inference × GPU-hour price (per GPU model or host), USD. By tenant: the busy part split by share of inference busy time, idle as the group `(idle)`.'),
+  gpuCost('gpu_idle_cost_usd', 'Idle GPU cost', 'The part of the GPU cost not used by requests (1 − mean utilization, or the whole hour without traffic), USD.'),
+];
+export const GPU_COST_DIMENSIONS: ReadonlySet<string> = new Set(['tenant', 'host']);
+export const IDLE_TENANT = '(idle)';
+
+/**
+ * Why a query mixes the views, or null: measures of different views (spans, GPU, GPU cost), a
+ * GPU-only dimension on span measures, or a dimension the measures' view does not have. `field`
+ * names what to fix.
  */
 export function viewMismatch(measures: readonly MeasureDef[], dimensions: readonly { name: string; field: string }[]): { field: string; message: string } | null {
-  const gpuMeasures = measures.filter(isGpuMeasure);
-  if (gpuMeasures.length > 0 && gpuMeasures.length < measures.length) {
-    return { field: 'measures', message: `GPU measures (${gpuMeasures.map((m) => m.name).join(', ')}) cannot be combined with span measures in one query` };
+  const views = new Set(measures.map((m) => m.view ?? 'spans'));
+  if (views.size > 1) {
+    const other = measures.filter((m) => m.view !== undefined);
+    return { field: 'measures', message: `measures of different views (${other.map((m) => `${m.name}: ${m.view}`).join(', ')}) cannot be combined with each other or with span measures in one query` };
   }
-  const onGpu = gpuMeasures.length > 0;
+  const view = [...views][0];
   for (const d of dimensions) {
-    if (onGpu && !GPU_VIEW_DIMENSIONS.has(d.name)) {
+    if (view === 'gpu' && !GPU_VIEW_DIMENSIONS.has(d.name)) {
       return { field: d.field, message: `dimension \`${d.name}\` does not apply to GPU measures; use ${[...GPU_VIEW_DIMENSIONS.keys()].join(', ')}` };
     }
-    if (!onGpu && GPU_DIMENSIONS.some((g) => g.name === d.name && g.kind === 'gpu')) {
+    if (view === 'gpu_cost' && !GPU_COST_DIMENSIONS.has(d.name)) {
+      return { field: d.field, message: `dimension \`${d.name}\` does not apply to GPU cost measures; use ${[...GPU_COST_DIMENSIONS].join(', ')}` };
+    }
+    if (view === 'spans' && GPU_DIMENSIONS.some((g) => g.name === d.name && g.kind === 'gpu')) {
       return { field: d.field, message: `dimension \`${d.name}\` applies to GPU measures only (${GPU_MEASURES.map((m) => m.name).join(', ')})` };
     }
   }

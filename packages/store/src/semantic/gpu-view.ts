@@ -5,6 +5,7 @@ import { decodeRow } from './decode.ts';
 import { QueryError } from './errors.ts';
 import { fillGaps, MAX_FILLED_POINTS } from './fill.ts';
 import { GPU_MEASURE_SQL, GPU_VIEW_DIMENSIONS } from './gpu-catalog.ts';
+import { histogramQuantile, increaseSource, LOOKBACK_MS } from './gpu-increase.ts';
 import type { ViewDef } from './views.ts';
 import type { MetricRow, MetricsResult } from './query.ts';
 
@@ -23,7 +24,8 @@ export const GPU_VIEW: ViewDef = {
  * The GPU view's compiler, sibling of compile.ts (same Plan, same filterConditions with this
  * view's expressions, same aliases so decode.ts reads the rows): an inner aggregate per series
  * (GPU: host + uuid + index; model server: host + served model) and bucket, then the group's
- * aggregate across series (gpu-catalog.ts).
+ * aggregate across series (gpu-catalog.ts). Rate and quantile measures read the points with
+ * their per-series increases (gpu-increase.ts) instead of the table.
  */
 export function compileGpu(projectId: string, p: Plan): SqlFragment {
   const defs = p.measures.map((m) => ({ m, s: GPU_MEASURE_SQL[m.name]! }));
@@ -48,13 +50,33 @@ export function compileGpu(projectId: string, p: Plan): SqlFragment {
   // The series identity: a GPU, or a model server's series (no GPU labels).
   inner.push(sql`host AS __host, gpu_uuid AS __uuid, gpu_index AS __index, model_name AS __model`);
   innerKeys.push(sql`__host, __uuid, __index, __model`);
+  const seconds = (p.intervalMs ?? p.to.getTime() - p.from.getTime()) / 1000;
   for (const { m, s } of defs) {
-    inner.push(sql`${unsafeRaw(s.perSeries)} AS ${ident(`__${m.name}`)}`);
-    outer.push(sql`${unsafeRaw(s.across)}(${ident(`__${m.name}`)}) AS ${ident(measureAlias(m.name))}`);
+    const perSeries = ident(`__${m.name}`);
+    inner.push(sql`${unsafeRaw(s.perSeries)} AS ${perSeries}`);
+    const alias = ident(measureAlias(m.name));
+    if (s.kind === 'rate') {
+      outer.push(sql`sum(${perSeries}) / ${seconds} AS ${alias}`);
+    } else if (s.kind === 'quantile') {
+      // Bucket counts add up across series only when their bounds agree (a layout change is a
+      // different histogram): a group mixing layouts is NULL rather than a wrong percentile.
+      const bounds = `__b_${m.name}`;
+      const counts = `__c_${m.name}`;
+      inner.push(sql`anyIf(bounds, canonical IN ${s.canonicals}) AS ${ident(bounds)}`);
+      outer.push(sql`sumForEach(${perSeries}) AS ${ident(counts)}`);
+      outer.push(sql`argMax(${ident(bounds)}, length(${ident(bounds)})) AS ${ident(`${bounds}_m`)}`);
+      outer.push(sql`if(uniqExactIf(${ident(bounds)}, length(${ident(bounds)}) > 0) > 1, NULL,
+        ${unsafeRaw(histogramQuantile(counts, `${bounds}_m`, s.quantile!, s.scale ?? 1))}) AS ${alias}`);
+    } else {
+      outer.push(sql`${unsafeRaw(s.across)}(${perSeries}) AS ${alias}`);
+    }
   }
   // Rows before the LIMIT: a cut result says how many groups it left out (never silently).
   outer.push(sql`count() OVER () AS __rows`);
-  const where = [sql`project_id = ${projectId}`, sql`time >= ${p.from}`, sql`time < ${p.to}`, sql`canonical IN ${canonicals}`, ...filterConditions(p.filters, GPU_VIEW_DIMENSIONS)];
+  const windowed = defs.some(({ s }) => s.kind === 'rate' || s.kind === 'quantile');
+  const lower = windowed ? new Date(p.from.getTime() - LOOKBACK_MS) : p.from;
+  const where = [sql`project_id = ${projectId}`, sql`time >= ${lower}`, sql`time < ${p.to}`, sql`canonical IN ${canonicals}`, ...filterConditions(p.filters, GPU_VIEW_DIMENSIONS)];
+  const source = windowed ? sql`(${increaseSource(where, p.from)}) WHERE time >= ${p.from}` : sql`metric_points FINAL WHERE ${join(where, ' AND ')}`;
   const dir = unsafeRaw(p.order === 'asc' ? 'ASC' : 'DESC');
   const order: SqlFragment[] = [];
   if (p.intervalMs !== undefined) order.push(sql`__bucket ASC`);
@@ -63,8 +85,7 @@ export function compileGpu(projectId: string, p: Plan): SqlFragment {
   return sql`SELECT ${join(outer)}
     FROM (
       SELECT ${join(inner)}
-      FROM metric_points FINAL
-      WHERE ${join(where, ' AND ')}
+      FROM ${source}
       GROUP BY ${join(innerKeys)}
     )
     ${outerKeys.length ? sql`GROUP BY ${join(outerKeys)}` : sql``}

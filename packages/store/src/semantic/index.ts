@@ -9,5 +9,5 @@ export { rollupCoverage, type Coverage } from './coverage.ts';
 export { VIEWS, SPANS_VIEW, TRACES_VIEW, ROLLUP_VIEW, COST_SQL, OTHER_VALUE, requestExpr, hasRootlessTraces, type ViewDef } from './views.ts';
 export { hoursToRoll, buildRollupHour, dropRollupBuild, applyRollupRetention, nextBuildId, DEFAULT_ROLLUP_OPTIONS, type RollupOptions, type HourToRoll } from './rollup-build.ts';
 export { MAX_FILLED_POINTS } from './fill.ts';
-export { GPU_MEASURES, GPU_DIMENSIONS, GPU_MEASURE_SQL } from './gpu-catalog.ts';
+export { GPU_MEASURES, GPU_DIMENSIONS, GPU_MEASURE_SQL, GPU_COST_MEASURES, IDLE_TENANT } from './gpu-catalog.ts';
 export { GPU_VIEW, compileGpu } from './gpu-view.ts';

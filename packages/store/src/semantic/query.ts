@@ -12,6 +12,7 @@ import { viewMismatch } from './gpu-catalog.ts';
 import { queryGpuPlan } from './gpu-view.ts';
 import { qualityMismatch, qualityViewOf } from './quality-catalog.ts';
 import { queryQualityPlan } from './quality-view.ts';
+import { queryGpuCostPlan } from './gpu-cost-view.ts';
 
 export interface MetricsQuery {
   projectId: string;
@@ -174,6 +175,7 @@ export async function queryMetrics(store: Store, q: MetricsQuery, o: MetricsQuer
   const plan = planMetricsQuery(q);
   const exact = q.exactMoney === true;
   if (plan.measures[0]!.view === 'gpu') return queryGpuPlan(store, q.projectId, plan, q.fill !== false);
+  if (plan.measures[0]!.view === 'gpu_cost') return queryGpuCostPlan(store, q.projectId, plan, exact);
   if (plan.measures[0]!.view === 'budget') return queryBudgetPlan(store, q.projectId, plan, exact);
   if (qualityViewOf(plan.measures[0]!)) return queryQualityPlan(store, q.projectId, plan, q.fill !== false);
   const coverage = await coverageFor(store, q.projectId, plan, plan.groupBy, o.coverage);

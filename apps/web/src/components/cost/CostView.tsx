@@ -6,6 +6,7 @@ import { useUrlParams } from '@/lib/url-state';
 import { TimeControls } from '../TimeControls';
 import { useTimeRange } from '../TimeRangeContext';
 import { ErrorBox, KpiTile } from '../ui';
+import { SelfHostedGpuTile } from '../gpu/SelfHostedGpuTile';
 import { CostSeries } from './CostSeries';
 import { CostTable } from './CostTable';
 import { BudgetsPanel } from './BudgetsPanel';
@@ -93,6 +94,7 @@ export function CostView() {
             loading={savings.isPending}
             testId="cost-cache-savings"
           />
+          <SelfHostedGpuTile fromMs={fromMs} toMs={toMs} />
         </div>
       )}
       <div className="toolbar" style={{ display: 'flex', gap: 8, alignItems: 'center', margin: '8px 0' }}>
