@@ -6,6 +6,10 @@ import { Store } from '../store.ts';
 import { testStoreConfig } from '../testing.ts';
 import type { SpanRow } from '../spans.ts';
 import { buildRollupHour } from '../semantic/rollup-build.ts';
+import { compile } from '../semantic/compile.ts';
+import { rollupCoverage } from '../semantic/coverage.ts';
+import { planMetricsQuery, queryMetrics } from '../semantic/query.ts';
+import { render } from '../sql.ts';
 import { baseSpan, hex, insertSpanRows } from './fixtures.ts';
 import { latencyPercentiles } from './latency-percentiles.ts';
 import { bucketLowerMs, latencyHeatmap, latencyRegion } from './latency-heatmap.ts';
@@ -59,6 +63,17 @@ const roots = spans.filter((s) => s.parentSpanId === '');
 const calls = spans.filter((s) => s.category === 'llm');
 const dur = (s: SpanRow) => Number(s.endTimeUnixNano - s.startTimeUnixNano) / 1e6;
 const inWindow = (s: SpanRow, a: number, b: number) => s.startTimeUnixNano >= BigInt(a) * MS && s.startTimeUnixNano < BigInt(b) * MS;
+
+const isModelDim = (d: string) => ['model', 'response_model', 'provider'].includes(d);
+const SUBJECT: Record<string, (s: SpanRow) => boolean> = Object.fromEntries(
+  ['tenant', 'request_type', 'route', 'environment', 'service', 'service_version', 'model', 'response_model', 'provider', 'agent'].map((d) => [
+    d, isModelDim(d) ? (s: SpanRow) => s.usageCounted : d === 'agent' ? (s: SpanRow) => s.category === 'agent' : (s: SpanRow) => s.parentSpanId === '',
+  ]),
+);
+const VALUE: Record<string, (s: SpanRow) => string> = {
+  tenant: (s) => s.tenant, request_type: (s) => s.requestType, route: (s) => s.route, environment: (s) => s.environment, service: (s) => s.service,
+  service_version: (s) => s.serviceVersion, model: (s) => s.requestModel, response_model: (s) => s.responseModel, provider: (s) => s.provider, agent: (s) => s.agentName,
+};
 
 /** A sketch value is right when within 2 % of the exact order statistics around the rank (R-7 when exact). */
 function expectQuantile(v: number | null, values: number[], q: number, exact: boolean): void {
@@ -120,6 +135,44 @@ describe('latency percentiles by dimension', () => {
     await buildRollupHour(store, P, H0 + HOUR, 200);
     await check(false);
   });
+
+  it.each(['tenant', 'request_type', 'route', 'environment', 'service', 'service_version', 'model', 'response_model', 'provider', 'agent'])(
+    'by %s the latency rollup answers (rollup_latency_hourly + raw edge): counts exact, percentiles within 2 %%', async (d) => {
+      const SUBJECT_MEASURES = ['requests', 'errors', 'error_rate', 'avg_latency_ms', 'p50_latency_ms', 'p90_latency_ms', 'p95_latency_ms', 'p99_latency_ms'];
+      for (const [from, interval] of [[H0, undefined], [H0 + 25 * MIN, undefined], [H0, HOUR]] as const) {
+        const q = { projectId: P, from: new Date(from), to: new Date(H0 + 2 * HOUR), measures: SUBJECT_MEASURES, groupBy: [d], intervalMs: interval, limit: 100 };
+        const plan = planMetricsQuery(q);
+        const coverage = await rollupCoverage(store, P, plan.from, plan.to, [d]);
+        const text = render(compile(P, plan, { coverage })).query;
+        expect(text).toContain('FROM rollup_latency_hourly');
+        expect(text).not.toMatch(/FROM rollup_hourly\b/);
+        const fast = await queryMetrics(store, q);
+        const raw = await store.query<Record<string, unknown>>(compile(P, plan));
+        expect(fast.source).toBe('rollup');
+        const rows = fast.rows.filter((r) => Number(r.requests) > 0);
+        expect(rows).toHaveLength(raw.length);
+        for (const r of rows) {
+          const x = raw.find((y) => String(y[`d_${d}`]) === String(r[d]) && (interval === undefined || Number(y.__bucket) === Date.parse(String(r.time))))!;
+          expect(x, `${d}=${String(r[d])}`).toBeDefined();
+          expect(r.requests).toBe(Number(x.m_requests));
+          expect(r.errors).toBe(Number(x.m_errors));
+          expect(r.avg_latency_ms as number).toBeCloseTo(Number(x.m_avg_latency_ms), 6);
+          // The sketch contract against the exact order statistics of the group's subject spans.
+          const t0 = interval === undefined ? from : Date.parse(String(r.time));
+          const t1 = interval === undefined ? H0 + 2 * HOUR : t0 + interval;
+          const mine = spans.filter((s) => SUBJECT[d]!(s) && VALUE[d]!(s) === String(r[d]) && inWindow(s, t0, t1)).map(dur);
+          expect(mine).toHaveLength(Number(r.requests));
+          for (const [m, level] of [['p50_latency_ms', 0.5], ['p90_latency_ms', 0.9], ['p95_latency_ms', 0.95], ['p99_latency_ms', 0.99]] as const) {
+            expectQuantile(r[m] as number, mine, level, false);
+          }
+        }
+      }
+      // A filter on another dimension falls back to rollup_hourly (the latency rollup keys one dimension).
+      const other = planMetricsQuery({ projectId: P, from: new Date(H0), to: new Date(H0 + 2 * HOUR), measures: ['p95_latency_ms'], groupBy: [d], filters: { status: ['ok'] } });
+      const cov = await rollupCoverage(store, P, other.from, other.to, [d, 'status']);
+      expect(render(compile(P, other, { coverage: cov })).query).toMatch(/FROM rollup_hourly\b/);
+    },
+  );
 
   it('refuses an unknown dimension or filter, naming the field', async () => {
     await expect(latencyPercentiles(store, { ...window, intervalMs: HOUR, dimension: 'host' as never })).rejects.toMatchObject({ field: 'dimension' });
