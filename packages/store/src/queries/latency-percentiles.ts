@@ -2,7 +2,10 @@ import type { Store } from '../store.ts';
 import { DIMENSION_BY_NAME } from '../semantic/catalog.ts';
 import { rollupCoverage } from '../semantic/coverage.ts';
 import { parseRange, QueryError, type TimeInput } from '../semantic/errors.ts';
-import { queryMetrics, type LeftOut, type MetricRow } from '../semantic/query.ts';
+import { compile } from '../semantic/compile.ts';
+import { decodeRow } from '../semantic/decode.ts';
+import { fillGaps, MAX_FILLED_POINTS } from '../semantic/fill.ts';
+import { coverageFor, measureInfos, planMetricsQuery, queryMetrics, type LeftOut, type MetricRow } from '../semantic/query.ts';
 import { hasRootlessTraces } from '../semantic/views.ts';
 
 /**
@@ -97,22 +100,30 @@ export async function latencyPercentiles(store: Store, q: LatencyPercentilesQuer
   }
   const filters = checkLatencyFilters(q.filters);
   const groupBy = q.dimension ? [q.dimension] : [];
-  // One coverage lookup and one rootless check for every statement of the page (same window,
-  // every dimension a rollup key); queryMetrics still applies each plan's own eligibility.
+  // One coverage lookup for every statement (same window, every dimension a rollup key);
+  // queryMetrics still applies each plan's own eligibility. No rootless check: with the rollup
+  // only the window's edges are read raw (the request join over an hour costs less than the
+  // check's scan of the whole window); without it (a short window) the check pays off.
   const used = [...groupBy, ...Object.keys(filters)];
-  const [coverage, rootless] = await Promise.all([
-    used.every((d) => DIMENSION_BY_NAME.get(d)?.rollup) ? rollupCoverage(store, q.projectId, from, to, used) : Promise.resolve(null),
-    hasRootlessTraces(store, q.projectId, from, to),
-  ]);
-  const base = { projectId: q.projectId, from, to, measures: MEASURES, filters, groupBy, orderBy: 'requests' as const };
-  const opts = { coverage, rootless };
-  // The window's numbers per series (ranked by requests: the limit's cut and leftOut come from
-  // here), then every bucket of those series. queryMetrics ranks a grouped series itself, so the
-  // series statement re-reads the ranking; both read the same coverage.
-  const [whole, overTime] = await Promise.all([
-    queryMetrics(store, { ...base, limit: q.limit ?? 8 }, opts),
-    queryMetrics(store, { ...base, intervalMs: q.intervalMs, limit: q.limit ?? 8 }, opts),
-  ]);
+  const coverage = used.every((d) => DIMENSION_BY_NAME.get(d)?.rollup) ? await rollupCoverage(store, q.projectId, from, to, used) : null;
+  const rootless = coverage && coverage.builds.length > 0 ? undefined : await hasRootlessTraces(store, q.projectId, from, to);
+  const base = { projectId: q.projectId, from, to, measures: MEASURES, filters, groupBy, orderBy: 'requests' as const, limit: q.limit ?? 8 };
+  // The window's numbers per series, ranked by requests (the limit's cut and leftOut come from
+  // here), then every bucket of exactly those series: the compiler's `series` option, so the
+  // ranking is not read twice (queryMetrics' grouped series would rank again).
+  const whole = await queryMetrics(store, base, { coverage, rootless });
+  const plan = planMetricsQuery({ ...base, intervalMs: q.intervalMs });
+  const cov = await coverageFor(store, q.projectId, plan, plan.groupBy, coverage);
+  const keys = whole.rows.map((r) => groupBy.map((d) => String(r[d] ?? '')));
+  const raw = groupBy.length > 0 && keys.length === 0 ? [] : await store.query<Record<string, unknown>>(compile(q.projectId, plan, { coverage: cov, rootless, series: groupBy.length ? keys : undefined }));
+  if (Math.max(keys.length, 1) * Math.ceil((to.getTime() - from.getTime()) / q.intervalMs) > MAX_FILLED_POINTS) {
+    throw new QueryError('interval', `too many points (${keys.length} series); widen the interval`);
+  }
+  const overTime = {
+    rows: fillGaps(raw.map((r) => decodeRow(r, plan, groupBy, false)), { from, to, intervalMs: q.intervalMs, groupBy, measures: plan.measures }),
+    measures: measureInfos(plan, cov),
+    source: cov ? 'rollup' : 'spans',
+  };
   const series = new Map<string, LatencySeries>();
   for (const r of whole.rows) {
     const key = q.dimension ? String(r[q.dimension] ?? '') : '';

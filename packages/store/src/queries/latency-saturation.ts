@@ -83,9 +83,13 @@ export async function latencySaturation(store: Store, q: LatencySaturationQuery)
     WHERE ts < ${to.getTime()}
     GROUP BY t`);
   const callConds = join([sql`project_id = ${q.projectId}`, sql`start_time >= ${from}`, sql`start_time < ${to}`, sql`${unsafeRaw(MODEL_CALL_SQL)}`, ...filterConditions(Object.entries(filters))], ' AND ');
+  // Only traces with a failed model call can hold a retry: group just those (a semi-join on the
+  // failed calls, instead of grouping every model call of the window by trace).
   const retries = await store.query<{ t: number; n: number }>(sql`SELECT intDiv(toUnixTimestamp64Milli(f.1), ${I}) * ${I} AS t, count() AS n
     FROM (SELECT arrayJoin(arrayFilter(x -> x.2 AND arrayExists(y -> y.1 > x.1 AND NOT y.2, calls), calls)) AS f
-          FROM (SELECT groupArray((start_time, status_code = 'error')) AS calls FROM spans FINAL WHERE ${callConds} GROUP BY trace_id, request_model HAVING countIf(status_code = 'error') > 0))
+          FROM (SELECT groupArray((start_time, status_code = 'error')) AS calls FROM spans FINAL
+                WHERE ${callConds} AND trace_id IN (SELECT trace_id FROM spans WHERE ${callConds} AND status_code = 'error')
+                GROUP BY trace_id, request_model HAVING countIf(status_code = 'error') > 0))
     GROUP BY t`);
   const byT = <T extends { t: number }>(rows: T[]) => new Map(rows.map((r) => [Number(r.t), r]));
   const spanBy = byT(span);
