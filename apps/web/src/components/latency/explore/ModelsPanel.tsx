@@ -17,7 +17,7 @@ export function ModelsPanel({ filters }: { filters: Filters }) {
   if (q.isError) return <ErrorBox error={q.error} what="model speed and dependency health" />;
   const d = q.data;
   return (
-    <div className="grid-2">
+    <div>
       <Panel title="Model speed" unit="p95 over model calls; TTFT ≈ merged sketches where rolled up" flush testId="latency-model-speed">
         <div className="table-wrap">
           <table className="table">
@@ -39,7 +39,7 @@ export function ModelsPanel({ filters }: { filters: Filters }) {
       <Panel title="LLM API health" unit="per provider and endpoint (server.address); rates of calls" flush testId="latency-dependencies">
         <div className="table-wrap">
           <table className="table">
-            <thead><tr><th>Provider</th><th>Endpoint</th><th className="num">Calls</th><th className="num">Errors</th><th className="num">Throttled (429)</th><th className="num">p95</th><th className="num">Truncated</th></tr></thead>
+            <thead><tr><th>Provider</th><th>Endpoint</th><th className="num">Calls</th><th className="num">Errors</th><th className="num" title="Throttled: HTTP 429 / rate limit">429s</th><th className="num">p95</th><th className="num">Truncated</th></tr></thead>
             <tbody>
               {!d ? <SkeletonRows rows={4} cols={7} /> : d.dependencies.length === 0 ? <tr><td colSpan={7} className="empty-cell">No model calls in this window</td></tr> : d.dependencies.map((r) => (
                 <tr key={`${r.provider}|${r.endpoint}`} data-testid="latency-dependency-row" data-provider={r.provider}>

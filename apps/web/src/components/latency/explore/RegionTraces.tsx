@@ -16,11 +16,14 @@ export interface Region {
   count: number;
 }
 
+/** Rows listed (slowest first); the explorer link has them all. */
+const REGION_ROWS = 25;
+
 /** The spans of a heatmap region, slowest first, each linking to its trace. */
 export function RegionTraces({ region, by, filters, onClose }: { region: Region; by: Dimension | null; filters: Filters; onClose: () => void }) {
   const trpc = useTRPC();
   const { zone, label: zoneText } = useZone();
-  const q = useQuery(trpc.latency.region.queryOptions({ from: region.fromMs, to: region.toMs, minMs: region.minMs, maxMs: region.maxMs, ...(by ? { dimension: by } : {}), filter: filters }));
+  const q = useQuery(trpc.latency.region.queryOptions({ from: region.fromMs, to: region.toMs, minMs: region.minMs, maxMs: region.maxMs, limit: REGION_ROWS, ...(by ? { dimension: by } : {}), filter: filters }));
   const unlinked = unlinkedFilters(filters);
   const explorer = tracesHref(filters, { kind: 'absolute', fromMs: region.fromMs, toMs: region.toMs }, { minDurationMs: region.minMs });
   return (

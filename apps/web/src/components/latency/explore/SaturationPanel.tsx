@@ -33,8 +33,8 @@ export function SaturationPanel({ filters }: { filters: Filters }) {
         {chart(<TimeSeriesChart data={pts} series={[{ key: 'tps', label: 'total tokens/s', color: 'var(--chart-3)' }, { key: 'otps', label: 'output tokens/s', color: 'var(--chart-5)' }]} format={rate} unit="tokens/s" fromMs={d?.fromMs ?? fromMs} toMs={d?.toMs ?? toMs} height={170} />)}
       </Panel>
       <Panel title="Saturation" unit={T ? `peak ${formatCount(T.inFlightPeak)} in flight · errors ${formatPercent(T.requests ? T.errors / T.requests : null)} · timeouts ${formatPercent(T.requests ? T.timeouts / T.requests : null)} · retries ${formatPercent(T.modelCalls ? T.retries / T.modelCalls : null)} of model calls` : undefined}>
-        {chart(<TimeSeriesChart data={pts} series={[{ key: 'avg', label: 'mean in flight', color: 'var(--chart-1)', kind: 'area' }, { key: 'peak', label: 'peak in flight', color: 'var(--chart-4)' }]} format={rate} unit="requests in flight" fromMs={d?.fromMs ?? fromMs} toMs={d?.toMs ?? toMs} height={170} />)}
-        {chart(<TimeSeriesChart data={pts} series={[{ key: 'err', label: 'error rate', color: 'var(--chart-2)' }, { key: 'timeout', label: 'timeout rate', color: 'var(--chart-4)' }, { key: 'retry', label: 'retry rate (model calls)', color: 'var(--chart-5)' }]} format={(v) => formatPercent(v)} unit="% of requests" fromMs={d?.fromMs ?? fromMs} toMs={d?.toMs ?? toMs} height={170} />)}
+        {chart(<TimeSeriesChart data={pts} series={[{ key: 'avg', label: 'mean in flight', color: 'var(--chart-1)', kind: 'area' }, { key: 'peak', label: 'peak in flight', color: 'var(--chart-4)' }]} format={rate} unit="in flight" fromMs={d?.fromMs ?? fromMs} toMs={d?.toMs ?? toMs} height={170} />)}
+        {chart(<TimeSeriesChart data={pts} series={[{ key: 'err', label: 'error rate', color: 'var(--chart-2)' }, { key: 'timeout', label: 'timeout rate', color: 'var(--chart-4)' }, { key: 'retry', label: 'retry rate (model calls)', color: 'var(--chart-5)' }]} format={(v) => formatPercent(v)} unit="%" fromMs={d?.fromMs ?? fromMs} toMs={d?.toMs ?? toMs} height={170} />)}
       </Panel>
     </div>
   );
