@@ -38,7 +38,10 @@ export async function bench(argv: string[]): Promise<void> {
     const { benchSoak } = await import('../bench/soak.ts');
     const ok = await benchSoak({ minutes: Number(values.minutes), rate: Number(values.rate), probeSec: Number(values.probe), exporters: Number(values.exporters) });
     if (!ok) process.exitCode = 1;
+  } else if (which === 'latency') {
+    const { benchLatency } = await import('../bench/latency.ts');
+    await benchLatency({ spans: Number(values.spans), runs: Number(values.runs) });
   } else {
-    throw new Error('usage: plumb bench soak [--minutes M] [--rate spans/s, 0 = half a probe] [--probe S] [--exporters N] | plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R] [--reference-days D] | plumb bench export [--rows N] [--days D]');
+    throw new Error('usage: plumb bench soak [--minutes M] [--rate spans/s, 0 = half a probe] [--probe S] [--exporters N] | plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench latency [--spans N] [--runs R] | plumb bench drift [--spans N] [--runs R] [--reference-days D] | plumb bench export [--rows N] [--days D]');
   }
 }

@@ -11,6 +11,7 @@ const NAV = [
   { href: '/', label: 'Overview', match: (p: string) => p === '/' },
   { href: '/traces', label: 'Traces', match: (p: string) => p.startsWith('/traces') },
   { href: '/sessions', label: 'Sessions', match: (p: string) => p.startsWith('/sessions') },
+  { href: '/latency', label: 'Latency', match: (p: string) => p.startsWith('/latency') },
   { href: '/cost', label: 'Cost', match: (p: string) => p.startsWith('/cost') },
   { href: '/quality', label: 'Quality', match: (p: string) => p.startsWith('/quality') },
   { href: '/drift', label: 'Drift', match: (p: string) => p.startsWith('/drift') },

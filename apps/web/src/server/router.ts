@@ -12,6 +12,7 @@ import { spansRouter, tracesRouter } from './routers/traces.ts';
 import { traceViewRouter } from './routers/trace-view.ts';
 import { retentionRouter } from './routers/retention.ts';
 import { gpuRouter } from './routers/gpu.ts';
+import { latencyRouter } from './routers/latency.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
@@ -31,6 +32,7 @@ export const appRouter = router({
   members: membersRouter,
   content: contentRouter,
   gpu: gpuRouter,
+  latency: latencyRouter,
 });
 
 export type AppRouter = typeof appRouter;

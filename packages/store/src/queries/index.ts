@@ -9,3 +9,8 @@ export { isoToEpochMs, type TraceSpanRecord, type SpanKindName } from './rows.ts
 export { decimalToPico, picoToDecimal } from './money.ts';
 export { encodeCursor, decodeCursor, type TraceCursor } from './cursor.ts';
 export { listSessions, SESSION_SORTS, MAX_SESSION_PAGE, type ListSessionsQuery, type SessionListPage, type SessionListItem, type SessionSort } from './sessions.ts';
+export { latencyPercentiles, checkLatencyFilters, LATENCY_DIMENSIONS, LATENCY_FILTER_DIMENSIONS, LATENCY_PERCENTILES, type LatencyDimension, type LatencyFilters, type LatencyPercentiles, type LatencyPercentilesQuery, type LatencySeries, type LatencyPoint, type LatencyStats } from './latency-percentiles.ts';
+export { latencyHeatmap, latencyRegion, bucketLowerMs, type LatencyHeatmap, type LatencyHeatmapQuery, type HeatmapCell, type LatencyRegion, type LatencyRegionQuery, type RegionSpan } from './latency-heatmap.ts';
+export { BUCKETS_PER_DECADE } from './latency-spans.ts';
+export { latencySaturation, modelSpeed, type LatencySaturation, type LatencySaturationQuery, type SaturationPoint, type ModelSpeedRow } from './latency-saturation.ts';
+export { dependencyHealth, type DependencyHealthRow, type DependencyHealthQuery } from './latency-dependencies.ts';

@@ -73,8 +73,10 @@ export interface MeasureDef {
 }
 
 // Every percentile of one value is an element of ONE multi-level aggregate: ClickHouse computes
-// identical aggregate calls once, so p50/p95/p99 sort (raw) or merge sketches (rollup) once.
-const LEVELS = [0.5, 0.95, 0.99] as const;
+// identical aggregate calls once, so p50/p90/p95/p99 sort (raw) or merge sketches (rollup) once.
+// The merge's levels need not be the state's (a DDSketch state is level-free; the rollup's
+// columns were declared with 0.5, 0.95, 0.99 and are finalized at these levels).
+const LEVELS = [0.5, 0.9, 0.95, 0.99] as const;
 const at = (level: number) => {
   const i = LEVELS.indexOf(level as (typeof LEVELS)[number]);
   if (i < 0) throw new Error(`no percentile level ${level}`);
@@ -138,6 +140,7 @@ export const MEASURES: readonly MeasureDef[] = [
   { name: 'llm_calls', label: 'LLM calls', unit: 'count', spanSet: 'usage', additive: true, expr: `countIf(${U} AND category = 'llm')`, rollup: `sumIf(spans, ${U} AND category = 'llm')`,
     description: 'Usage-counted spans of category llm (one per model call).' },
   { name: 'p50_latency_ms', label: 'p50 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.5, LATENCY, '$S'), rollup: dd(0.5, 'latency_ms', '$S'), rollupRequests: dd(0.5, 'request_latency_ms', '1'), sketch: true, description: 'Median request (subject span) duration.' },
+  { name: 'p90_latency_ms', label: 'p90 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.9, LATENCY, '$S'), rollup: dd(0.9, 'latency_ms', '$S'), rollupRequests: dd(0.9, 'request_latency_ms', '1'), sketch: true, description: '90th percentile request duration.' },
   { name: 'p95_latency_ms', label: 'p95 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.95, LATENCY, '$S'), rollup: dd(0.95, 'latency_ms', '$S'), rollupRequests: dd(0.95, 'request_latency_ms', '1'), sketch: true, description: '95th percentile request duration.' },
   { name: 'p99_latency_ms', label: 'p99 latency', unit: 'ms', spanSet: 'subject', additive: false, expr: pct(0.99, LATENCY, '$S'), rollup: dd(0.99, 'latency_ms', '$S'), rollupRequests: dd(0.99, 'request_latency_ms', '1'), sketch: true, description: '99th percentile request duration.' },
   { name: 'avg_latency_ms', label: 'Average latency', unit: 'ms', spanSet: 'subject', additive: false, expr: `avgIf(${LATENCY}, $S)`, rollup: 'sumIf(duration_ns, $S) / nullIf(sumIf(spans, $S), 0) / 1e6', description: 'Mean request duration.' },

@@ -1,6 +1,7 @@
 import { ident, join, param, sql, unsafeRaw, type SqlFragment } from '../sql.ts';
 import { DIMENSION_BY_NAME, ROOT_PREDICATE, subjectPredicate, type MeasureDef } from './catalog.ts';
 import type { Coverage } from './coverage.ts';
+import { latencyRollupDimension, latencyRollupStates } from './rollup-latency.ts';
 import { rawStateSelect, requestExprRanges, ROLLUP_CORE_DIMENSIONS, ROLLUP_CORE_KEYS, ROLLUP_KEYS, ROLLUP_STATES, ROLLUP_VIEW, SPANS_VIEW, type ViewDef } from './views.ts';
 
 /** A validated query (planMetricsQuery in query.ts builds it). */
@@ -61,9 +62,12 @@ export function compile(projectId: string, p: Plan, o: CompileOptions = {}): Sql
   const view: ViewDef = o.coverage && o.coverage.builds.length > 0 ? ROLLUP_VIEW : SPANS_VIEW;
   const filterDims = p.filters.map(([d]) => d);
   const sets = o.sets ?? null;
+  // Grouped by one latency dimension, subject measures only: the latency rollup, whose rows are
+  // all subject spans (subject `1`; rollup-latency.ts).
+  const latencyDim = view === ROLLUP_VIEW ? latencyRollupDimension(p.groupBy, p.filters, p.measures, sets !== null) : null;
   const groups = sets
     ? sets.map((d, i) => ({ dims: [d], subject: subjectPredicate([d, ...filterDims]), set: i as number | undefined }))
-    : [{ dims: p.groupBy, subject: subjectPredicate([...p.groupBy, ...filterDims]), set: undefined as number | undefined }];
+    : [{ dims: p.groupBy, subject: latencyDim ? '1' : subjectPredicate([...p.groupBy, ...filterDims]), set: undefined as number | undefined }];
   const dimExpr = (d: string) => unsafeRaw(DIMENSION_BY_NAME.get(d)!.expr);
 
   // Row conditions, valid on both views (rollup key columns are named as in spans).
@@ -194,6 +198,11 @@ export function compile(projectId: string, p: Plan, o: CompileOptions = {}): Sql
     return sql`${withRequest}SELECT ${join(select)}
     FROM spans FINAL
     WHERE ${join(where, ' AND ')}
+    ${tail}`;
+  }
+  if (latencyDim) {
+    return sql`SELECT ${join(select)}
+    FROM (${latencyRollupStates(projectId, o.coverage!, latencyDim, rowConds, o.rootless !== false)})
     ${tail}`;
   }
   // No grouping and only filters on core columns: the coarse companion table answers (a few

@@ -1,11 +1,12 @@
 import { join, param, sql, unsafeRaw } from '../sql.ts';
 import { renderForCluster } from '../migrations.ts';
 import type { Store } from '../store.ts';
+import { latencyRollupInsert } from './rollup-latency.ts';
 import { CAPPED_KEYS, mergedStateSelect, OTHER_VALUE, rawStateSelect, requestExprRanges, ROLLUP_CORE_KEYS, ROLLUP_KEYS, ROLLUP_STATES } from './views.ts';
 
 const HOUR_MS = 3_600_000;
-/** The tables holding rows of a build: the same build ids, deletion and TTL (rollup_hourly_core: migration 0009). */
-const ROLLUP_TABLES = ['rollup_hourly', 'rollup_hourly_core'] as const;
+/** The tables holding rows of a build: the same build ids, deletion and TTL (rollup_hourly_core: 0009, rollup_latency_hourly: 0014). */
+const ROLLUP_TABLES = ['rollup_hourly', 'rollup_hourly_core', 'rollup_latency_hourly'] as const;
 
 export interface RollupOptions {
   /** Distinct values of a capped dimension kept per hour; the tail becomes OTHER_VALUE. */
@@ -141,6 +142,8 @@ export async function buildRollupHour(store: Store, projectId: string, hourMs: n
     SELECT project_id, hour, build, ${coreKeys}, ${mergedStateSelect()}
     FROM rollup_hourly WHERE ${thisBuild}
     GROUP BY project_id, hour, build, ${coreKeys}`);
+  // The latency companion (migration 0014), likewise before the pointer moves.
+  await store.command(latencyRollupInsert(thisBuild));
   const [{ rows = 0 } = {}] = await store.query<{ rows: number }>(sql`SELECT count() AS rows FROM rollup_hourly WHERE ${thisBuild}`);
   await store.command(sql`INSERT INTO rollup_builds (project_id, hour, build, built_at, source_ingested_at, capped)
     SELECT ${projectId}, ${param(hourMs / 1000, 'DateTime')}, ${param(build, 'UInt64')}, fromUnixTimestamp64Milli(${started}),

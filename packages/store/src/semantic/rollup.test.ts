@@ -105,7 +105,7 @@ describe('hourly rollup', () => {
     'every measure by %s equals the brute force over the raw rows', async (dim) => {
       const r = await queryMetrics(store, { ...window, measures: ALL, groupBy: dim ? [dim] : [], exactMoney: true, limit: 100 });
       expect(r.source).toBe('rollup');
-      expect(r.measures.filter((m) => m.approximate).map((m) => m.name)).toEqual(['p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'ttft_p50_ms', 'ttft_p95_ms']);
+      expect(r.measures.filter((m) => m.approximate).map((m) => m.name)).toEqual(['p50_latency_ms', 'p90_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'ttft_p50_ms', 'ttft_p95_ms']);
       const truth = bruteForce(fixture.spans, dim);
       expect(r.rows).toHaveLength(truth.size);
       for (const row of r.rows) {
@@ -119,6 +119,7 @@ describe('hourly rollup', () => {
         expect(row.error_rate).toBe(lat.length ? Number(t.errors) / lat.length : null);
         if (lat.length) expect(row.avg_latency_ms).toBeCloseTo(lat.reduce((a, x) => a + x, 0) / lat.length, 9);
         expectQuantile(row.p50_latency_ms as number | null, lat, 0.5);
+        expectQuantile(row.p90_latency_ms as number | null, lat, 0.9);
         expectQuantile(row.p95_latency_ms as number | null, lat, 0.95);
         expectQuantile(row.p99_latency_ms as number | null, lat, 0.99);
         expectQuantile(row.ttft_p50_ms as number | null, t.ttft as number[], 0.5);
@@ -180,7 +181,7 @@ describe('hourly rollup', () => {
         expect(a.s_cost_usd).toBe(b.s_cost_usd);
         // Raw percentiles interpolate (R-7); the sketch is within 2 % of the neighbouring ranks,
         // which on the fixture's few requests stay within a few % of the interpolated value.
-        for (const m of ['p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'ttft_p50_ms', 'ttft_p95_ms']) {
+        for (const m of ['p50_latency_ms', 'p90_latency_ms', 'p95_latency_ms', 'p99_latency_ms', 'ttft_p50_ms', 'ttft_p95_ms']) {
           if (b[`m_${m}`] === null) expect(a[`m_${m}`], m).toBeNull();
         }
       }
@@ -335,10 +336,10 @@ describe('hourly rollup', () => {
     for (let k = 0; k < 12; k++) {
       const a = H0 + Math.floor(rand() * 3 * HOUR);
       const b = Math.min(a + 2 * HOUR + Math.floor(rand() * 2 * HOUR), H0 + 6 * HOUR);
-      const r = await queryMetrics(store, { projectId: P, from: new Date(a), to: new Date(b), measures: ['p50_latency_ms', 'p95_latency_ms', 'p99_latency_ms'] });
+      const r = await queryMetrics(store, { projectId: P, from: new Date(a), to: new Date(b), measures: ['p50_latency_ms', 'p90_latency_ms', 'p95_latency_ms', 'p99_latency_ms'] });
       expect(r.source).toBe('rollup');
       const exact = spans.filter((s) => s.startTimeUnixNano >= BigInt(a) * MS && s.startTimeUnixNano < BigInt(b) * MS).map(dur).sort((x, y) => x - y);
-      for (const [m, q] of [['p50_latency_ms', 0.5], ['p95_latency_ms', 0.95], ['p99_latency_ms', 0.99]] as const) {
+      for (const [m, q] of [['p50_latency_ms', 0.5], ['p90_latency_ms', 0.9], ['p95_latency_ms', 0.95], ['p99_latency_ms', 0.99]] as const) {
         expectQuantile(r.rows[0]![m] as number, exact, q);
       }
     }

@@ -7,6 +7,7 @@ import { labelsHandler, scoresHandler } from './feedback.ts';
 import { keyByIdHandler, keysHandler } from './keys.ts';
 import { metricsHandler } from './metrics.ts';
 import { openApiHandler } from './openapi.ts';
+import { latencyPercentilesHandler } from './latency-percentiles.ts';
 import { getTraceHandler, listTracesHandler, traceSummaryHandler } from './traces.ts';
 
 export interface RestApi {
@@ -40,6 +41,8 @@ export interface RestApi {
   monthExportSession: Handler;
   /** GET / POST /api/v1/reprice */
   reprice: Handler;
+  /** GET /api/v1/latency/percentiles */
+  latencyPercentiles: Handler;
 }
 
 /** All REST handlers as plain `(Request) => Promise<Response>` functions. */
@@ -63,6 +66,7 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     monthExport: monthExportHandler(deps, false),
     monthExportSession: monthExportHandler(deps, true),
     reprice: repriceHandler(deps),
+    latencyPercentiles: latencyPercentilesHandler(deps),
   };
 }
 

@@ -7,6 +7,7 @@ import { createKeyInput, revokeKeyInput } from '../routers/keys.ts';
 import { costExportQuery, monthInput, priceListQuery, priceOverrideInput, repriceInput } from '../schemas/cost.ts';
 import { json, type Handler } from './http.ts';
 import { QUALITY_COMPONENTS, qualityPaths } from './openapi-quality.ts';
+import { LATENCY_EXPLORE_COMPONENTS, latencyExplorePaths } from './openapi-latency-explore.ts';
 import { kindOf, MAX_QUERY_STRING } from './query-string.ts';
 
 /**
@@ -38,6 +39,7 @@ const COMPONENTS = {
   MetricsResult: metricsResultSchema,
   TraceSummary: traceSummarySchema,
   ...QUALITY_COMPONENTS,
+  ...LATENCY_EXPLORE_COMPONENTS,
 } as const;
 type ComponentName = keyof typeof COMPONENTS | 'Span';
 
@@ -148,6 +150,7 @@ function build() {
         },
       },
       ...qualityPaths({ ref: (name) => ref(name as ComponentName), errors, fieldSchema, parameters }),
+      ...latencyExplorePaths({ ref: (name) => ref(name as ComponentName), errors, fieldSchema, parameters }),
       '/cost/export': {
         get: {
           operationId: 'exportCost',
