@@ -4,3 +4,4 @@ export { correctionsJob, CorrectionStats, type CorrectionsJobOptions } from './j
 export { rollupsJob, rollupRetentionFromEnv, type RollupJobOptions } from './jobs/rollups.ts';
 export { driftJob, type DriftJobOptions } from './jobs/drift.ts';
 export { pricesSyncJob, repriceJob, runReprice, syncPrices } from './jobs/reprice.ts';
+export { stagesJob, type StagesJobOptions } from './jobs/stages.ts';

@@ -25,3 +25,5 @@ export * from './reprice.ts';
 export * from './export.ts';
 export * from './budgets.ts';
 export * from './month-close.ts';
+export * from './stages.ts';
+export * from './regression.ts';

@@ -39,6 +39,8 @@ export interface RequestStages {
   totalMs: number;
   /** Span ids on the critical path with their stage time, for exemplar views. */
   spanIds: string[];
+  /** Critical-path time of each span on the path (its blocking self time). */
+  selfTimeBySpan: Record<string, number>;
 }
 
 type Interval = [stage: Stage, startMs: number, endMs: number];
@@ -135,5 +137,5 @@ export function requestStages(spans: readonly StageSpan[]): RequestStages {
     const rest = seg.endMs - seg.startMs - covered;
     if (rest > 1e-9) stages.llm += rest;
   }
-  return { stages, totalMs: cp.totalMs, spanIds: cp.spanIds };
+  return { stages, totalMs: cp.totalMs, spanIds: cp.spanIds, selfTimeBySpan: cp.selfTimeBySpan };
 }
