@@ -11,7 +11,7 @@ import {
   attributeSlowRate, bootstrapQuantileChange, worstSegment, STAGES,
   type HistogramBin, type SegmentCounts, type SlowRateAttribution, type Stage, type QuantileChange,
 } from '@plumb/analytics';
-import { ident, join, sql, unsafeRaw, type SqlFragment } from './sql.ts';
+import { ident, join, param, sql, unsafeRaw, type SqlFragment } from './sql.ts';
 import type { Store } from './store.ts';
 import { STAGE_DIMENSIONS, STAGE_ROW_SELECT, toRequestStageRow, type RequestStageRow, type StageDimension } from './stages.ts';
 
@@ -128,8 +128,10 @@ export async function latencyRegression(
   const p95 = bootstrapQuantileChange(hb, hc, { seed: opts.seed });
   const threshold = Number.isFinite(p95.baseline) ? p95.baseline : Infinity;
   const cmpP95 = Number.isFinite(p95.comparison) ? p95.comparison : Infinity;
-  const t = Number.isFinite(threshold) ? threshold : 1e300;
-  const tc = Number.isFinite(cmpP95) ? cmpP95 : 1e300;
+  // An empty window has no p95: nothing is slow against it (+inf; the client refuses 1e300 as an unsafe integer).
+  const asFloat = (v: number) => param(Number.isFinite(v) ? v : 'inf', 'Float64');
+  const t = asFloat(threshold);
+  const tc = asFloat(cmpP95);
 
   // 2. Segment counts per dimension value.
   const dims = opts.dimensions ?? STAGE_DIMENSIONS;

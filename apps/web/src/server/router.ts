@@ -8,6 +8,7 @@ import { overviewRouter } from './routers/overview.ts';
 import { sessionsRouter } from './routers/sessions.ts';
 import { spansRouter, tracesRouter } from './routers/traces.ts';
 import { traceViewRouter } from './routers/trace-view.ts';
+import { latencyRegressionRouter } from './routers/latency-regression.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
@@ -23,6 +24,7 @@ export const appRouter = router({
   quality: qualityRouter,
   cost: costRouter,
   traceView: traceViewRouter,
+  latencyRegression: latencyRegressionRouter,
 });
 
 export type AppRouter = typeof appRouter;

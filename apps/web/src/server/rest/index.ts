@@ -5,6 +5,7 @@ import type { Handler, RestDeps } from './http.ts';
 import { driftMonitorsHandler } from './drift.ts';
 import { labelsHandler, scoresHandler } from './feedback.ts';
 import { keyByIdHandler, keysHandler } from './keys.ts';
+import { latencyRegressionHandler, latencyStagesHandler } from './latency.ts';
 import { metricsHandler } from './metrics.ts';
 import { openApiHandler } from './openapi.ts';
 import { getTraceHandler, listTracesHandler, traceSummaryHandler } from './traces.ts';
@@ -40,6 +41,10 @@ export interface RestApi {
   monthExportSession: Handler;
   /** GET / POST /api/v1/reprice */
   reprice: Handler;
+  /** GET /api/v1/latency/regression */
+  latencyRegression: Handler;
+  /** GET /api/v1/latency/stages */
+  latencyStages: Handler;
 }
 
 /** All REST handlers as plain `(Request) => Promise<Response>` functions. */
@@ -63,6 +68,8 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     monthExport: monthExportHandler(deps, false),
     monthExportSession: monthExportHandler(deps, true),
     reprice: repriceHandler(deps),
+    latencyRegression: latencyRegressionHandler(deps),
+    latencyStages: latencyStagesHandler(deps),
   };
 }
 
