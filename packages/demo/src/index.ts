@@ -8,3 +8,4 @@ export { runWorkload, type OtlpProtocol, type WorkloadOptions, type WorkloadProg
 export { backfill, trafficWeight, type BackfillOptions, type BackfillProgress, type BackfillResult } from './backfill.ts';
 export { SpanRowWriter, type AttributeMode, type RowTotals } from './rows.ts';
 export { applyDrift, type DriftInjection } from './drift.ts';
+export { applyRegression, REGRESSION_STAGES, type RegressionInjection, type RegressionStage } from './regression.ts';
