@@ -70,6 +70,20 @@ export async function unstagedHours(store: Store, fromMs: number, toMs: number):
   return rows.map((r) => ({ projectId: r.project_id, hourMs: Number(r.hour_ms), traces: Number(r.traces) }));
 }
 
+/**
+ * (project, hour) pairs within [fromMs, …) where a root span was ingested after `sinceMs`: old
+ * data arriving late (a replay, a backfill through the collector) outside the incremental
+ * look-back still gets its stage rows on the next pass, not at the next sweep.
+ */
+export async function recentlyIngestedRootHours(store: Store, fromMs: number, sinceMs: number): Promise<{ projectId: string; hourMs: number }[]> {
+  const rows = await store.query<{ project_id: string; hour_ms: string }>(sql`
+    SELECT project_id, toUnixTimestamp(toStartOfHour(start_time)) * 1000 AS hour_ms
+    FROM spans
+    WHERE start_time >= ${new Date(fromMs)} AND parent_span_id = '' AND _ingested_at > fromUnixTimestamp64Milli(${Math.floor(sinceMs)})
+    GROUP BY project_id, hour_ms ORDER BY hour_ms, project_id`);
+  return rows.map((r) => ({ projectId: r.project_id, hourMs: Number(r.hour_ms) }));
+}
+
 const seconds = (v: string): number | null => {
   if (v === '') return null;
   const n = Number(v);

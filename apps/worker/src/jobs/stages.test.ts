@@ -55,4 +55,13 @@ describe('stages job', () => {
     expect(r!.stages).toEqual({ queue: 100, prefill: 200, decode: 500, llm: 0, retrieval: 0, tool: 0, own: 200 });
     expect(r!.dimensions).toMatchObject({ model: 'gpt-4o', tenant: 'acme', agent: 'bot' });
   });
+
+  it('picks up old data that arrives late (outside the incremental look-back) on the next pass, not at the hourly sweep', async () => {
+    const job = stagesJob(() => {}, { settleMs: 0, lookbackMs: HOUR });
+    const signal = new AbortController().signal;
+    await job.runOnce(store, signal); // first run: the sweep
+    await insertSpanRows(store, trace(4, T - 10 * 24 * HOUR)); // a replay of ten-day-old traffic
+    expect(await job.runOnce(store, signal)).toBe(1);
+    expect(await count()).toBe(4);
+  });
 });
