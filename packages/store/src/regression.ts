@@ -53,6 +53,12 @@ export interface RegressionResult {
 const TOP_VALUES = 25;
 export const OTHER_SEGMENT = '(other)';
 const EXEMPLARS = 10;
+/**
+ * Where the worst segment is looked for: the segments issue 10 names (model, model version,
+ * tenant, request type, agent, route). Provider, service, service version and environment are
+ * coarser (a provider contains its models) and stay in the attribution only.
+ */
+export const WORST_SEGMENT_DIMENSIONS: readonly StageDimension[] = ['model', 'response_model', 'tenant', 'request_type', 'agent', 'route'];
 
 const dt = (ms: number) => new Date(ms);
 
@@ -171,7 +177,7 @@ export async function latencyRegression(
   };
 
   // 4. Exemplars of the worst segment (the slowest comparison requests in it).
-  const worst = worstSegment(attribution);
+  const worst = worstSegment(attribution, WORST_SEGMENT_DIMENSIONS);
   let exemplars: RequestStageRow[] = [];
   if (worst && worst.value !== OTHER_SEGMENT && (STAGE_DIMENSIONS as readonly string[]).includes(worst.dimension)) {
     const rows = await store.query<Record<string, unknown>>(sql`SELECT ${STAGE_ROW_SELECT}

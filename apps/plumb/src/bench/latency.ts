@@ -47,7 +47,7 @@ export async function benchLatency(o: LatencyBenchOptions): Promise<void> {
       const endMs = Date.now() - 5 * 60_000;
       await backfill(store, {
         days: o.days, spans: o.spans, seed: 7, endMs,
-        regression: { model: 'claude-sonnet-4-20250514', tenant: 'acme', fromMs: endMs - 6 * HOUR, stage: 'decode', extraMs: 6000 },
+        regression: { model: 'claude-sonnet-4-20250514', tenant: 'acme', fromMs: endMs - 6 * HOUR, stage: 'decode', extraMs: 20_000 },
       });
       writeFileSync(join(dir, 'ready'), String(Date.now()));
     }

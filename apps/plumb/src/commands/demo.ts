@@ -28,7 +28,7 @@ export async function demo(argv: string[]): Promise<void> {
       'regression-tenant': { type: 'string' },
       'regression-from': { type: 'string' },
       'regression-stage': { type: 'string', default: 'decode' },
-      'regression-ms': { type: 'string', default: '4000' },
+      'regression-ms': { type: 'string', default: '20000' },
       'time-shift': { type: 'string', default: '0' },
     },
   });

@@ -36,6 +36,7 @@ describe('attributeSlowRate', () => {
     expect(a.dimensions[0]!.dimension).toBe('tenant');
     // t1 explains 0.3·(116/300 − 0.05) = 0.101 of the change, model b 0.5·0.2 = 0.1.
     expect(worstSegment(a)).toMatchObject({ dimension: 'tenant', value: 't1' });
+    expect(worstSegment(a, ['model'])).toMatchObject({ dimension: 'model', value: 'b' });
   });
 
   it('books pure traffic-mix changes as mix, and keeps the identity for new segments', () => {

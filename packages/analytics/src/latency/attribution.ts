@@ -127,11 +127,14 @@ export function attributeSlowRate(rows: readonly SegmentCounts[], totals: Window
 
 /**
  * The worst segment: the dimension value explaining the largest within-segment slowdown, among
- * segments over-represented among slow requests (null when nothing got slower).
+ * segments over-represented among slow requests (null when nothing got slower). `dimensions`
+ * limits the candidates: a coarse dimension (provider ⊇ its models) always explains at least as
+ * much as its worst member, so it would hide the specific segment an SRE acts on.
  */
-export function worstSegment(a: SlowRateAttribution): { dimension: string; value: string; within: number } | null {
+export function worstSegment(a: SlowRateAttribution, dimensions?: readonly string[]): { dimension: string; value: string; within: number } | null {
   let best: { dimension: string; value: string; within: number } | null = null;
   for (const d of a.dimensions) {
+    if (dimensions && !dimensions.includes(d.dimension)) continue;
     for (const g of d.segments) {
       if (g.within <= 0 || g.overRepresentation <= 0) continue;
       if (!best || g.within > best.within) best = { dimension: d.dimension, value: g.value, within: g.within };
