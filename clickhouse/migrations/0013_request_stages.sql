@@ -6,9 +6,9 @@
 -- (trace, stage) table would have to be regrouped per trace on every read. The stage columns
 -- add up to duration_ms (the root's duration = the critical path's length).
 --
--- Segment dimensions are copied on (request context from the root, model / served model /
--- provider of the model call with the most critical-path time, the agent of the root or
--- else of the longest agent on the path), so the analysis never joins spans.
+-- Segment dimensions are copied on (request context from the root; model / served model /
+-- provider / agent of the model call with the most critical-path time, the agent falling back
+-- to the root's), so the analysis never joins spans.
 -- ReplacingMergeTree: a recomputation (a second worker after a lease take-over) replaces the row.
 CREATE TABLE IF NOT EXISTS request_stages
 (

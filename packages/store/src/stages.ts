@@ -102,7 +102,7 @@ function toStageSpan(t: SpanTuple): StageSpan & { responseModel: string; agentNa
   };
 }
 
-/** One request's stage row from its spans (root given): model = the call with most critical-path time. */
+/** One request's stage row from its spans (root given): model and agent = of the call with most critical-path time. */
 export function stageRowOf(root: RootRow, spans: ReturnType<typeof toStageSpan>[]): RequestStageRow {
   const r = requestStages(spans);
   let top: ReturnType<typeof toStageSpan> | undefined;
@@ -136,7 +136,9 @@ export function stageRowOf(root: RootRow, spans: ReturnType<typeof toStageSpan>[
       provider: top?.provider ?? '',
       tenant: root.tenant,
       request_type: root.request_type,
-      agent: root.agent_name || (top?.agentName ?? ''),
+      // The agent that made the call with most critical-path time (the root's agent is usually
+      // the same orchestrator for every request), else the root's.
+      agent: top?.agentName || root.agent_name,
       service: root.service,
       service_version: root.service_version,
       environment: root.environment,

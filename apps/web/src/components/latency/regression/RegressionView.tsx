@@ -65,7 +65,7 @@ export function RegressionView() {
       </div>
       {d && (
         <p className="faint regression-windows" data-testid="regression-window-text">
-          Baseline {span(d.baseline)} · comparison {span(d.comparison)} · slow = {slowLabel} (the baseline p95)
+          Baseline {span(d.baseline)} · comparison {span(d.comparison)} · slow requests: {slowLabel} (the baseline p95)
         </p>
       )}
       {q.isError ? (
