@@ -30,10 +30,10 @@ export async function bench(argv: string[]): Promise<void> {
   } else if (which === 'export') {
     const { benchExport } = await import('../bench/export.ts');
     await benchExport({ rows: Number(values.rows), days: Number(values.days) });
-  } else if (which === 'latency') {
-    const { benchLatency } = await import('../bench/latency.ts');
-    await benchLatency({ spans: Number(values.spans), days: Number(values.days), runs: Number(values.runs) });
+  } else if (which === 'regression') {
+    const { benchRegression } = await import('../bench/regression.ts');
+    await benchRegression({ spans: Number(values.spans), days: Number(values.days), runs: Number(values.runs) });
   } else {
-    throw new Error('usage: plumb bench latency [--spans N] [--days D] [--runs R] | plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R] | plumb bench export [--rows N] [--days D]');
+    throw new Error('usage: plumb bench regression [--spans N] [--days D] [--runs R] | plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R] | plumb bench export [--rows N] [--days D]');
   }
 }
