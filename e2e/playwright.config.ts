@@ -14,7 +14,7 @@ export const E2E = {
 const dataDir = process.env.E2E_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'plumb-e2e-'));
 process.env.E2E_DATA_DIR = dataDir;
 
-const CHANGES_DATA = /(cost|drift|big-trace)\.spec\.ts$/;
+const CHANGES_DATA = /(cost|drift|big-trace|latency)\.spec\.ts$/;
 
 export default defineConfig({
   testDir: '.',

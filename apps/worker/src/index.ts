@@ -5,3 +5,4 @@ export { rollupsJob, rollupRetentionFromEnv, type RollupJobOptions } from './job
 export { driftJob, type DriftJobOptions } from './jobs/drift.ts';
 export { pricesSyncJob, repriceJob, runReprice, syncPrices } from './jobs/reprice.ts';
 export { retentionJob } from './jobs/retention.ts';
+export { stagesJob, type StagesJobOptions } from './jobs/stages.ts';

@@ -8,3 +8,4 @@ export * from './agent-rollup.ts';
 export * from './summary.ts';
 export * from './drift/index.ts';
 export * from './quality/index.ts';
+export * from './latency/index.ts';

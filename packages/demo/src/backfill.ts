@@ -10,6 +10,7 @@ import { Rng } from './rng.ts';
 import { SpanRowWriter, type AttributeMode } from './rows.ts';
 import { Scenario } from './scenario.ts';
 import { applyDrift, type DriftInjection } from './drift.ts';
+import { applyRegression, type RegressionInjection } from './regression.ts';
 
 export interface BackfillProgress {
   traces: number;
@@ -35,6 +36,8 @@ export interface BackfillOptions {
   onProgress?: (p: BackfillProgress) => void;
   /** Inject drift into one model version's calls after a time (see drift.ts). */
   drift?: DriftInjection;
+  /** Slow one model down for one tenant from a time (see regression.ts). */
+  regression?: RegressionInjection;
 }
 
 export interface BackfillResult {
@@ -133,6 +136,8 @@ export async function backfill(store: Store, o: BackfillOptions = {}): Promise<B
       const t = scenario.next();
       const startMs = Math.min(b.start + Math.floor(placement.next() * b.len), toMs - Math.ceil(t.durationMs));
       if (o.drift) applyDrift(t, startMs, o.drift);
+      // Never past the window's end: a slowed trace keeps its end before toMs.
+      if (o.regression && applyRegression(t, startMs, o.regression) > 0 && startMs + t.durationMs > toMs) continue;
       writer.write(t, startMs, lines, resourceLines);
       traces++;
       if (lines.length >= chunkRows) await flush();

@@ -9,3 +9,4 @@ export { backfill, trafficWeight, type BackfillOptions, type BackfillProgress, t
 export { SpanRowWriter, type AttributeMode, type RowTotals } from './rows.ts';
 export { applyDrift, type DriftInjection } from './drift.ts';
 export { GpuDemo, DEMO_GPU_NODES, DEMO_SERVED_MODEL, type ServedCall, type GpuDemoOptions } from './gpu.ts';
+export { applyRegression, REGRESSION_STAGES, type RegressionInjection, type RegressionStage } from './regression.ts';

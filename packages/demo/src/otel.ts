@@ -14,6 +14,7 @@ import { NodeTracerProvider } from '@opentelemetry/sdk-trace-node';
 import { exceptionEvent, resourceAttributes, SCOPE_NAME, SERVICE_VERSION, spanAttributes } from './attributes.ts';
 import { DEMO_SERVED_MODEL, type GpuDemo } from './gpu.ts';
 import { Scenario, type PlannedKind, type PlannedTrace } from './scenario.ts';
+import { applyRegression, type RegressionInjection } from './regression.ts';
 
 export type OtlpProtocol = 'http/json' | 'http/protobuf';
 
@@ -40,6 +41,10 @@ export interface WorkloadOptions {
   contentRate?: number;
   /** Also send GPU / model-server metrics consistent with the self-hosted model calls (gpu.ts). */
   gpu?: GpuDemo;
+  /** Slow one model down for one tenant from a time (see regression.ts). */
+  regression?: RegressionInjection;
+  /** Stamp traces this much later (negative: earlier) than now, e.g. −7 days to send a baseline week. */
+  timeShiftMs?: number;
 }
 
 export interface WorkloadResult {
@@ -148,7 +153,12 @@ export async function runWorkload(o: WorkloadOptions): Promise<WorkloadResult> {
   while (traces < total && !o.signal?.aborted) {
     const elapsedMs = performance.now() - started;
     const due = Math.min(total, Math.floor((elapsedMs / 1000) * o.tracesPerSecond) + 1);
-    for (; traces < due; traces++) spans += emitTrace(scenario.next(), Date.now(), serviceTracer, ids, o.gpu);
+    for (; traces < due; traces++) {
+      const t = scenario.next();
+      const nowMs = Date.now() + (o.timeShiftMs ?? 0);
+      if (o.regression) applyRegression(t, nowMs - t.durationMs - 50, o.regression);
+      spans += emitTrace(t, nowMs, serviceTracer, ids, o.gpu);
+    }
     o.onProgress?.({ traces, spans, elapsedMs });
     if (o.gpu && elapsedMs - gpuFlushedAt >= 5000) {
       gpuFlushedAt = elapsedMs;

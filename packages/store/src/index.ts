@@ -33,3 +33,5 @@ export * from './content-settings.ts';
 export * from './gpu-prices.ts';
 export * from './gpu-cost.ts';
 export { picoToUsd, usdToPico } from './gpu-split.ts';
+export * from './stages.ts';
+export * from './regression.ts';

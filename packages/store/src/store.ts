@@ -205,7 +205,7 @@ export class Store {
   /** Sets the span and metric point TTL; days is a validated integer, so it is safe as DDL text. */
   async applyRetention(days: number): Promise<void> {
     if (!Number.isInteger(days) || days < 1) throw new Error(`invalid retention days: ${days}`);
-    for (const [table, time] of [['spans', 'start_time'], ['metric_points', 'time']] as const) {
+    for (const [table, time] of [['spans', 'start_time'], ['metric_points', 'time'], ['request_stages', 'start_time']] as const) {
       const rows = await this.query<{ q: string }>(sql`SELECT create_table_query AS q FROM system.tables WHERE database = currentDatabase() AND name = ${localTable(table, this.config.cluster)}`);
       if (rows.length === 0 || rows[0]!.q.includes(`toIntervalDay(${days})`)) continue;
       await this.exec(renderForCluster(`ALTER TABLE ${table} MODIFY TTL toDateTime(${time}) + toIntervalDay(${days})`, this.config.cluster));

@@ -41,7 +41,10 @@ export async function bench(argv: string[]): Promise<void> {
   } else if (which === 'latency') {
     const { benchLatency } = await import('../bench/latency.ts');
     await benchLatency({ spans: Number(values.spans), runs: Number(values.runs) });
+  } else if (which === 'regression') {
+    const { benchRegression } = await import('../bench/regression.ts');
+    await benchRegression({ spans: Number(values.spans), days: Number(values.days), runs: Number(values.runs) });
   } else {
-    throw new Error('usage: plumb bench soak [--minutes M] [--rate spans/s, 0 = half a probe] [--probe S] [--exporters N] | plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench latency [--spans N] [--runs R] | plumb bench drift [--spans N] [--runs R] [--reference-days D] | plumb bench export [--rows N] [--days D]');
+    throw new Error('usage: plumb bench soak [--minutes M] [--rate spans/s, 0 = half a probe] [--probe S] [--exporters N] | plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench latency [--spans N] [--runs R] | plumb bench regression [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R] [--reference-days D] | plumb bench export [--rows N] [--days D]');
   }
 }

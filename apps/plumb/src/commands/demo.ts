@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { backfill, GpuDemo, runWorkload, type OtlpProtocol } from '@plumb/demo';
+import { backfill, DEMO_TENANTS, GpuDemo, REGRESSION_STAGES, runWorkload, type OtlpProtocol, type RegressionInjection, type RegressionStage } from '@plumb/demo';
 import { openStore } from './migrate.ts';
 
 export async function demo(argv: string[]): Promise<void> {
@@ -22,9 +22,20 @@ export async function demo(argv: string[]): Promise<void> {
       'drift-factor': { type: 'string', default: '2' },
       // DCGM-like and vLLM-like metrics for the self-hosted model (packages/demo gpu.ts); --no-gpu off.
       gpu: { type: 'boolean', default: true },
+      // Latency regression (backfill and live): from --regression-from (ISO time, or hours before
+      // now: 2h; default now), the calls of --regression-model made for --regression-tenant take
+      // --regression-ms longer in --regression-stage (decode: longer generation; prefill: later
+      // first token). --time-shift (hours, e.g. -168) stamps live traces earlier, to send a baseline.
+      'regression-model': { type: 'string' },
+      'regression-tenant': { type: 'string' },
+      'regression-from': { type: 'string' },
+      'regression-stage': { type: 'string', default: 'decode' },
+      'regression-ms': { type: 'string', default: '20000' },
+      'time-shift': { type: 'string', default: '0' },
     },
     allowNegative: true,
   });
+  const regression = regressionOption(values);
   if (values.backfill) {
     const store = await openStore();
     try {
@@ -35,6 +46,7 @@ export async function demo(argv: string[]): Promise<void> {
         spans: Number(values.spans),
         seed: Number(values.seed),
         ...(values['drift-model'] ? { drift: { model: values['drift-model'], afterMs: driftAfter(values['drift-after']!), outputFactor: Number(values['drift-factor']) } } : {}),
+        ...(regression ? { regression } : {}),
         onProgress: (p) => {
           if (p.elapsedMs - last < 2000) return;
           last = p.elapsedMs;
@@ -65,6 +77,8 @@ export async function demo(argv: string[]): Promise<void> {
     seed: Number(values.seed),
     protocol,
     signal: abort.signal,
+    ...(regression ? { regression } : {}),
+    timeShiftMs: hoursOption('--time-shift', values['time-shift']!),
     onProgress: (p) => {
       if (p.elapsedMs - last < 5000) return;
       last = p.elapsedMs;
@@ -85,4 +99,25 @@ function driftAfter(v: string): number {
   const ms = m ? Date.now() - Number(m[1]) * 3_600_000 : Date.parse(v);
   if (!Number.isFinite(ms)) throw new Error(`--drift-after: expected an ISO time or hours like 24h, got ${JSON.stringify(v)}`);
   return ms;
+}
+
+function hoursOption(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n)) throw new Error(`${flag}: expected hours (a number), got ${JSON.stringify(v)}`);
+  return n * 3_600_000;
+}
+
+/** The --regression-* flags → an injection, or undefined without --regression-model. */
+function regressionOption(v: Record<string, string | boolean | undefined>): RegressionInjection | undefined {
+  const model = v['regression-model'];
+  if (typeof model !== 'string' || model === '') return undefined;
+  const tenant = v['regression-tenant'];
+  if (typeof tenant !== 'string' || tenant === '') throw new Error(`--regression-tenant is required with --regression-model (one of ${DEMO_TENANTS.join(', ')})`);
+  const stage = v['regression-stage'] as RegressionStage;
+  if (!REGRESSION_STAGES.includes(stage)) throw new Error(`--regression-stage: one of ${REGRESSION_STAGES.join(', ')}`);
+  const extraMs = Number(v['regression-ms']);
+  if (!(extraMs > 0 && extraMs <= 600_000)) throw new Error('--regression-ms: a number of milliseconds in 1..600000');
+  const from = v['regression-from'];
+  const fromMs = typeof from === 'string' && from !== '' ? driftAfter(from) : Date.now();
+  return { model, tenant, stage, extraMs, fromMs };
 }

@@ -13,6 +13,7 @@ import { traceViewRouter } from './routers/trace-view.ts';
 import { retentionRouter } from './routers/retention.ts';
 import { gpuRouter } from './routers/gpu.ts';
 import { latencyRouter } from './routers/latency.ts';
+import { latencyRegressionRouter } from './routers/latency-regression.ts';
 import { createCallerFactory, router } from './trpc.ts';
 
 export const appRouter = router({
@@ -33,6 +34,7 @@ export const appRouter = router({
   content: contentRouter,
   gpu: gpuRouter,
   latency: latencyRouter,
+  latencyRegression: latencyRegressionRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -5,6 +5,7 @@ import type { Handler, RestDeps } from './http.ts';
 import { driftMonitorsHandler } from './drift.ts';
 import { labelsHandler, scoresHandler } from './feedback.ts';
 import { keyByIdHandler, keysHandler } from './keys.ts';
+import { latencyRegressionHandler, latencyStagesHandler } from './latency.ts';
 import { metricsHandler } from './metrics.ts';
 import { openApiHandler } from './openapi.ts';
 import { latencyPercentilesHandler } from './latency-percentiles.ts';
@@ -43,6 +44,10 @@ export interface RestApi {
   reprice: Handler;
   /** GET /api/v1/latency/percentiles */
   latencyPercentiles: Handler;
+  /** GET /api/v1/latency/regression */
+  latencyRegression: Handler;
+  /** GET /api/v1/latency/stages */
+  latencyStages: Handler;
 }
 
 /** All REST handlers as plain `(Request) => Promise<Response>` functions. */
@@ -67,6 +72,8 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     monthExportSession: monthExportHandler(deps, true),
     reprice: repriceHandler(deps),
     latencyPercentiles: latencyPercentilesHandler(deps),
+    latencyRegression: latencyRegressionHandler(deps),
+    latencyStages: latencyStagesHandler(deps),
   };
 }
 

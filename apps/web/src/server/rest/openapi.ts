@@ -8,6 +8,7 @@ import { costExportQuery, monthInput, priceListQuery, priceOverrideInput, repric
 import { json, type Handler } from './http.ts';
 import { QUALITY_COMPONENTS, qualityPaths } from './openapi-quality.ts';
 import { LATENCY_EXPLORE_COMPONENTS, latencyExplorePaths } from './openapi-latency-explore.ts';
+import { latencyPaths } from './openapi-latency.ts';
 import { kindOf, MAX_QUERY_STRING } from './query-string.ts';
 
 /**
@@ -200,6 +201,7 @@ function build() {
           responses: { '202': { description: 'The queued run' }, ...errors('400', '401', '403') },
         },
       },
+      ...latencyPaths({ ref: (name) => ref(name as ComponentName), errors, fieldSchema, parameters }),
     },
     components: {
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A Plumb API key with the read scope' } },

@@ -1,0 +1,3 @@
+export * from './stages.ts';
+export * from './bootstrap.ts';
+export * from './attribution.ts';
