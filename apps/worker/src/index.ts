@@ -4,3 +4,6 @@ export { correctionsJob, CorrectionStats, type CorrectionsJobOptions } from './j
 export { rollupsJob, rollupRetentionFromEnv, type RollupJobOptions } from './jobs/rollups.ts';
 export { driftJob, type DriftJobOptions } from './jobs/drift.ts';
 export { pricesSyncJob, repriceJob, runReprice, syncPrices } from './jobs/reprice.ts';
+export { alertsJob, runAlerts, evaluateProject, type AlertsJobOptions, type EvalStats } from './jobs/alerts.ts';
+export { notifyProject, outAlert, type NotifyOptions } from './jobs/alerts-notify.ts';
+export { post, signWebhook, verifyWebhook, type Attempt, type SendOptions } from './jobs/alerts-send.ts';

@@ -25,3 +25,6 @@ export * from './reprice.ts';
 export * from './export.ts';
 export * from './budgets.ts';
 export * from './month-close.ts';
+export * from './alerts.ts';
+export * from './alerts-state.ts';
+export * from './alerts-eval.ts';

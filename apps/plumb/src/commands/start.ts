@@ -7,7 +7,7 @@ import {
   closeGrpc, Collector, collectorConfigFromEnv, createCollectorServer, createGrpcServer, listen, listenGrpc, parseScrapeTarget, Scraper,
 } from '@plumb/collector';
 import { bootstrapProjects, ensureAdminUser } from '@plumb/store';
-import { compactJob, CorrectionStats, correctionsJob, driftJob, pricesSyncJob, repriceJob, rollupsJob, startWorker } from '@plumb/worker';
+import { alertsJob, compactJob, CorrectionStats, correctionsJob, driftJob, pricesSyncJob, repriceJob, rollupsJob, startWorker } from '@plumb/worker';
 import { z } from 'zod';
 import { openStore } from './migrate.ts';
 import { webEnvFromEnv } from './web-env.ts';
@@ -107,7 +107,7 @@ export async function start(parts: StartParts): Promise<void> {
     });
   }
   if (parts.worker) {
-    const worker = startWorker(store, { log, jobs: [compactJob(log), correctionsJob(log, { stats: correctionStats }), rollupsJob(log), driftJob(log), repriceJob(log), pricesSyncJob(log)] });
+    const worker = startWorker(store, { log, jobs: [compactJob(log), correctionsJob(log, { stats: correctionStats }), rollupsJob(log), driftJob(log), repriceJob(log), pricesSyncJob(log), alertsJob({ log, externalUrl: process.env.PLUMB_EXTERNAL_URL ?? `http://localhost:${web?.PORT ?? 3000}` })] });
     closers.push(() => worker.stop());
   }
   if (web) {
