@@ -1,3 +1,4 @@
+import { alertsRouter } from './routers/alerts.ts';
 import { authRouter } from './routers/auth.ts';
 import { costRouter } from './routers/cost.ts';
 import { driftRouter } from './routers/drift.ts';
@@ -23,6 +24,7 @@ export const appRouter = router({
   quality: qualityRouter,
   cost: costRouter,
   traceView: traceViewRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

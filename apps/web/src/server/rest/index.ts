@@ -1,4 +1,5 @@
 import { getStore } from '../store.ts';
+import { alertRulesHandler, alertsHandler, silencesHandler } from './alerts.ts';
 import { loginHandler, logoutHandler } from './auth.ts';
 import { costExportHandler, costExportSessionHandler, monthExportHandler, pricesHandler, repriceHandler } from './cost.ts';
 import type { Handler, RestDeps } from './http.ts';
@@ -40,6 +41,12 @@ export interface RestApi {
   monthExportSession: Handler;
   /** GET / POST /api/v1/reprice */
   reprice: Handler;
+  /** /api/v1/alert-rules[/{id}] */
+  alertRules: Handler;
+  /** GET /api/v1/alerts */
+  alerts: Handler;
+  /** /api/v1/silences[/{id}] */
+  silences: Handler;
 }
 
 /** All REST handlers as plain `(Request) => Promise<Response>` functions. */
@@ -63,6 +70,9 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     monthExport: monthExportHandler(deps, false),
     monthExportSession: monthExportHandler(deps, true),
     reprice: repriceHandler(deps),
+    alertRules: alertRulesHandler(deps),
+    alerts: alertsHandler(deps),
+    silences: silencesHandler(deps),
   };
 }
 

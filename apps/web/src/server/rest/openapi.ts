@@ -7,6 +7,7 @@ import { createKeyInput, revokeKeyInput } from '../routers/keys.ts';
 import { costExportQuery, monthInput, priceListQuery, priceOverrideInput, repriceInput } from '../schemas/cost.ts';
 import { json, type Handler } from './http.ts';
 import { QUALITY_COMPONENTS, qualityPaths } from './openapi-quality.ts';
+import { alertsPaths } from './openapi-alerts.ts';
 import { kindOf, MAX_QUERY_STRING } from './query-string.ts';
 
 /**
@@ -148,6 +149,7 @@ function build() {
         },
       },
       ...qualityPaths({ ref: (name) => ref(name as ComponentName), errors, fieldSchema, parameters }),
+      ...alertsPaths({ ref: (name) => ref(name as ComponentName), errors, fieldSchema, parameters }),
       '/cost/export': {
         get: {
           operationId: 'exportCost',
