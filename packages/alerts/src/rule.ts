@@ -31,6 +31,7 @@ export function parseDuration(v: string | number): number {
 
 /** ms → the shortest exact text (`300000` → `5m`). */
 export function formatDuration(ms: number): string {
+  if (ms === 0) return '0s';
   for (const [u, f] of [['w', UNITS.w!], ['d', UNITS.d!], ['h', UNITS.h!], ['m', UNITS.m!], ['s', UNITS.s!]] as const) {
     if (ms >= f && ms % f === 0) return `${ms / f}${u}`;
   }

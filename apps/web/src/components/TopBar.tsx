@@ -14,6 +14,7 @@ const NAV = [
   { href: '/cost', label: 'Cost', match: (p: string) => p.startsWith('/cost') },
   { href: '/quality', label: 'Quality', match: (p: string) => p.startsWith('/quality') },
   { href: '/drift', label: 'Drift', match: (p: string) => p.startsWith('/drift') },
+  { href: '/alerts', label: 'Alerts', match: (p: string) => p.startsWith('/alerts') },
   { href: '/settings', label: 'Settings', match: (p: string) => p.startsWith('/settings') },
 ];
 
