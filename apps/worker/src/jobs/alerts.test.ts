@@ -10,7 +10,8 @@ import {
   baseSpan, insertSpanRows, listDeliveries, listTransitions, loadInstances, saveAlertRule, saveContactPoint, saveSilence, Store, type SpanRow,
 } from '@plumb/store';
 import { testStoreConfig } from '@plumb/store/testing';
-import { evaluateProject, runAlerts } from './alerts.ts';
+import { startWorker } from '../worker.ts';
+import { alertsJob, evaluateProject, runAlerts } from './alerts.ts';
 
 const MIN = 60_000;
 const NOW = Math.floor(Date.now() / MIN) * MIN + 30_000;
@@ -153,5 +154,43 @@ describe('alerts job over the embedded store', () => {
     const e2 = await evaluateProject(store, 'default', [...rules, bad], NOW + MIN);
     expect([e2.queries, e2.failed]).toEqual([2, 1]);
     expect(e2.instances.filter((i) => i.state === 'error').map((i) => i.ruleId)).toEqual(['ar_bad']);
+  });
+
+  it('Slack: an incoming-webhook body (text + one attachment per alert)', async () => {
+    received.length = 0;
+    const cp = await saveContactPoint(store, 'slack', { name: 'slack', kind: 'slack', url: hookUrl, secret: '', groupBy: ['alertname'], groupWaitMs: 0, groupIntervalMs: 300_000, repeatIntervalMs: 14_400_000, sendResolved: true, maxAlerts: 0 });
+    await saveAlertRule(store, 'slack', null, parseRule({ name: 'any traffic', query: { measure: 'requests' }, condition: { op: '>', critical: 0 }, windowMs: '10m', contactPoints: [cp.id] }), 'test');
+    await insertSpanRows(store, spans().slice(0, 3).map((r) => ({ ...r, projectId: 'slack' })));
+    await runAlerts(store, NOW, new Map(), { send });
+    const slack = received.map((r) => JSON.parse(r.body) as { text: string; attachments: { title: string; color: string }[] }).find((b) => b.text.includes('any traffic'));
+    expect(slack).toMatchObject({ text: '[FIRING:1] any traffic', attachments: [{ title: 'CRITICAL: any traffic', color: '#e01e5a' }] });
+    expect(received.find((r) => r.body.includes('any traffic'))!.headers['x-plumb-signature']).toBeUndefined();
+  });
+
+  it('two workers: one evaluates at a time under the lease; the second takes over when the first stops, with no duplicate notification', async () => {
+    received.length = 0;
+    const cp = await saveContactPoint(store, 'ha', { name: 'ha', kind: 'webhook', url: hookUrl, secret: SECRET, groupBy: ['alertname'], groupWaitMs: 0, groupIntervalMs: 300_000, repeatIntervalMs: 14_400_000, sendResolved: true, maxAlerts: 0 });
+    await saveAlertRule(store, 'ha', null, parseRule({ name: 'ha traffic', query: { measure: 'requests' }, condition: { op: '>', critical: 0 }, windowMs: '10m', contactPoints: [cp.id] }), 'test');
+    await insertSpanRows(store, spans().slice(0, 3).map((r) => ({ ...r, projectId: 'ha' })));
+    const ran: string[] = [];
+    let clock = NOW;
+    const start = (holder: string) => startWorker(store, {
+      log: () => undefined, holder, lease: { ttlMs: 1500, settleMs: 50 },
+      jobs: [alertsJob({ intervalMs: 150, now: () => clock, send })],
+      onTick: (_job, r) => { if (r) ran.push(holder); },
+    });
+    const w1 = start('w1');
+    const w2 = start('w2');
+    for (let i = 0; i < 100 && ran.length < 6; i++) await new Promise((r) => setTimeout(r, 100));
+    await w1.stop();
+    const before = ran.length;
+    clock += MIN;
+    for (let i = 0; i < 100 && !ran.slice(before).includes('w2'); i++) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 500));
+    await w2.stop();
+    expect(ran.slice(before)).toContain('w2');
+    expect(received.filter((r) => r.body.includes('ha traffic'))).toHaveLength(1);
+    const log = await listDeliveries(store, 'ha', { fromMs: 0, toMs: NOW + 10 * MIN });
+    expect(log.map((d) => d.outcome)).toEqual(['ok']);
   });
 });

@@ -30,6 +30,8 @@ export interface EvalStats {
   instances: number;
   transitions: number;
   failedQueries: number;
+  /** Time in the semantic-layer queries (the rest: loading and writing instances, notifying). */
+  queryMs: number;
   notify: NotifyStats;
   ms: number;
 }
@@ -41,8 +43,10 @@ function inputOf(o: ReturnType<typeof observe>[number]): Input {
 }
 
 /** Evaluates one project's due rules at `now`; returns the instances written and the transitions. */
-export async function evaluateProject(store: Store, projectId: string, rules: readonly ProjectRule[], now: number, signal?: AbortSignal): Promise<{ instances: Instance[]; transitions: Transition[]; queries: number; failed: number }> {
+export async function evaluateProject(store: Store, projectId: string, rules: readonly ProjectRule[], now: number, signal?: AbortSignal): Promise<{ instances: Instance[]; transitions: Transition[]; queries: number; failed: number; queryMs: number }> {
+  const q0 = performance.now();
   const res = await runAlertQueries(store, projectId, rules, (r) => evalTime(r, now), signal);
+  const queryMs = performance.now() - q0;
   const existing = await loadInstances(store, projectId, rules.map((r) => r.id));
   const byRule = new Map<string, Instance[]>();
   for (const i of existing) byRule.set(i.ruleId, [...(byRule.get(i.ruleId) ?? []), i]);
@@ -78,14 +82,14 @@ export async function evaluateProject(store: Store, projectId: string, rules: re
   }
   await saveInstances(store, projectId, written);
   await saveTransitions(store, projectId, transitions);
-  return { instances: written, transitions, queries: res.queries, failed: res.errors.size };
+  return { instances: written, transitions, queries: res.queries, failed: res.errors.size, queryMs };
 }
 
 /** One pass: due rules of every project evaluated, then notifications flushed. `last` remembers each rule's last evaluation time. */
 export async function runAlerts(store: Store, now: number, last: Map<string, number>, o: AlertsJobOptions = {}, signal?: AbortSignal): Promise<EvalStats> {
   const started = Date.now();
   const all = await listAllAlertRules(store);
-  const stats: EvalStats = { rules: 0, queries: 0, instances: 0, transitions: 0, failedQueries: 0, notify: { groups: 0, sent: 0, failed: 0 }, ms: 0 };
+  const stats: EvalStats = { rules: 0, queries: 0, instances: 0, transitions: 0, failedQueries: 0, queryMs: 0, notify: { groups: 0, sent: 0, failed: 0 }, ms: 0 };
   const projects = new Map<string, ProjectRule[]>();
   for (const r of all) projects.set(r.projectId, [...(projects.get(r.projectId) ?? []), r]);
   for (const [projectId, rules] of projects) {
@@ -99,6 +103,7 @@ export async function runAlerts(store: Store, now: number, last: Map<string, num
       stats.instances += e.instances.length;
       stats.transitions += e.transitions.length;
       stats.failedQueries += e.failed;
+      stats.queryMs += e.queryMs;
       for (const t of e.transitions) o.log?.(`alerts: ${projectId} rule ${t.ruleId} ${t.fingerprint} ${t.from} → ${t.to} (${t.reason})`);
     }
     const n = await notifyProject(store, projectId, rules, now, o, signal);
