@@ -1,7 +1,9 @@
+import { fork } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseRule, type RuleSpec } from '@plumb/alerts';
+import { Collector, collectorConfigFromEnv, createCollectorServer, listen } from '@plumb/collector';
 import { DEFAULT_PROJECT_ID, listAllAlertRules, saveAlertRule, sql, Store } from '@plumb/store';
 import { evaluateProject, runAlerts } from '@plumb/worker';
 
@@ -9,6 +11,20 @@ export interface AlertsBenchOptions {
   spans: number;
   rules: number;
   runs: number;
+  /** Also run ingest at half its rate (measured first, same store) during evaluation passes. */
+  ingest: boolean;
+}
+
+interface LoadResult { accepted: number; elapsedMs: number; statuses: Record<string, number> }
+
+function load(url: string, durationMs: number, rate: number): Promise<LoadResult> {
+  const child = fork(join(import.meta.dirname, 'alerts-load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('message', resolve as never);
+    child.once('error', reject);
+    child.once('exit', (code) => code && reject(new Error(`load generator exited with ${code}`)));
+    child.send({ url, exporters: 8, durationMs, rate, seqBase: Math.floor(Math.random() * 1e9) });
+  });
 }
 
 const MEASURES = ['requests', 'errors', 'error_rate', 'cost_usd', 'p95_latency_ms', 'p99_latency_ms', 'input_tokens', 'output_tokens', 'avg_latency_ms', 'ttft_p95_ms'];
@@ -63,11 +79,12 @@ export async function benchAlerts(o: AlertsBenchOptions): Promise<void> {
       passes.push(stats.ms);
       console.log(`  pass ${r + 1}: ${stats.rules} rules, ${stats.queries} queries (${stats.failedQueries} failed), ${stats.instances.toLocaleString()} instances, ${stats.transitions} transitions in ${stats.ms.toLocaleString()} ms (queries ${Math.round(stats.queryMs).toLocaleString()} ms) ${stats.ms < 60_000 ? '✓ (< 60 s interval)' : '✗ (over the 60 s interval)'}`);
     }
+    if (o.ingest) await withIngest(store, dir, at0 + o.runs * 60_000, last);
     // No sharing: a sample of rules, each evaluated on its own (its own queries), extrapolated.
     const rules = await listAllAlertRules(store);
     const sample = rules.filter((_, i) => i % Math.max(1, Math.floor(rules.length / 40)) === 0).slice(0, 40);
     const t2 = performance.now();
-    for (const rule of sample) await evaluateProject(store, DEFAULT_PROJECT_ID, [rule], at0 + o.runs * 60_000);
+    for (const rule of sample) await evaluateProject(store, DEFAULT_PROJECT_ID, [rule], at0 + (o.runs + 10) * 60_000);
     const per = ms(t2) / sample.length;
     const shared = passes.slice(1).length > 0 ? passes.slice(1) : passes;
     const median = [...shared].sort((a, b) => a - b)[Math.floor(shared.length / 2)]!;
@@ -75,5 +92,42 @@ export async function benchAlerts(o: AlertsBenchOptions): Promise<void> {
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Ingest at half its rate while the rules are evaluated: the collector runs in this process on
+ * the same store (as `plumb start` does); its full rate is measured first (15 s, unpaced), then a
+ * paced load at half of it runs while evaluation passes follow each other. Reports the passes,
+ * the rate reached and every HTTP status (429/503 = the collector shed load).
+ */
+async function withIngest(store: Store, dir: string, at: number, last: Map<string, number>): Promise<void> {
+  const config = { ...collectorConfigFromEnv({}), walDir: join(dir, 'wal'), port: 0, host: '127.0.0.1' };
+  const collector = await Collector.start(store, config, (m) => console.error(m));
+  const server = createCollectorServer(collector, { log: (m) => console.error(m) });
+  const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
+  try {
+    const d0 = performance.now();
+    const full = await load(url, 15_000, 0);
+    await collector.flush();
+    const fullRate = full.accepted / (ms(d0) / 1000);
+    console.log(`  ingest alone: ${Math.round(fullRate).toLocaleString()} spans/s sustained (statuses ${JSON.stringify(full.statuses)})`);
+    const half = fullRate / 2;
+    const running = load(url, 90_000, half);
+    let done = false;
+    void running.finally(() => { done = true; });
+    let pass = 0;
+    while (!done) {
+      const stats = await runAlerts(store, at + pass * 60_000, last);
+      pass++;
+      console.log(`  with ingest at ${Math.round(half).toLocaleString()} spans/s: pass ${pass}: ${stats.rules} rules, ${stats.queries} queries in ${stats.ms.toLocaleString()} ms (queries ${Math.round(stats.queryMs).toLocaleString()} ms) ${stats.ms < 60_000 ? '✓' : '✗'}`);
+    }
+    const r = await running;
+    await collector.flush();
+    const shed = (r.statuses['429'] ?? 0) + (r.statuses['503'] ?? 0);
+    console.log(`  paced ingest: ${Math.round(r.accepted / (r.elapsedMs / 1000)).toLocaleString()} spans/s accepted of ${Math.round(half).toLocaleString()} asked; statuses ${JSON.stringify(r.statuses)} ${shed === 0 ? '✓ no 429/503' : `✗ ${shed} shed`}`);
+  } finally {
+    await new Promise((res) => server.close(res));
+    await collector.stop();
   }
 }

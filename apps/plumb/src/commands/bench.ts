@@ -14,6 +14,7 @@ export async function bench(argv: string[]): Promise<void> {
       rounds: { type: 'string', default: '3' },
       rows: { type: 'string', default: '1000000' },
       rules: { type: 'string', default: '1000' },
+      'no-ingest': { type: 'boolean', default: false },
     },
   });
   if (which === 'ingest') {
@@ -33,8 +34,8 @@ export async function bench(argv: string[]): Promise<void> {
     await benchExport({ rows: Number(values.rows), days: Number(values.days) });
   } else if (which === 'alerts') {
     const { benchAlerts } = await import('../bench/alerts.ts');
-    await benchAlerts({ spans: Number(values.spans), rules: Number(values.rules), runs: Number(values.runs === '20' ? '3' : values.runs) });
+    await benchAlerts({ spans: Number(values.spans), rules: Number(values.rules), runs: Number(values.runs === '20' ? '3' : values.runs), ingest: values['no-ingest'] !== true });
   } else {
-    throw new Error('usage: plumb bench alerts [--spans N] [--rules N] [--runs R] |  plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R] | plumb bench export [--rows N] [--days D]');
+    throw new Error('usage: plumb bench alerts [--spans N] [--rules N] [--runs R] [--no-ingest] |  plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R] | plumb bench export [--rows N] [--days D]');
   }
 }
