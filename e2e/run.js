@@ -33,7 +33,7 @@ const WEB_INPUTS = [
   'apps/web/src',
   'apps/web/next.config.ts',
   'apps/web/package.json',
-  ...['store', 'analytics', 'semconv', 'pricing', 'otlp'].map((p) => `packages/${p}/src`),
+  ...['store', 'analytics', 'alerts', 'semconv', 'pricing', 'otlp'].map((p) => `packages/${p}/src`),
 ];
 
 const buildId = join(root, 'apps/web/.next/BUILD_ID');

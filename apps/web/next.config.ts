@@ -16,7 +16,7 @@ const config: NextConfig = {
   // Native / server-only clients must not be bundled.
   serverExternalPackages: ['chdb', '@clickhouse/client', 'pino'],
   // Workspace packages ship TypeScript source with `.ts` import specifiers.
-  transpilePackages: ['@plumb/store', '@plumb/analytics', '@plumb/semconv', '@plumb/pricing', '@plumb/otlp', '@plumb/ops'],
+  transpilePackages: ['@plumb/store', '@plumb/analytics', '@plumb/alerts', '@plumb/semconv', '@plumb/pricing', '@plumb/otlp', '@plumb/ops'],
   reactStrictMode: true,
   poweredByHeader: false,
   typescript: { tsconfigPath: 'tsconfig.json' },

@@ -6,3 +6,6 @@ export { driftJob, type DriftJobOptions } from './jobs/drift.ts';
 export { pricesSyncJob, repriceJob, runReprice, syncPrices } from './jobs/reprice.ts';
 export { retentionJob } from './jobs/retention.ts';
 export { stagesJob, type StagesJobOptions } from './jobs/stages.ts';
+export { alertsJob, runAlerts, evaluateProject, type AlertsJobOptions, type EvalStats } from './jobs/alerts.ts';
+export { notifyProject, outAlert, type NotifyOptions } from './jobs/alerts-notify.ts';
+export { post, signWebhook, verifyWebhook, type Attempt, type SendOptions } from './jobs/alerts-send.ts';

@@ -35,3 +35,6 @@ export * from './gpu-cost.ts';
 export { picoToUsd, usdToPico } from './gpu-split.ts';
 export * from './stages.ts';
 export * from './regression.ts';
+export * from './alerts.ts';
+export * from './alerts-state.ts';
+export * from './alerts-eval.ts';

@@ -1,5 +1,52 @@
 import { parseArgs } from 'node:util';
 
+type Values = Record<string, string | boolean | undefined>;
+const num = (v: Values, k: string) => Number(v[k]);
+
+/**
+ * Every `plumb bench <name>`: its options (for the usage line) and how it runs. Each bench module
+ * is imported only when chosen, so one bench's dependencies never load for another.
+ */
+const BENCHES: Record<string, { usage: string; run: (v: Values) => Promise<boolean | void> }> = {
+  ingest: {
+    usage: '[--duration S] [--exporters N] [--raw-rows N]',
+    run: async (v) => (await import('../bench/ingest.ts')).benchIngest({ durationSec: num(v, 'duration'), exporters: num(v, 'exporters'), rawRows: num(v, 'raw-rows') }),
+  },
+  metrics: {
+    usage: '[--duration S] [--exporters N] [--rounds R]',
+    run: async (v) => (await import('../bench/metrics.ts')).benchMetrics({ durationSec: num(v, 'duration'), exporters: num(v, 'exporters'), rounds: num(v, 'rounds') }),
+  },
+  query: {
+    usage: '[--spans N] [--days D] [--runs R]',
+    run: async (v) => (await import('../bench/query.ts')).benchQuery({ spans: num(v, 'spans'), days: num(v, 'days'), runs: num(v, 'runs') }),
+  },
+  latency: {
+    usage: '[--spans N] [--runs R]',
+    run: async (v) => (await import('../bench/latency.ts')).benchLatency({ spans: num(v, 'spans'), runs: num(v, 'runs') }),
+  },
+  regression: {
+    usage: '[--spans N] [--days D] [--runs R]',
+    run: async (v) => (await import('../bench/regression.ts')).benchRegression({ spans: num(v, 'spans'), days: num(v, 'days'), runs: num(v, 'runs') }),
+  },
+  drift: {
+    usage: '[--spans N] [--runs R] [--reference-days D]',
+    run: async (v) => (await import('../bench/drift.ts')).benchDrift({ spans: num(v, 'spans'), runs: num(v, 'runs'), referenceDays: num(v, 'reference-days') }),
+  },
+  export: {
+    usage: '[--rows N] [--days D]',
+    run: async (v) => (await import('../bench/export.ts')).benchExport({ rows: num(v, 'rows'), days: num(v, 'days') }),
+  },
+  alerts: {
+    usage: '[--spans N] [--rules N] [--runs R, default 3] [--no-ingest]',
+    // --runs defaults to 20 for the query benches; three one-minute evaluation rounds suffice here.
+    run: async (v) => (await import('../bench/alerts.ts')).benchAlerts({ spans: num(v, 'spans'), rules: num(v, 'rules'), runs: v.runs === '20' ? 3 : num(v, 'runs'), ingest: v['no-ingest'] !== true }),
+  },
+  soak: {
+    usage: '[--minutes M] [--rate spans/s, 0 = half a probe] [--probe S] [--exporters N]',
+    run: async (v) => (await import('../bench/soak.ts')).benchSoak({ minutes: num(v, 'minutes'), rate: num(v, 'rate'), probeSec: num(v, 'probe'), exporters: num(v, 'exporters') }),
+  },
+};
+
 export async function bench(argv: string[]): Promise<void> {
   const [which, ...rest] = argv;
   const { values } = parseArgs({
@@ -17,34 +64,12 @@ export async function bench(argv: string[]): Promise<void> {
       rate: { type: 'string', default: '0' },
       probe: { type: 'string', default: '20' },
       'reference-days': { type: 'string', default: '7' },
+      rules: { type: 'string', default: '1000' },
+      'no-ingest': { type: 'boolean', default: false },
     },
   });
-  if (which === 'ingest') {
-    const { benchIngest } = await import('../bench/ingest.ts');
-    await benchIngest({ durationSec: Number(values.duration), exporters: Number(values.exporters), rawRows: Number(values['raw-rows']) });
-  } else if (which === 'metrics') {
-    const { benchMetrics } = await import('../bench/metrics.ts');
-    await benchMetrics({ durationSec: Number(values.duration), exporters: Number(values.exporters), rounds: Number(values.rounds) });
-  } else if (which === 'query') {
-    const { benchQuery } = await import('../bench/query.ts');
-    await benchQuery({ spans: Number(values.spans), days: Number(values.days), runs: Number(values.runs) });
-  } else if (which === 'drift') {
-    const { benchDrift } = await import('../bench/drift.ts');
-    await benchDrift({ spans: Number(values.spans), runs: Number(values.runs), referenceDays: Number(values['reference-days']) });
-  } else if (which === 'export') {
-    const { benchExport } = await import('../bench/export.ts');
-    await benchExport({ rows: Number(values.rows), days: Number(values.days) });
-  } else if (which === 'soak') {
-    const { benchSoak } = await import('../bench/soak.ts');
-    const ok = await benchSoak({ minutes: Number(values.minutes), rate: Number(values.rate), probeSec: Number(values.probe), exporters: Number(values.exporters) });
-    if (!ok) process.exitCode = 1;
-  } else if (which === 'latency') {
-    const { benchLatency } = await import('../bench/latency.ts');
-    await benchLatency({ spans: Number(values.spans), runs: Number(values.runs) });
-  } else if (which === 'regression') {
-    const { benchRegression } = await import('../bench/regression.ts');
-    await benchRegression({ spans: Number(values.spans), days: Number(values.days), runs: Number(values.runs) });
-  } else {
-    throw new Error('usage: plumb bench soak [--minutes M] [--rate spans/s, 0 = half a probe] [--probe S] [--exporters N] | plumb bench ingest [--duration S] [--exporters N] [--raw-rows N] | plumb bench metrics [--duration S] [--exporters N] [--rounds R] | plumb bench query [--spans N] [--days D] [--runs R] | plumb bench latency [--spans N] [--runs R] | plumb bench regression [--spans N] [--days D] [--runs R] | plumb bench drift [--spans N] [--runs R] [--reference-days D] | plumb bench export [--rows N] [--days D]');
-  }
+  const b = which ? BENCHES[which] : undefined;
+  if (!b) throw new Error(`usage: ${Object.entries(BENCHES).map(([name, x]) => `plumb bench ${name} ${x.usage}`).join(' | ')}`);
+  // A bench that checks a bound (soak: flat memory) returns false when it is not met.
+  if ((await b.run(values)) === false) process.exitCode = 1;
 }

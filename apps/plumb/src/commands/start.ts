@@ -8,7 +8,7 @@ import {
 } from '@plumb/collector';
 import { HttpMetrics, logFn, logger, newRequestId, processMetrics, withRequestId, WorkerMetrics, type LogFn } from '@plumb/ops';
 import { bootstrapProjects, ensureAdminUser } from '@plumb/store';
-import { compactJob, CorrectionStats, correctionsJob, driftJob, pricesSyncJob, repriceJob, retentionJob, rollupsJob, stagesJob, startWorker } from '@plumb/worker';
+import { alertsJob, compactJob, CorrectionStats, correctionsJob, driftJob, pricesSyncJob, repriceJob, retentionJob, rollupsJob, stagesJob, startWorker } from '@plumb/worker';
 import { z } from 'zod';
 import { openStore } from './migrate.ts';
 import { webEnvFromEnv } from './web-env.ts';
@@ -145,7 +145,17 @@ export async function start(parts: StartParts): Promise<void> {
     const wlog = logFn(logger('worker'));
     const worker = startWorker(store, {
       log: wlog,
-      jobs: [compactJob(wlog), correctionsJob(wlog, { stats: correctionStats }), rollupsJob(wlog), driftJob(wlog), repriceJob(wlog), pricesSyncJob(wlog), retentionJob(wlog), stagesJob(wlog)],
+      jobs: [
+        compactJob(wlog),
+        correctionsJob(wlog, { stats: correctionStats }),
+        rollupsJob(wlog),
+        driftJob(wlog),
+        repriceJob(wlog),
+        pricesSyncJob(wlog),
+        retentionJob(wlog),
+        stagesJob(wlog),
+        alertsJob({ log: wlog, externalUrl: process.env.PLUMB_EXTERNAL_URL ?? `http://localhost:${web?.PORT ?? 3000}` }),
+      ],
       onRun: (job, outcome, seconds) => workerMetrics!.observe(job, outcome, seconds),
     });
     closers.push(() => worker.stop());

@@ -16,6 +16,7 @@ const NAV = [
   { href: '/quality', label: 'Quality', match: (p: string) => p.startsWith('/quality') },
   { href: '/drift', label: 'Drift', match: (p: string) => p.startsWith('/drift') },
   { href: '/gpu', label: 'GPUs', match: (p: string) => p.startsWith('/gpu') },
+  { href: '/alerts', label: 'Alerts', match: (p: string) => p.startsWith('/alerts') },
   { href: '/settings', label: 'Settings', match: (p: string) => p.startsWith('/settings') },
 ];
 

@@ -1,3 +1,4 @@
+import { alertsRouter } from './routers/alerts.ts';
 import { authRouter } from './routers/auth.ts';
 import { costRouter } from './routers/cost.ts';
 import { driftRouter } from './routers/drift.ts';
@@ -35,6 +36,7 @@ export const appRouter = router({
   gpu: gpuRouter,
   latency: latencyRouter,
   latencyRegression: latencyRegressionRouter,
+  alerts: alertsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,4 +1,5 @@
 import { getStore } from '../store.ts';
+import { alertRulesHandler, alertsHandler, silencesHandler } from './alerts.ts';
 import { loginHandler, logoutHandler } from './auth.ts';
 import { costExportHandler, costExportSessionHandler, monthExportHandler, pricesHandler, repriceHandler } from './cost.ts';
 import type { Handler, RestDeps } from './http.ts';
@@ -48,6 +49,12 @@ export interface RestApi {
   latencyRegression: Handler;
   /** GET /api/v1/latency/stages */
   latencyStages: Handler;
+  /** /api/v1/alert-rules[/{id}] */
+  alertRules: Handler;
+  /** GET /api/v1/alerts */
+  alerts: Handler;
+  /** /api/v1/silences[/{id}] */
+  silences: Handler;
 }
 
 /** All REST handlers as plain `(Request) => Promise<Response>` functions. */
@@ -74,6 +81,9 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     latencyPercentiles: latencyPercentilesHandler(deps),
     latencyRegression: latencyRegressionHandler(deps),
     latencyStages: latencyStagesHandler(deps),
+    alertRules: alertRulesHandler(deps),
+    alerts: alertsHandler(deps),
+    silences: silencesHandler(deps),
   };
 }
 

@@ -1,0 +1,8 @@
+import { restApi } from '../../../../../server/rest/index.ts';
+
+export const runtime = 'nodejs';
+export const dynamic = 'force-dynamic';
+
+export const GET = (request: Request): Promise<Response> => restApi().alertRules(request);
+export const PUT = (request: Request): Promise<Response> => restApi().alertRules(request);
+export const DELETE = (request: Request): Promise<Response> => restApi().alertRules(request);
