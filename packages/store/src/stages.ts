@@ -238,9 +238,10 @@ export const STAGE_ROW_SELECT = sql`trace_id, toString(start_time) AS start_text
 
 /** The stage row of one request (null: unknown trace, no root, or not computed yet). */
 export async function getRequestStages(store: Store, projectId: string, traceId: string): Promise<RequestStageRow | null> {
+  // The newest version without FINAL: one key's rows, no merge of the hours' other parts.
   const [row] = await store.query<StageRowSql>(sql`SELECT ${STAGE_ROW_SELECT}
-    FROM request_stages FINAL
+    FROM request_stages
     WHERE project_id = ${projectId} AND trace_id = ${traceId} AND ${traceBounds(projectId, [traceId])}
-    LIMIT 1`);
+    ORDER BY _version DESC LIMIT 1`);
   return row ? toRequestStageRow(row) : null;
 }

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { backfill } from '@plumb/demo';
-import { computeStagesForHour, DEFAULT_PROJECT_ID, deployMarkers, getRequestStages, latencyRegression, sql, stageBreakdown, Store, unstagedHours } from '@plumb/store';
+import { computeStagesForHour, DEFAULT_PROJECT_ID, deployMarkers, getRequestStages, getTrace, latencyRegression, sql, stageBreakdown, Store, unstagedHours } from '@plumb/store';
 
 export interface RegressionBenchOptions {
   spans: number;
@@ -87,6 +87,9 @@ export async function benchRegression(o: RegressionBenchOptions): Promise<void> 
     console.log(`  deploy markers, 7 days: ${fmt(await time(o.runs, () => deployMarkers(store, DEFAULT_PROJECT_ID, end - 7 * DAY, end)), 2000)}`);
     const ids = (await store.query<{ trace_id: string }>(sql`SELECT trace_id FROM request_stages WHERE project_id = ${DEFAULT_PROJECT_ID} ORDER BY cityHash64(trace_id) LIMIT ${Math.max(1, o.runs + 1)}`)).map((r) => r.trace_id);
     console.log(`  one request's stages (random traces): ${fmt(await time(o.runs, (i) => getRequestStages(store, DEFAULT_PROJECT_ID, ids[(i + 1) % ids.length]!)), 50)}`);
+    // The same lookup shape as trace-by-id (trace_index bounds, then the hours): its time on this
+    // machine right now puts the figure above in context when the machine is loaded.
+    console.log(`  for scale, trace-by-id of the same traces (getTrace): ${fmt(await time(o.runs, (i) => getTrace(store, DEFAULT_PROJECT_ID, ids[(i + 1) % ids.length]!)), 100)}`);
   } finally {
     await store.close();
   }
