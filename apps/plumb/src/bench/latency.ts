@@ -68,5 +68,32 @@ export async function benchLatency(o: LatencyBenchOptions): Promise<void> {
     console.log(`  ${name.padEnd(40)} ${r.p50.toFixed(0).padStart(6)} ${r.p95.toFixed(0).padStart(6)}   ${target === null ? '' : `target < ${target}  ${ok ? 'ok' : 'MISSED'}`}`);
   }
   console.log(failures ? `bench latency: ${failures} target(s) missed` : 'bench latency: all targets met');
+  // A/B on a noisy machine: the same chart through the latency rollup (0014) and through
+  // rollup_hourly (a filter on all statuses forces it: same rows, same numbers), interleaved run
+  // by run; the ratio is what to compare across machines.
+  console.log('bench latency: latency rollup vs rollup_hourly, interleaved (p50 ms, ratio)');
+  const all = { status: ['unset', 'ok', 'error'] };
+  let sumA = 0;
+  let sumB = 0;
+  for (const d of LATENCY_DIMENSIONS) {
+    const a: number[] = [];
+    const b: number[] = [];
+    const q = { projectId: P, from: from7, to, intervalMs: HOUR, dimension: d };
+    await latencyPercentiles(store, q);
+    await latencyPercentiles(store, { ...q, filters: all });
+    for (let i = 0; i < o.runs; i++) {
+      let t = performance.now();
+      await latencyPercentiles(store, q);
+      a.push(performance.now() - t);
+      t = performance.now();
+      await latencyPercentiles(store, { ...q, filters: all });
+      b.push(performance.now() - t);
+    }
+    const med = (x: number[]) => [...x].sort((m, n) => m - n)[Math.floor(x.length / 2)]!;
+    sumA += med(a);
+    sumB += med(b);
+    console.log(`  by ${d.padEnd(16)} ${med(a).toFixed(0).padStart(6)} vs ${med(b).toFixed(0).padStart(6)}   ×${(med(b) / med(a)).toFixed(1)} faster`);
+  }
+  console.log(`  all dimensions      ${sumA.toFixed(0).padStart(6)} vs ${sumB.toFixed(0).padStart(6)}   ×${(sumB / sumA).toFixed(1)} faster`);
   await store.close();
 }

@@ -38,7 +38,7 @@ export function LatencyExplorer() {
         <span className="spacer" />
         <label className="field" style={{ display: 'flex', alignItems: 'center', gap: 6 }}>
           <span className="faint">Group by</span>
-          <select className="select" aria-label="Group by" value={by ?? ''} onChange={(e) => setBy((e.target.value || null) as Dimension | null)} data-testid="latency-group-by">
+          <select className="select" style={{ minWidth: 150 }} aria-label="Group by" value={by ?? ''} onChange={(e) => setBy((e.target.value || null) as Dimension | null)} data-testid="latency-group-by">
             <option value="">(all requests)</option>
             {DIMENSIONS.map((d) => <option key={d.key} value={d.key}>{d.label}</option>)}
           </select>
