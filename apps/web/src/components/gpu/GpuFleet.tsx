@@ -49,7 +49,7 @@ export function GpuCharts({ series, hostUtil, fromMs, toMs }: { series: Result; 
       <GpuChart q={series} measure="gpu_utilization" title="Utilization per GPU" unit="% busy" format={(v) => `${Math.round(v)}`} scale={100} fromMs={fromMs} toMs={toMs} testId="gpu-util-chart" />
       <GpuChart q={series} measure="gpu_memory_used_bytes" title="Memory used per GPU" unit="GiB" format={(v) => v.toFixed(0)} scale={1 / GIB} fromMs={fromMs} toMs={toMs} testId="gpu-mem-chart" />
       <GpuChart q={series} measure="gpu_power_watts" title="Power per GPU" unit="W" format={(v) => `${Math.round(v)}`} fromMs={fromMs} toMs={toMs} testId="gpu-power-chart" />
-      <GpuChart q={hostUtil} measure="gpu_utilization" title="Utilization per host" unit="% busy, mean of its GPUs" format={(v) => `${Math.round(v)}`} scale={100} fromMs={fromMs} toMs={toMs} testId="host-util-chart" label={(r) => String(r.host || '?')} />
+      <GpuChart q={hostUtil} measure="gpu_utilization" title="Utilization per host (mean of its GPUs)" unit="% busy" format={(v) => `${Math.round(v)}`} scale={100} fromMs={fromMs} toMs={toMs} testId="host-util-chart" label={(r) => String(r.host || '?')} />
       {hasTemp && <GpuChart q={series} measure="gpu_temperature_celsius" title="Temperature per GPU" unit="°C" format={(v) => `${Math.round(v)}`} fromMs={fromMs} toMs={toMs} testId="gpu-temp-chart" />}
     </div>
   );
