@@ -55,21 +55,25 @@ export function GpuCharts({ series, hostUtil, fromMs, toMs }: { series: Result; 
   );
 }
 
-/** Hours in the window each GPU spent under the idle threshold (hourly mean utilization). */
-export function idleHours(hourly: Row[]): Map<string, number> {
+/**
+ * Hours in the window each GPU spent under the idle threshold: clock hours whose mean
+ * utilization was under it, each counted for the part of it inside the window.
+ */
+export function idleHours(hourly: Row[], fromMs: number, toMs: number): Map<string, number> {
   const out = new Map<string, number>();
   for (const r of hourly) {
     const k = gpuLabel(r);
     const u = r.gpu_utilization;
-    if (u != null && Number(u) < IDLE_THRESHOLD) out.set(k, (out.get(k) ?? 0) + 1);
-    else if (!out.has(k)) out.set(k, 0);
+    const t = Date.parse(String(r.time));
+    const inside = Math.max(0, Math.min(t + 3_600_000, toMs) - Math.max(t, fromMs)) / 3_600_000;
+    out.set(k, (out.get(k) ?? 0) + (u != null && Number(u) < IDLE_THRESHOLD ? inside : 0));
   }
   return out;
 }
 
 /** The fleet: one row per GPU over the window, idle GPUs first and marked. */
-export function GpuTable({ gpus, hourly }: { gpus: Result; hourly: Result }) {
-  const idle = idleHours(hourly.data?.rows ?? []);
+export function GpuTable({ gpus, hourly, fromMs, toMs }: { gpus: Result; hourly: Result; fromMs: number; toMs: number }) {
+  const idle = idleHours(hourly.data?.rows ?? [], fromMs, toMs);
   const rows = gpus.data?.rows ?? [];
   return (
     <Panel title="GPUs" unit="means over the window" flush testId="gpu-table">

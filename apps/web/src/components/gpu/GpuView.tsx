@@ -45,7 +45,7 @@ export function GpuView() {
           </div>
           <GpuCharts series={d.series} hostUtil={d.hostUtil} fromMs={fromMs} toMs={toMs} />
           <div className="grid-2" style={{ gridTemplateColumns: '2fr 1fr' }}>
-            <GpuTable gpus={d.gpus} hourly={d.hourly} />
+            <GpuTable gpus={d.gpus} hourly={d.hourly} fromMs={fromMs} toMs={toMs} />
             <UtilizationDistribution gpus={d.gpus} />
           </div>
           <ModelServers servers={d.servers} hostUtil={d.hostUtil} range={range} />
