@@ -35,6 +35,8 @@ test('GPU page: per-GPU lines, idle GPUs, model server → traces, GPU cost spli
   await expect(util).toContainText('% busy');
   await expect(page.getByTestId('gpu-mem-chart')).toContainText('GiB');
   await expect(page.getByTestId('gpu-power-chart')).toContainText('W');
+  // Per host: one line for each of the two GPU nodes.
+  await expect(page.getByTestId('host-util-chart').locator('.recharts-line')).toHaveCount(2);
 
   const server = page.getByTestId('server-row');
   await expect(server).toHaveCount(1);
@@ -83,6 +85,9 @@ for (const theme of ['light', 'dark'] as const satisfies readonly Theme[]) {
     await expect(page.getByTestId('gpu-util-chart').locator('.recharts-line')).toHaveCount(4);
     await expect(page.getByTestId('gpu-distribution')).toContainText('GPUs');
     await screenshot(page, 'gpu', theme);
+    await page.goto('/cost?range=1h');
+    await expect(page.getByTestId('cost-self-hosted-gpu')).toContainText('$');
+    await screenshot(page, 'cost-self-hosted-gpu', theme);
     // A window before any GPU reported: the empty state says how to send metrics.
     const from = Date.now() - 20 * 86_400_000;
     await page.goto(`/gpu?from=${new Date(from).toISOString()}&to=${new Date(from + 3_600_000).toISOString()}`);

@@ -11,12 +11,12 @@ const COLORS = ['var(--chart-1)', 'var(--chart-2)', 'var(--chart-3)', 'var(--cha
 const GIB = 1024 ** 3;
 
 /** Pivot rows of (time, gpu) into one row per time with a column per GPU. */
-function pivot(rows: Row[], measure: string, scale = 1): { data: ({ t: number } & Record<string, number | null>)[]; keys: string[] } {
+function pivot(rows: Row[], measure: string, scale = 1, label: (r: Row) => string = gpuLabel): { data: ({ t: number } & Record<string, number | null>)[]; keys: string[] } {
   const byT = new Map<number, { t: number } & Record<string, number | null>>();
   const keys = new Set<string>();
   for (const r of rows) {
     const t = Date.parse(String(r.time));
-    const k = gpuLabel(r);
+    const k = label(r);
     keys.add(k);
     const row = byT.get(t) ?? { t };
     const v = r[measure];
@@ -26,10 +26,11 @@ function pivot(rows: Row[], measure: string, scale = 1): { data: ({ t: number } 
   return { data: [...byT.values()].sort((a, b) => a.t - b.t), keys: [...keys].sort() };
 }
 
-function GpuChart({ q, measure, title, unit, format, scale, fromMs, toMs, testId }: {
+function GpuChart({ q, measure, title, unit, format, scale, fromMs, toMs, testId, label }: {
   q: Result; measure: string; title: string; unit: string; format: (v: number) => string; scale?: number; fromMs: number; toMs: number; testId: string;
+  label?: (r: Row) => string;
 }) {
-  const { data, keys } = pivot(q.data?.rows ?? [], measure, scale);
+  const { data, keys } = pivot(q.data?.rows ?? [], measure, scale, label);
   const series: SeriesDef<string>[] = keys.map((k, i) => ({ key: k, label: k, color: COLORS[i % COLORS.length]! }));
   return (
     <Panel title={title} unit={unit} testId={testId}>
@@ -41,33 +42,38 @@ function GpuChart({ q, measure, title, unit, format, scale, fromMs, toMs, testId
 }
 
 /** Per-GPU lines of utilization, memory, power and temperature. */
-export function GpuCharts({ series, fromMs, toMs }: { series: Result; fromMs: number; toMs: number }) {
+export function GpuCharts({ series, hostUtil, fromMs, toMs }: { series: Result; hostUtil: Result; fromMs: number; toMs: number }) {
   const hasTemp = (series.data?.rows ?? []).some((r) => r.gpu_temperature_celsius != null);
   return (
     <div className="grid-2">
       <GpuChart q={series} measure="gpu_utilization" title="Utilization per GPU" unit="% busy" format={(v) => `${Math.round(v)}`} scale={100} fromMs={fromMs} toMs={toMs} testId="gpu-util-chart" />
       <GpuChart q={series} measure="gpu_memory_used_bytes" title="Memory used per GPU" unit="GiB" format={(v) => v.toFixed(0)} scale={1 / GIB} fromMs={fromMs} toMs={toMs} testId="gpu-mem-chart" />
       <GpuChart q={series} measure="gpu_power_watts" title="Power per GPU" unit="W" format={(v) => `${Math.round(v)}`} fromMs={fromMs} toMs={toMs} testId="gpu-power-chart" />
+      <GpuChart q={hostUtil} measure="gpu_utilization" title="Utilization per host (mean of its GPUs)" unit="% busy" format={(v) => `${Math.round(v)}`} scale={100} fromMs={fromMs} toMs={toMs} testId="host-util-chart" label={(r) => String(r.host || '?')} />
       {hasTemp && <GpuChart q={series} measure="gpu_temperature_celsius" title="Temperature per GPU" unit="°C" format={(v) => `${Math.round(v)}`} fromMs={fromMs} toMs={toMs} testId="gpu-temp-chart" />}
     </div>
   );
 }
 
-/** Hours in the window each GPU spent under the idle threshold (hourly mean utilization). */
-export function idleHours(hourly: Row[]): Map<string, number> {
+/**
+ * Hours in the window each GPU spent under the idle threshold: clock hours whose mean
+ * utilization was under it, each counted for the part of it inside the window.
+ */
+export function idleHours(hourly: Row[], fromMs: number, toMs: number): Map<string, number> {
   const out = new Map<string, number>();
   for (const r of hourly) {
     const k = gpuLabel(r);
     const u = r.gpu_utilization;
-    if (u != null && Number(u) < IDLE_THRESHOLD) out.set(k, (out.get(k) ?? 0) + 1);
-    else if (!out.has(k)) out.set(k, 0);
+    const t = Date.parse(String(r.time));
+    const inside = Math.max(0, Math.min(t + 3_600_000, toMs) - Math.max(t, fromMs)) / 3_600_000;
+    out.set(k, (out.get(k) ?? 0) + (u != null && Number(u) < IDLE_THRESHOLD ? inside : 0));
   }
   return out;
 }
 
 /** The fleet: one row per GPU over the window, idle GPUs first and marked. */
-export function GpuTable({ gpus, hourly }: { gpus: Result; hourly: Result }) {
-  const idle = idleHours(hourly.data?.rows ?? []);
+export function GpuTable({ gpus, hourly, fromMs, toMs }: { gpus: Result; hourly: Result; fromMs: number; toMs: number }) {
+  const idle = idleHours(hourly.data?.rows ?? [], fromMs, toMs);
   const rows = gpus.data?.rows ?? [];
   return (
     <Panel title="GPUs" unit="means over the window" flush testId="gpu-table">
@@ -76,20 +82,19 @@ export function GpuTable({ gpus, hourly }: { gpus: Result; hourly: Result }) {
           <table className="table">
             <thead>
               <tr>
-                <th>GPU</th><th>Model</th><th>UUID</th><th className="num">Utilization</th><th className="num">Memory used / total</th>
+                <th>GPU</th><th>Model</th><th className="num">Utilization</th><th className="num">Memory used / total</th>
                 <th className="num">Power</th><th className="num">Temperature</th><th className="num" title={`Hours whose mean utilization was under ${IDLE_THRESHOLD * 100} %`}>Idle hours</th>
               </tr>
             </thead>
             <tbody>
-              {gpus.isPending ? <SkeletonRows rows={3} cols={8} /> : rows.map((r) => {
+              {gpus.isPending ? <SkeletonRows rows={3} cols={7} /> : rows.map((r) => {
                 const u = r.gpu_utilization == null ? null : Number(r.gpu_utilization);
                 const isIdle = u !== null && u < IDLE_THRESHOLD;
                 const label = gpuLabel(r);
                 return (
                   <tr key={`${String(r.host)}|${String(r.gpu_uuid)}|${String(r.gpu_index)}`} data-testid="gpu-row" data-idle={isIdle ? 'true' : 'false'}>
-                    <td>{label} {isIdle && <span className="badge is-warn" title={`Mean utilization under ${IDLE_THRESHOLD * 100} % over the window`}>idle</span>}</td>
+                    <td title={`UUID ${String(r.gpu_uuid || '—')}`}>{label} {isIdle && <span className="badge is-warn" title={`Mean utilization under ${IDLE_THRESHOLD * 100} % over the window`}>idle</span>}</td>
                     <td>{String(r.gpu_model || '—')}</td>
-                    <td className="mono faint" title={String(r.gpu_uuid)}>{String(r.gpu_uuid).slice(0, 16)}</td>
                     <td className="num">{formatPercent(u)}</td>
                     <td className="num">{formatGiB(r.gpu_memory_used_bytes as number | null)} / {formatGiB(r.gpu_memory_total_bytes as number | null)}</td>
                     <td className="num">{formatWatts(r.gpu_power_watts as number | null)}</td>

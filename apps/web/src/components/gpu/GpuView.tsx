@@ -43,9 +43,9 @@ export function GpuView() {
             <KpiTile label="Idle GPUs" value={formatCount(idle)} sub={`mean utilization under ${IDLE_THRESHOLD * 100} %`} tone={idle > 0 ? 'warn' : undefined} loading={d.gpus.isPending} testId="gpu-idle" />
             <KpiTile label="Self-hosted GPU cost" value={formatUsd(Number(cost.data?.totalUsd ?? 0))} sub={`of which idle ${formatUsd(Number(cost.data?.idleUsd ?? 0))} · USD`} loading={cost.isPending} testId="gpu-cost-kpi" />
           </div>
-          <GpuCharts series={d.series} fromMs={fromMs} toMs={toMs} />
+          <GpuCharts series={d.series} hostUtil={d.hostUtil} fromMs={fromMs} toMs={toMs} />
           <div className="grid-2" style={{ gridTemplateColumns: '2fr 1fr' }}>
-            <GpuTable gpus={d.gpus} hourly={d.hourly} />
+            <GpuTable gpus={d.gpus} hourly={d.hourly} fromMs={fromMs} toMs={toMs} />
             <UtilizationDistribution gpus={d.gpus} />
           </div>
           <ModelServers servers={d.servers} hostUtil={d.hostUtil} range={range} />

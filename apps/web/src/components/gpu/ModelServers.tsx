@@ -95,7 +95,7 @@ export function ServerSeries({ q, fromMs, toMs }: { q: UseQueryResult<{ rows: Ro
         <TimeSeriesChart data={byT('inference_ttft_p95_ms')} series={series} format={(v) => `${Math.round(v)}`} unit="ms" fromMs={fromMs} toMs={toMs} />
       </Panel>
       <Panel title="Queued requests" unit="requests waiting" testId="server-queue-chart">
-        <TimeSeriesChart data={byT('inference_requests_waiting')} series={series} format={(v) => v.toFixed(0)} unit="requests" fromMs={fromMs} toMs={toMs} />
+        <TimeSeriesChart data={byT('inference_requests_waiting')} series={series} format={(v) => (Number.isInteger(v) ? String(v) : v.toFixed(1))} unit="requests" fromMs={fromMs} toMs={toMs} />
       </Panel>
     </div>
   );

@@ -163,6 +163,7 @@ describe('GET /api/v1/metrics', () => {
   });
 
   it('on the demo workload, every breakdown of every additive measure adds up to the total, to the picodollar', async () => {
+    // Span measures: the other views (GPU cost split, budgets, quality) test their own exactness.
     const additive = MEASURES.filter((m) => m.additive && m.view === undefined).map((m) => m.name);
     const usage = MEASURES.filter((m) => m.additive && m.view === undefined && m.spanSet !== 'subject').map((m) => m.name);
     const total = (await body(await api.metrics(get(`/metrics?measures=${additive}&${demoWindow}&money=string`, demoKey)))).rows[0];
