@@ -121,15 +121,14 @@ export function CostView() {
         </select>
       </div>
       <CostSeries by={by} fromMs={fromMs} toMs={toMs} range={range} />
+      {/* Full width: two dimensions and the per-unit columns need the room. */}
+      <CostTable by={by} then={then} fromMs={fromMs} toMs={toMs} range={range} total={total} />
       <div className="grid-2">
-        <CostTable by={by} then={then} fromMs={fromMs} toMs={toMs} range={range} total={total} />
         <UnitEconomics row={t} loading={loading} savings={savings.data} conversations={{ row: conversations.data?.rows[0], loading: conversations.isPending }} />
+        <WhatIfPanel fromMs={fromMs} toMs={toMs} />
       </div>
       <BudgetsPanel />
-      <div className="grid-2">
-        <WhatIfPanel fromMs={fromMs} toMs={toMs} />
-        <MonthClosePanel />
-      </div>
+      <MonthClosePanel />
     </>
   );
 }
