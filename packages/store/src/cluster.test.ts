@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localTable, placementOf, renderClusterStatements, SHARDED } from './cluster.ts';
+import { localTable, placementOf, renderClusterStatements, routeMutation, SHARDED } from './cluster.ts';
 import { loadMigrations, renderSchema } from './migrations.ts';
 import { sql } from './sql.ts';
 import { Store } from './store.ts';
@@ -60,6 +60,14 @@ describe('cluster rendering', () => {
     expect(localTable('spans', '')).toBe('spans');
     expect(localTable('spans', C)).toBe('spans_local');
     expect(localTable('users', C)).toBe('users');
+  });
+
+  it('routes run-time mutations of sharded tables to their local tables (rollup rebuilds, compaction)', () => {
+    expect(routeMutation('DELETE FROM rollup_hourly WHERE project_id = {p:String}', C)).toBe("DELETE FROM rollup_hourly_local ON CLUSTER 'plumb' WHERE project_id = {p:String}");
+    expect(routeMutation("OPTIMIZE TABLE spans PARTITION ID '20260101' FINAL", C)).toBe("OPTIMIZE TABLE spans_local ON CLUSTER 'plumb' PARTITION ID '20260101' FINAL");
+    expect(routeMutation("OPTIMIZE TABLE spans_local ON CLUSTER 'plumb' FINAL", C)).toBe("OPTIMIZE TABLE spans_local ON CLUSTER 'plumb' FINAL");
+    expect(routeMutation('DELETE FROM users WHERE 1', C)).toBe('DELETE FROM users WHERE 1');
+    expect(routeMutation('DELETE FROM rollup_hourly WHERE 1', '')).toBe('DELETE FROM rollup_hourly WHERE 1');
   });
 
   it('keeps every version of a row on one shard: each sharded table holds the columns of its sharding key', () => {
