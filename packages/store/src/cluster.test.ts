@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localTable, placementOf, renderClusterStatements, routeMutation, SHARDED } from './cluster.ts';
 import { loadMigrations, renderSchema } from './migrations.ts';
+import { buildFixture, insertFixture } from './queries/fixtures.ts';
+import { testStoreConfig } from './testing.ts';
 import { sql } from './sql.ts';
 import { Store } from './store.ts';
 
@@ -114,5 +116,34 @@ describe('the rendered schema', () => {
         expect(failed).toEqual([]);
       });
     }
+  });
+});
+
+/**
+ * On a real cluster (CLICKHOUSE_URL naming one of its servers and CLICKHOUSE_CLUSTER its name,
+ * e.g. docker-compose.cluster.yml): the rendered schema applies, and a trace's spans land on one
+ * shard. Skipped where no server runs (here: no Docker engine, no modern ClickHouse server).
+ */
+const onCluster = /^https?:/.test(process.env.CLICKHOUSE_URL ?? '') && !!process.env.CLICKHOUSE_CLUSTER;
+describe.skipIf(!onCluster)('on a ClickHouse cluster', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await Store.open(testStoreConfig(''));
+    await store.migrate();
+  });
+  afterAll(async () => store?.close());
+
+  it('has Distributed tables over Replicated local tables, and keeps each trace on one shard', async () => {
+    const engines = new Map(
+      (await store.query<{ name: string; engine: string }>(sql`SELECT name, engine FROM system.tables WHERE database = currentDatabase()`)).map((r) => [r.name, r.engine]),
+    );
+    expect(engines.get('spans')).toBe('Distributed');
+    expect(engines.get('spans_local')).toBe('ReplicatedReplacingMergeTree');
+    expect(engines.get('users')).toBe('ReplicatedReplacingMergeTree');
+    await insertFixture(store, buildFixture({ traces: 50 }));
+    const split = await store.query<{ trace_id: string }>(sql`SELECT trace_id FROM spans GROUP BY trace_id HAVING uniqExact(_shard_num) > 1 LIMIT 5`);
+    expect(split).toEqual([]);
+    const [t] = await store.query<{ n: string }>(sql`SELECT toString(uniqExact(trace_id)) AS n FROM trace_index`);
+    expect(Number(t!.n)).toBeGreaterThanOrEqual(50);
   });
 });
