@@ -2,8 +2,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { localTable, placementOf, renderClusterStatements, SHARDED } from './cluster.ts';
+import { localTable, placementOf, renderClusterStatements, routeMutation, SHARDED } from './cluster.ts';
 import { loadMigrations, renderSchema } from './migrations.ts';
+import { buildFixture, insertFixture } from './queries/fixtures.ts';
+import { testStoreConfig } from './testing.ts';
 import { sql } from './sql.ts';
 import { Store } from './store.ts';
 
@@ -62,6 +64,14 @@ describe('cluster rendering', () => {
     expect(localTable('users', C)).toBe('users');
   });
 
+  it('routes run-time mutations of sharded tables to their local tables (rollup rebuilds, compaction)', () => {
+    expect(routeMutation('DELETE FROM rollup_hourly WHERE project_id = {p:String}', C)).toBe("DELETE FROM rollup_hourly_local ON CLUSTER 'plumb' WHERE project_id = {p:String}");
+    expect(routeMutation("OPTIMIZE TABLE spans PARTITION ID '20260101' FINAL", C)).toBe("OPTIMIZE TABLE spans_local ON CLUSTER 'plumb' PARTITION ID '20260101' FINAL");
+    expect(routeMutation("OPTIMIZE TABLE spans_local ON CLUSTER 'plumb' FINAL", C)).toBe("OPTIMIZE TABLE spans_local ON CLUSTER 'plumb' FINAL");
+    expect(routeMutation('DELETE FROM users WHERE 1', C)).toBe('DELETE FROM users WHERE 1');
+    expect(routeMutation('DELETE FROM rollup_hourly WHERE 1', '')).toBe('DELETE FROM rollup_hourly WHERE 1');
+  });
+
   it('keeps every version of a row on one shard: each sharded table holds the columns of its sharding key', () => {
     const creates = loadMigrations().flatMap((m) => m.statements).filter((s) => /^CREATE TABLE/i.test(s));
     for (const [table, key] of Object.entries(SHARDED)) {
@@ -106,5 +116,34 @@ describe('the rendered schema', () => {
         expect(failed).toEqual([]);
       });
     }
+  });
+});
+
+/**
+ * On a real cluster (CLICKHOUSE_URL naming one of its servers and CLICKHOUSE_CLUSTER its name,
+ * e.g. docker-compose.cluster.yml): the rendered schema applies, and a trace's spans land on one
+ * shard. Skipped where no server runs (here: no Docker engine, no modern ClickHouse server).
+ */
+const onCluster = /^https?:/.test(process.env.CLICKHOUSE_URL ?? '') && !!process.env.CLICKHOUSE_CLUSTER;
+describe.skipIf(!onCluster)('on a ClickHouse cluster', () => {
+  let store: Store;
+  beforeAll(async () => {
+    store = await Store.open(testStoreConfig(''));
+    await store.migrate();
+  });
+  afterAll(async () => store?.close());
+
+  it('has Distributed tables over Replicated local tables, and keeps each trace on one shard', async () => {
+    const engines = new Map(
+      (await store.query<{ name: string; engine: string }>(sql`SELECT name, engine FROM system.tables WHERE database = currentDatabase()`)).map((r) => [r.name, r.engine]),
+    );
+    expect(engines.get('spans')).toBe('Distributed');
+    expect(engines.get('spans_local')).toBe('ReplicatedReplacingMergeTree');
+    expect(engines.get('users')).toBe('ReplicatedReplacingMergeTree');
+    await insertFixture(store, buildFixture({ traces: 50 }));
+    const split = await store.query<{ trace_id: string }>(sql`SELECT trace_id FROM spans GROUP BY trace_id HAVING uniqExact(_shard_num) > 1 LIMIT 5`);
+    expect(split).toEqual([]);
+    const [t] = await store.query<{ n: string }>(sql`SELECT toString(uniqExact(trace_id)) AS n FROM trace_index`);
+    expect(Number(t!.n)).toBeGreaterThanOrEqual(50);
   });
 });

@@ -180,3 +180,16 @@ export function renderForCluster(statement: string, cluster: string): string {
   if (out.length !== 1) throw new Error(`cluster mode renders this statement as ${out.length}; use renderClusterStatements: ${statement.slice(0, 80)}`);
   return out[0]!;
 }
+
+/**
+ * Mutations issued at run time (`DELETE FROM t …`, `OPTIMIZE TABLE t …`) by code written for one
+ * node: in cluster mode a sharded table's rows live in `t_local` on every shard, which a
+ * Distributed table cannot mutate, so Store.command routes them there `ON CLUSTER`. Statements
+ * that already name a cluster, and everything else, pass unchanged.
+ */
+export function routeMutation(statement: string, cluster: string): string {
+  if (!cluster || /\bON\s+CLUSTER\b/i.test(statement)) return statement;
+  const m = /^\s*(DELETE\s+FROM|OPTIMIZE\s+TABLE)\s+([A-Za-z_][A-Za-z0-9_]*)\b/i.exec(statement);
+  if (!m || placementOf(m[2]!).kind !== 'sharded') return statement;
+  return renderForCluster(statement.trim(), cluster);
+}

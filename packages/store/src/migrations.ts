@@ -38,7 +38,7 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
     });
 }
 
-export { localTable, placementOf, renderClusterStatements, renderForCluster, SHARDED } from './cluster.ts';
+export { localTable, placementOf, renderClusterStatements, renderForCluster, routeMutation, SHARDED } from './cluster.ts';
 
 /**
  * The whole schema as the statements `migrate` runs, in order, for single-node (`cluster` '')

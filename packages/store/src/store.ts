@@ -2,7 +2,7 @@ import { Readable } from 'node:stream';
 import type { ClickHouseClient } from '@clickhouse/client';
 import type { StoreConfig } from './config.ts';
 import { closeEmbedded, embeddedRawInserter, openClient } from './connection.ts';
-import { localTable, loadMigrations, renderClusterStatements, renderForCluster, type Migration } from './migrations.ts';
+import { localTable, loadMigrations, renderClusterStatements, renderForCluster, routeMutation, type Migration } from './migrations.ts';
 import { currentQueryTag, embeddedQueue, QUERY_TIMEOUT_SEC, type QueryKind } from './scheduler.ts';
 import { render, sql, type SqlFragment } from './sql.ts';
 
@@ -127,7 +127,10 @@ export class Store {
   }
 
   async command(fragment: SqlFragment, opts?: QueryOptions): Promise<void> {
-    const { query, params } = render(fragment);
+    const rendered = render(fragment);
+    const params = rendered.params;
+    // Cluster mode: DELETE / OPTIMIZE of a sharded table go to its local tables ON CLUSTER.
+    const query = routeMutation(rendered.query, this.config.cluster);
     await this.run('maintenance', opts, (settings, signal) => this.client.command({ query, query_params: params, abort_signal: signal, clickhouse_settings: settings }));
   }
 

@@ -77,6 +77,9 @@ export async function benchSoak(opts: SoakOptions): Promise<boolean> {
     const early = median(samples.slice(fifth, 2 * fifth).map((s) => s.rss));
     const late = median(samples.slice(-fifth).map((s) => s.rss));
     const growth = late / early - 1;
+    // The V8 heap (the collector's own objects) apart from the engine's memory, which shares the RSS.
+    const heapEarly = median(samples.slice(fifth, 2 * fifth).map((s) => s.heap));
+    const heapLate = median(samples.slice(-fifth).map((s) => s.heap));
     const storedAll = Number(stored!.n) === accepted;
     ok = growth <= 0.1 && storedAll;
     console.log(`
@@ -85,6 +88,7 @@ export async function benchSoak(opts: SoakOptions): Promise<boolean> {
   achieved spans/s         ${Math.round(load.accepted / (load.elapsedMs / 1000))}
   export latency           p50 ${load.p50.toFixed(0)} ms, p99 ${load.p99.toFixed(0)} ms, max ${load.max.toFixed(0)} ms
   RSS (median)             ${mib(early)} MiB in the second fifth → ${mib(late)} MiB in the last fifth (${(growth * 100).toFixed(1)} %)
+  V8 heap used (median)    ${mib(heapEarly)} MiB → ${mib(heapLate)} MiB (the rest of the RSS is the embedded engine: caches, parts)
   stored / accepted        ${stored!.n} / ${accepted}
   verdict                  ${ok ? 'flat memory, nothing lost' : 'FAILED'}${growth > 0.1 ? ' (memory grew)' : ''}${storedAll ? '' : ' (spans missing)'}
 `);

@@ -2,7 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useId, useState, type FormEvent } from 'react';
 import { useZone } from '@/components/TimeZoneContext';
-import { ErrorBox, Panel, SkeletonRows } from '@/components/ui';
+import { ErrorBox, Panel, Skeleton } from '@/components/ui';
 import { formatDateTime } from '@/lib/format';
 import { useTRPC } from '@/lib/trpc';
 import styles from './settings.module.css';
@@ -39,7 +39,13 @@ export function RetentionSettings() {
 
   return (
     <Panel title="Data retention" unit="days" testId="retention">
-      {retention.isPending && <SkeletonRows rows={2} cols={1} />}
+      {/* Not SkeletonRows: table rows outside a table break hydration (React #418). */}
+      {retention.isPending && (
+        <div className={styles.retention} aria-busy="true">
+          <Skeleton width="70%" height={12} />
+          <Skeleton width="30%" height={12} />
+        </div>
+      )}
       {retention.error && <ErrorBox error={retention.error} what="retention" />}
       {r && (
         <div className={styles.retention}>
