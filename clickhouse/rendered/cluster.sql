@@ -819,6 +819,151 @@ CREATE TABLE IF NOT EXISTS month_close_log ON CLUSTER 'plumb'
 ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/month_close_log', '{shard}-{replica}')
 ORDER BY (project_id, month, at);
 
+-- 0013_request_stages
+CREATE TABLE IF NOT EXISTS request_stages_local ON CLUSTER 'plumb'
+(
+    project_id      LowCardinality(String),
+    start_time      DateTime64(6),
+    trace_id        String,
+    duration_ms     Float64,
+    queue_ms        Float64,
+    prefill_ms      Float64,
+    decode_ms       Float64,
+    llm_ms          Float64,
+    retrieval_ms    Float64,
+    tool_ms         Float64,
+    own_ms          Float64,
+    output_tokens   UInt64,
+    llm_calls       UInt32,
+    is_error        UInt8,
+    root_name       LowCardinality(String),
+    model           LowCardinality(String),
+    response_model  LowCardinality(String),
+    provider        LowCardinality(String),
+    tenant          LowCardinality(String),
+    request_type    LowCardinality(String),
+    agent           LowCardinality(String),
+    service         LowCardinality(String),
+    service_version LowCardinality(String),
+    environment     LowCardinality(String),
+    route           LowCardinality(String),
+    computed_at     DateTime64(3) DEFAULT now64(3),
+    _version        UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/{database}/request_stages_local', '{replica}', _version)
+PARTITION BY toDate(start_time)
+ORDER BY (project_id, toStartOfHour(start_time), trace_id);
+
+CREATE TABLE IF NOT EXISTS request_stages ON CLUSTER 'plumb' AS request_stages_local ENGINE = Distributed('plumb', currentDatabase(), 'request_stages_local', cityHash64(trace_id));
+
+-- 0014_rollup_latency
+CREATE TABLE IF NOT EXISTS rollup_latency_hourly_local ON CLUSTER 'plumb'
+(
+    project_id          LowCardinality(String),
+    hour                DateTime,
+    build               UInt64,
+    dimension           LowCardinality(String),
+    value               String,
+    status_code         Enum8('unset' = 0, 'ok' = 1, 'error' = 2),
+    spans               SimpleAggregateFunction(sum, UInt64),
+    duration_ns         SimpleAggregateFunction(sum, UInt64),
+    latency_ms          AggregateFunction(quantilesDD(0.01, 0.5, 0.95, 0.99), Float64)
+)
+ENGINE = ReplicatedAggregatingMergeTree('/clickhouse/tables/{shard}/{database}/rollup_latency_hourly_local', '{replica}')
+PARTITION BY toYYYYMM(hour)
+ORDER BY (project_id, dimension, hour, build, value, status_code)
+TTL hour + toIntervalDay(400);
+
+CREATE TABLE IF NOT EXISTS rollup_latency_hourly ON CLUSTER 'plumb' AS rollup_latency_hourly_local ENGINE = Distributed('plumb', currentDatabase(), 'rollup_latency_hourly_local', cityHash64(project_id, hour));
+
+INSERT INTO rollup_latency_hourly
+SELECT project_id, hour, build, dv.1 AS dimension, dv.2 AS value, status_code,
+    sum(spans), sum(duration_ns), quantilesDDMergeState(0.01, 0.5, 0.95, 0.99)(latency_ms)
+FROM rollup_hourly
+ARRAY JOIN [('tenant', tenant), ('request_type', request_type), ('route', route), ('environment', environment), ('service', service),
+            ('service_version', service_version), ('model', request_model), ('response_model', response_model), ('provider', provider),
+            ('agent', agent_name)] AS dv
+WHERE multiIf(dv.1 IN ('model', 'response_model', 'provider'), usage_counted, dv.1 = 'agent', category = 'agent', is_request)
+GROUP BY project_id, hour, build, dimension, value, status_code;
+
+-- 0015_quality_measures
+ALTER TABLE scores_local ON CLUSTER 'plumb' ADD COLUMN IF NOT EXISTS _ingested_at DateTime64(3) DEFAULT now64(3);
+
+ALTER TABLE scores ON CLUSTER 'plumb' ADD COLUMN IF NOT EXISTS _ingested_at DateTime64(3) DEFAULT now64(3);
+
+ALTER TABLE scores_local ON CLUSTER 'plumb' MATERIALIZE COLUMN _ingested_at;
+
+-- 0016_month_close_rows
+CREATE TABLE IF NOT EXISTS month_close_rows ON CLUSTER 'plumb'
+(
+    project_id          String,
+    month               Date,
+    close_version       UInt64,
+    hour                DateTime('UTC'),
+    tenant              String,
+    request_type        String,
+    provider            String,
+    model               String,
+    agent               String,
+    service             String,
+    environment         String,
+    cost_usd            Decimal(38, 12),
+    unpriced_spans      UInt64,
+    llm_calls           UInt64,
+    input_tokens        UInt64,
+    output_tokens       UInt64,
+    cache_read_tokens   UInt64,
+    cache_write_tokens  UInt64,
+    total_tokens        UInt64
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/month_close_rows', '{shard}-{replica}')
+ORDER BY (project_id, month, close_version, hour, tenant, request_type, provider, model, agent, service, environment);
+
+-- 0017_gpu_hour_prices
+CREATE TABLE IF NOT EXISTS gpu_hour_prices ON CLUSTER 'plumb'
+(
+    project_id        String,
+    id                String,
+    match_kind        LowCardinality(String),
+    match             String,
+    usd_per_gpu_hour  Decimal(38, 12),
+    effective_from    DateTime64(3),
+    effective_to      Nullable(DateTime64(3)),
+    updated_by        String,
+    deleted           Bool DEFAULT false,
+    _version          UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/gpu_hour_prices', '{shard}-{replica}', _version)
+ORDER BY (project_id, id);
+
+-- 0018_security
+CREATE TABLE IF NOT EXISTS project_content_settings ON CLUSTER 'plumb'
+(
+    project_id          String,
+    capture             LowCardinality(String) DEFAULT 'keep',
+    capture_max_bytes   UInt32 DEFAULT 0,
+    redact_keys         Array(String),
+    redact_patterns     Array(String),
+    max_value_bytes     UInt32 DEFAULT 0,
+    max_span_bytes      UInt32 DEFAULT 0,
+    _version            UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/project_content_settings', '{shard}-{replica}', _version)
+ORDER BY project_id;
+
+CREATE TABLE IF NOT EXISTS project_signing_keys ON CLUSTER 'plumb'
+(
+    project_id      String,
+    id              String,
+    public_key      String,
+    private_key     String,
+    created_at      DateTime64(3) DEFAULT now64(3),
+    retired         Bool DEFAULT false,
+    _version        UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/project_signing_keys', '{shard}-{replica}', _version)
+ORDER BY (project_id, id);
+
 -- 0019_project_retention
 CREATE TABLE IF NOT EXISTS project_retention ON CLUSTER 'plumb'
 (
@@ -830,4 +975,127 @@ CREATE TABLE IF NOT EXISTS project_retention ON CLUSTER 'plumb'
 )
 ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/project_retention', '{shard}-{replica}', _version)
 ORDER BY project_id;
+
+-- 0020_alerts
+CREATE TABLE IF NOT EXISTS alert_rules ON CLUSTER 'plumb'
+(
+    project_id  String,
+    id          String,
+    name        String,
+    spec        String,
+    created_by  String,
+    updated_at  DateTime64(3),
+    deleted     Bool DEFAULT false,
+    _version    UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/alert_rules', '{shard}-{replica}', _version)
+ORDER BY (project_id, id);
+
+CREATE TABLE IF NOT EXISTS alert_instances ON CLUSTER 'plumb'
+(
+    project_id    String,
+    rule_id       String,
+    fingerprint   String,
+    state         LowCardinality(String),
+    severity      LowCardinality(String),
+    value         Nullable(Float64),
+    evaluated_at  DateTime64(3),
+    data          String,
+    _version      UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/alert_instances', '{shard}-{replica}', _version)
+ORDER BY (project_id, rule_id, fingerprint)
+TTL toDateTime(evaluated_at) + INTERVAL 30 DAY;
+
+CREATE TABLE IF NOT EXISTS alert_transitions ON CLUSTER 'plumb'
+(
+    project_id   String,
+    rule_id      String,
+    fingerprint  String,
+    at           DateTime64(3),
+    from_state   LowCardinality(String),
+    to_state     LowCardinality(String),
+    severity     LowCardinality(String),
+    value        Nullable(Float64),
+    reason       String,
+    labels       Map(String, String),
+    _version     UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/alert_transitions', '{shard}-{replica}', _version)
+PARTITION BY toYYYYMM(at)
+ORDER BY (project_id, rule_id, fingerprint, at)
+TTL toDateTime(at) + INTERVAL 180 DAY;
+
+CREATE TABLE IF NOT EXISTS alert_silences ON CLUSTER 'plumb'
+(
+    project_id  String,
+    id          String,
+    matchers    String,
+    starts_at   DateTime64(3),
+    ends_at     DateTime64(3),
+    created_by  String,
+    comment     String,
+    deleted     Bool DEFAULT false,
+    _version    UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/alert_silences', '{shard}-{replica}', _version)
+ORDER BY (project_id, id);
+
+CREATE TABLE IF NOT EXISTS alert_contact_points ON CLUSTER 'plumb'
+(
+    project_id          String,
+    id                  String,
+    name                String,
+    kind                LowCardinality(String),
+    url                 String,
+    secret              String,
+    group_by            Array(String),
+    group_wait_ms       UInt64,
+    group_interval_ms   UInt64,
+    repeat_interval_ms  UInt64,
+    send_resolved       Bool,
+    max_alerts          UInt32,
+    deleted             Bool DEFAULT false,
+    _version            UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/alert_contact_points', '{shard}-{replica}', _version)
+ORDER BY (project_id, id);
+
+CREATE TABLE IF NOT EXISTS alert_groups ON CLUSTER 'plumb'
+(
+    project_id        String,
+    contact_point_id  String,
+    group_key         String,
+    group_labels      Map(String, String),
+    first_seen_at     Nullable(DateTime64(3)),
+    last_notified_at  Nullable(DateTime64(3)),
+    notified_firing   Array(String),
+    _version          UInt64
+)
+ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/all/{database}/alert_groups', '{shard}-{replica}', _version)
+ORDER BY (project_id, contact_point_id, group_key);
+
+CREATE TABLE IF NOT EXISTS alert_deliveries ON CLUSTER 'plumb'
+(
+    project_id        String,
+    id                String,
+    contact_point_id  String,
+    kind              LowCardinality(String),
+    group_key         String,
+    at                DateTime64(3),
+    attempt           UInt8,
+    outcome           LowCardinality(String),
+    http_status       UInt16,
+    error             String,
+    reason            String,
+    firing            UInt32,
+    resolved          UInt32,
+    fingerprints      Array(String),
+    duration_ms       UInt32,
+    payload           String CODEC(ZSTD(1))
+)
+ENGINE = ReplicatedMergeTree('/clickhouse/tables/all/{database}/alert_deliveries', '{shard}-{replica}')
+PARTITION BY toYYYYMM(at)
+ORDER BY (project_id, at, id)
+TTL toDateTime(at) + INTERVAL 30 DAY;
 

@@ -44,6 +44,8 @@ export const SHARDED: Readonly<Record<string, string>> = {
   rollup_hourly: 'cityHash64(project_id, hour)',
   rollup_hourly_core: 'cityHash64(project_id, hour)',
   drift_bin_counts: 'cityHash64(project_id, monitor_id, hour)',
+  request_stages: BY_TRACE,
+  rollup_latency_hourly: 'cityHash64(project_id, hour)',
 };
 
 export const LOCAL_SUFFIX = '_local';
