@@ -114,6 +114,10 @@ const FINISH_RATES: readonly MeasureDef[] = [
   finishRate('refusal_rate', 'Refusal rate', ['content_filter', 'refusal'], 'Model calls the provider reports as refused (finish reason content_filter or refusal) / model calls (0–1).'),
 ];
 
+/** Latency thresholds that have SLO good-event measures (`good_requests_500ms` … `good_requests_10s`). */
+export const SLO_LATENCY_MS = [500, 1000, 2000, 5000, 10000] as const;
+const sloSuffix = (ms: number) => (ms < 1000 ? `${ms}ms` : `${ms / 1000}s`);
+
 export const MEASURES: readonly MeasureDef[] = [
   { name: 'requests', label: 'Requests', unit: 'count', spanSet: 'subject', additive: true, expr: 'countIf($S)', rollup: 'sumIf(spans, $S)',
     description: 'Root spans (= traces); with a subject dimension, the spans of that kind (model calls, tool calls, agent runs).' },
@@ -175,6 +179,15 @@ export const MEASURES: readonly MeasureDef[] = [
     expr: `toFloat64(sumIf(cost_usd, ${U} AND session_id != '')) / nullIf(uniqExactIf(session_id, session_id != ''), 0)`,
     rollup: "throwIf(1, 'cost_per_conversation is read from raw spans')",
     description: 'Cost of spans that belong to a session / conversations (USD per conversation); spans without a session are left out of both.' },
+  // Good events of a latency SLO (issue 13: "requests under 2 s and not errors" / requests).
+  // Exact counts need each request's duration, which the rollup keeps only as a sketch, so they
+  // read raw spans; an SLO's burn windows (≤ 6 h) keep that scan small.
+  ...SLO_LATENCY_MS.map((ms): MeasureDef => ({
+    name: `good_requests_${sloSuffix(ms)}`, label: `Good requests (≤ ${sloSuffix(ms)}, no error)`, unit: 'count', spanSet: 'subject', additive: true, rawOnly: true,
+    expr: `countIf($S AND status_code != 'error' AND duration_ns <= ${ms * 1_000_000})`,
+    rollup: `throwIf(1, 'good_requests_${sloSuffix(ms)} is read from raw spans')`,
+    description: `Requests (subject spans) that finished within ${sloSuffix(ms)} and not in error: the good events of a latency SLO (total: requests).`,
+  })),
   ...GPU_MEASURES,
   ...BUDGET_MEASURES,
   ...QUALITY_MEASURES,
