@@ -28,3 +28,6 @@ export * from './budgets.ts';
 export * from './month-close.ts';
 export * from './rate-limit.ts';
 export * from './content-settings.ts';
+export * from './bundle-format.ts';
+export * from './signing-keys.ts';
+export * from './bundle.ts';

@@ -1,5 +1,6 @@
 import { getStore } from '../store.ts';
 import { loginHandler, logoutHandler } from './auth.ts';
+import { bundlesHandler, signingKeysHandler } from './bundles.ts';
 import { costExportHandler, costExportSessionHandler, monthExportHandler, pricesHandler, repriceHandler } from './cost.ts';
 import type { Handler, RestDeps } from './http.ts';
 import { driftMonitorsHandler } from './drift.ts';
@@ -40,6 +41,10 @@ export interface RestApi {
   monthExportSession: Handler;
   /** GET / POST /api/v1/reprice */
   reprice: Handler;
+  /** POST /api/v1/bundles */
+  bundles: Handler;
+  /** GET / POST /api/v1/signing-keys */
+  signingKeys: Handler;
 }
 
 /** All REST handlers as plain `(Request) => Promise<Response>` functions. */
@@ -63,6 +68,8 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     monthExport: monthExportHandler(deps, false),
     monthExportSession: monthExportHandler(deps, true),
     reprice: repriceHandler(deps),
+    bundles: bundlesHandler(deps),
+    signingKeys: signingKeysHandler(deps),
   };
 }
 
