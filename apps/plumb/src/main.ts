@@ -24,6 +24,8 @@ Usage: plumb <command> [options]
   keys list | keys revoke <id>
   prices set --model M --input USD --output USD [--provider P] [--from DATE] | prices list
                         price overrides (USD per 1M tokens) for models without a public price
+  verify <bundle.json> [--public-key key.pem]
+                        check a signed trace bundle (GET/POST /api/v1/bundles) offline
 
 Environment: CLICKHOUSE_URL (file:<dir> embedded, default file:./data/clickhouse; or
 http(s)://user:pass@host:8123/db), PLUMB_INGEST_KEY, PLUMB_ADMIN_EMAIL, PLUMB_ADMIN_PASSWORD,
@@ -57,6 +59,8 @@ export async function main(argv: string[]): Promise<void> {
         return await (await import('./commands/keys.ts')).keys(rest);
       case 'prices':
         return await (await import('./commands/prices.ts')).prices(rest);
+      case 'verify':
+        return (await import('./commands/verify.ts')).verify(rest);
       case undefined:
       case 'help':
       case '--help':

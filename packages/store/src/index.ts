@@ -38,3 +38,6 @@ export * from './regression.ts';
 export * from './alerts.ts';
 export * from './alerts-state.ts';
 export * from './alerts-eval.ts';
+export * from './bundle-format.ts';
+export * from './signing-keys.ts';
+export * from './bundle.ts';

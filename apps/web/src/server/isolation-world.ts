@@ -1,5 +1,5 @@
 import {
-  baseSpan, createApiKey, getContentSettings, saveContentSettings, createDriftMonitor, createSession, createUser, ensureProject, FIXTURE_START, insertSpanRows, listApiKeys, listBudgets,
+  baseSpan, createApiKey, getContentSettings, listSigningKeys, liveSigningKey, saveContentSettings, createDriftMonitor, createSession, createUser, ensureProject, FIXTURE_START, insertSpanRows, listApiKeys, listBudgets,
   listDriftMonitors, listPriceOverrides, listProjectMembers, saveBudget, setMembership, type ProjectRole, type User,
 } from '@plumb/store';
 import { saveOverride } from './cost/prices.ts';
@@ -57,6 +57,7 @@ export async function openIsolationWorld(prefix: string): Promise<IsolationWorld
   } as never);
   await saveOverride(w.store, B, { id: 'b-override', provider: '', modelPattern: 'b-secret-model', effectiveFrom: new Date(from), inputPerMTok: '9', outputPerMTok: '9' } as never);
   await saveContentSettings(w.store, B, { capture: 'off', captureMaxBytes: 0, redactKeys: ['b-secret-attr'], redactPatterns: ['b-secret-[0-9]+'], maxValueBytes: 0, maxSpanBytes: 0 });
+  await liveSigningKey(w.store, B);
   await saveBudget(w.store, B, { id: 'project', scope: 'project', tenant: '', monthlyUsd: '123', createdBy: 'b-admin@example.com' });
   const b = { traceId, spanId, sessionId: 'b-secret-session', keyId: info.id, admin, monitorId: monitor.id };
   const members = {} as IsolationWorld['members'];
@@ -73,6 +74,7 @@ export async function openIsolationWorld(prefix: string): Promise<IsolationWorld
       overrides: await listPriceOverrides(w.store, B),
       budgets: await listBudgets(w.store, B),
       content: await getContentSettings(w.store, B),
+      signingKeys: await listSigningKeys(w.store, B),
     });
   return { w, b, members, snapshotB };
 }

@@ -1,6 +1,7 @@
 import { getStore } from '../store.ts';
 import { alertRulesHandler, alertsHandler, silencesHandler } from './alerts.ts';
 import { loginHandler, logoutHandler } from './auth.ts';
+import { bundlesHandler, signingKeysHandler } from './bundles.ts';
 import { costExportHandler, costExportSessionHandler, monthExportHandler, pricesHandler, repriceHandler } from './cost.ts';
 import type { Handler, RestDeps } from './http.ts';
 import { driftMonitorsHandler } from './drift.ts';
@@ -55,6 +56,10 @@ export interface RestApi {
   alerts: Handler;
   /** /api/v1/silences[/{id}] */
   silences: Handler;
+  /** POST /api/v1/bundles */
+  bundles: Handler;
+  /** GET / POST /api/v1/signing-keys */
+  signingKeys: Handler;
 }
 
 /** All REST handlers as plain `(Request) => Promise<Response>` functions. */
@@ -84,6 +89,8 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     alertRules: alertRulesHandler(deps),
     alerts: alertsHandler(deps),
     silences: silencesHandler(deps),
+    bundles: bundlesHandler(deps),
+    signingKeys: signingKeysHandler(deps),
   };
 }
 

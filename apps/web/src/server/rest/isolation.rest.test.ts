@@ -51,6 +51,9 @@ const RULES: Record<string, Rule> = {
   'DELETE /api/v1/drift-monitors/[monitorId]': { auth: 'write', url: (b) => `/api/v1/drift-monitors/${b.monitorId}` },
   'POST /api/v1/drift-monitors/[monitorId]/evaluate': { auth: 'write', url: (b) => `/api/v1/drift-monitors/${b.monitorId}/evaluate` },
   'POST /api/v1/scores': { auth: 'write', url: () => '/api/v1/scores', body: (b) => ({ traceId: b.traceId, spanId: b.spanId, name: 'matrix', value: 1 }) },
+  'POST /api/v1/bundles': { auth: 'read', url: () => '/api/v1/bundles', body: (b) => ({ traceIds: [b.traceId] }) },
+  'GET /api/v1/signing-keys': { auth: 'read', url: () => '/api/v1/signing-keys' },
+  'POST /api/v1/signing-keys': { auth: 'write', url: () => '/api/v1/signing-keys' },
   'POST /api/v1/labels': { auth: 'write', url: () => '/api/v1/labels', body: (b) => ({ traceId: b.traceId, spanId: b.spanId, name: 'label', value: 'x' }) },
 };
 

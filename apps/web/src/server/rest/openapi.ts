@@ -1,3 +1,4 @@
+import { bundleInput } from './bundles.ts';
 import { z } from 'zod';
 import {
   errorSchema, metricsQuery, metricsResultSchema, spanJsonSchema, traceListPageSchema, traceListItemSchema, traceListQuery, traceQuery, traceResponseSchema,
@@ -149,6 +150,26 @@ function build() {
           summary: "Revoke a key of the calling key's project (write scope)",
           parameters: parameters(revokeKeyInput, 'path'),
           responses: { '200': { description: 'Revoked' }, ...errors('400', '401', '403', '404') },
+        },
+      },
+      '/bundles': {
+        post: {
+          operationId: 'exportTraceBundle',
+          summary: 'Signed, hash-chained bundle of chosen traces (spans, prices used, trace context); check with `plumb verify`',
+          requestBody: { required: true, content: { 'application/json': { schema: fieldSchema(bundleInput) } } },
+          responses: { '200': { description: 'The bundle (JSON)' }, ...errors('400', '401', '403') },
+        },
+      },
+      '/signing-keys': {
+        get: {
+          operationId: 'listSigningKeys',
+          summary: "The project's bundle signing keys: public halves (PEM) and fingerprints, live key first",
+          responses: { '200': { description: 'Keys' }, ...errors('401', '403') },
+        },
+        post: {
+          operationId: 'rotateSigningKey',
+          summary: 'Retire the live signing key and make a new one (write scope)',
+          responses: { '201': { description: 'The new key' }, ...errors('401', '403') },
         },
       },
       ...qualityPaths({ ref: (name) => ref(name as ComponentName), errors, fieldSchema, parameters }),

@@ -107,10 +107,10 @@ export function MembersSettings() {
             </div>
             <div className="field">
               <label htmlFor={roleId}>Role</label>
-              <select id={roleId} className="input" value={role} onChange={(e) => setRole(e.target.value as ProjectRole)}>
+              <select id={roleId} className="input" value={role} title={ROLES.find((r) => r.role === role)?.hint} onChange={(e) => setRole(e.target.value as ProjectRole)}>
                 {ROLES.map((r) => (
-                  <option key={r.role} value={r.role}>
-                    {r.role} — {r.hint}
+                  <option key={r.role} value={r.role} title={r.hint}>
+                    {r.role}
                   </option>
                 ))}
               </select>
@@ -118,6 +118,7 @@ export function MembersSettings() {
             <button type="submit" className="btn btn-primary" disabled={invite.isPending || !email.trim()}>
               {invite.isPending ? 'Inviting…' : 'Invite'}
             </button>
+            <span className={styles.scopeHint}>{ROLES.find((r) => r.role === role)?.hint}</span>
           </form>
         </Panel>
       )}
