@@ -1,7 +1,9 @@
 import {
   baseSpan, createApiKey, getContentSettings, listSigningKeys, liveSigningKey, saveContentSettings, createDriftMonitor, createSession, createUser, ensureProject, FIXTURE_START, insertSpanRows, listApiKeys, listBudgets,
   listDriftMonitors, listPriceOverrides, listProjectMembers, saveBudget, setMembership, type ProjectRole, type User,
+  listAlertRules, listContactPoints, listGpuPrices, listSilences, saveAlertRule, saveContactPoint, saveGpuPrice, saveSilence, getProjectRetention, setProjectRetention,
 } from '@plumb/store';
+import { parseRule } from '@plumb/alerts';
 import { saveOverride } from './cost/prices.ts';
 import { openTestWorld, type TestWorld } from './testing.ts';
 
@@ -18,6 +20,10 @@ export interface BWorld {
   keyId: string;
   admin: User;
   monitorId: string;
+  alertRuleId: string;
+  silenceId: string;
+  contactPointId: string;
+  gpuPriceId: string;
 }
 
 export interface IsolationWorld {
@@ -59,7 +65,18 @@ export async function openIsolationWorld(prefix: string): Promise<IsolationWorld
   await saveContentSettings(w.store, B, { capture: 'off', captureMaxBytes: 0, redactKeys: ['b-secret-attr'], redactPatterns: ['b-secret-[0-9]+'], maxValueBytes: 0, maxSpanBytes: 0 });
   await liveSigningKey(w.store, B);
   await saveBudget(w.store, B, { id: 'project', scope: 'project', tenant: '', monthlyUsd: '123', createdBy: 'b-admin@example.com' });
-  const b = { traceId, spanId, sessionId: 'b-secret-session', keyId: info.id, admin, monitorId: monitor.id };
+  const rule = await saveAlertRule(w.store, B, null, parseRule({ name: 'b-secret-rule', query: { measure: 'requests', groupBy: ['tenant'] }, condition: { op: '>', critical: 0 } }), 'b-admin@example.com');
+  const silence = await saveSilence(w.store, B, { matchers: [{ name: 'tenant', op: '=', value: 'b-secret-tenant' }], startsAt: from, endsAt: from + 365 * 86_400_000 * 20, createdBy: 'b-admin@example.com', comment: 'b-secret-silence' });
+  const contact = await saveContactPoint(w.store, B, {
+    name: 'b-secret-contact', kind: 'webhook', url: 'http://127.0.0.1:9/b-secret', secret: 'b-secret-hmac', groupBy: ['alertname'],
+    groupWaitMs: 0, groupIntervalMs: 60_000, repeatIntervalMs: 3_600_000, sendResolved: true, maxAlerts: 0,
+  });
+  await saveGpuPrice(w.store, B, { id: 'b-gpu-price', matchKind: 'host', match: 'b-secret-host', usdPerGpuHour: '7', effectiveFrom: 0, effectiveTo: null, updatedBy: 'b-admin@example.com' });
+  await setProjectRetention(w.store, B, 17, 'b-admin@example.com');
+  const b = {
+    traceId, spanId, sessionId: 'b-secret-session', keyId: info.id, admin, monitorId: monitor.id,
+    alertRuleId: rule.id, silenceId: silence.id, contactPointId: contact.id, gpuPriceId: 'b-gpu-price',
+  };
   const members = {} as IsolationWorld['members'];
   for (const role of ROLES) {
     const user = await createUser(w.store, { email: `a-${role}@example.com`, password: `${role}-password` });
@@ -75,6 +92,11 @@ export async function openIsolationWorld(prefix: string): Promise<IsolationWorld
       budgets: await listBudgets(w.store, B),
       content: await getContentSettings(w.store, B),
       signingKeys: await listSigningKeys(w.store, B),
+      alertRules: await listAlertRules(w.store, B),
+      silences: await listSilences(w.store, B),
+      contactPoints: await listContactPoints(w.store, B),
+      gpuPrices: await listGpuPrices(w.store, B),
+      retention: await getProjectRetention(w.store, B),
     });
   return { w, b, members, snapshotB };
 }

@@ -55,6 +55,18 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/signing-keys': { auth: 'read', url: () => '/api/v1/signing-keys' },
   'POST /api/v1/signing-keys': { auth: 'write', url: () => '/api/v1/signing-keys' },
   'POST /api/v1/labels': { auth: 'write', url: () => '/api/v1/labels', body: (b) => ({ traceId: b.traceId, spanId: b.spanId, name: 'label', value: 'x' }) },
+  'GET /api/v1/latency/percentiles': { auth: 'read', url: () => `/api/v1/latency/percentiles?${w}&dimension=tenant` },
+  'GET /api/v1/latency/regression': { auth: 'read', url: () => `/api/v1/latency/regression?${w}&baselineFrom=${from - 3_600_000}&baselineTo=${from}` },
+  'GET /api/v1/latency/stages': { auth: 'read', url: (b) => `/api/v1/latency/stages?traceId=${b.traceId}` },
+  'GET /api/v1/alert-rules': { auth: 'read', url: () => '/api/v1/alert-rules' },
+  'POST /api/v1/alert-rules': { auth: 'write', url: () => '/api/v1/alert-rules', body: () => ({ name: 'matrix', query: { measure: 'requests' }, condition: { op: '>', critical: 0 } }) },
+  'GET /api/v1/alert-rules/[ruleId]': { auth: 'read', url: (b) => `/api/v1/alert-rules/${b.alertRuleId}` },
+  'PUT /api/v1/alert-rules/[ruleId]': { auth: 'write', url: (b) => `/api/v1/alert-rules/${b.alertRuleId}`, body: () => ({ name: 'hijacked', query: { measure: 'requests' }, condition: { op: '>', critical: 0 } }) },
+  'DELETE /api/v1/alert-rules/[ruleId]': { auth: 'write', url: (b) => `/api/v1/alert-rules/${b.alertRuleId}` },
+  'GET /api/v1/alerts': { auth: 'read', url: (b) => `/api/v1/alerts?ruleId=${b.alertRuleId}` },
+  'GET /api/v1/silences': { auth: 'read', url: () => '/api/v1/silences' },
+  'POST /api/v1/silences': { auth: 'write', url: () => '/api/v1/silences', body: () => ({ matchers: [{ name: 'tenant', op: '=', value: 'x' }], endsAt: Date.now() + 3_600_000 }) },
+  'DELETE /api/v1/silences/[silenceId]': { auth: 'write', url: (b) => `/api/v1/silences/${b.silenceId}` },
 };
 
 const API_DIR = join(import.meta.dirname, '../../app/api');
