@@ -1,4 +1,5 @@
 import type { MeasureDef } from './catalog.ts';
+import { QueryError } from './errors.ts';
 import type { MetricRow } from './query.ts';
 
 /**
@@ -51,4 +52,17 @@ export function fillGaps(rows: readonly MetricRow[], o: FillOptions): MetricRow[
     }
   }
   return out;
+}
+
+/**
+ * Gap-fills a view's time series (the GPU and quality views), or refuses with a 400 naming
+ * `interval` when filling would emit more than MAX_FILLED_POINTS points.
+ */
+export function fillViewSeries(rows: MetricRow[], o: FillOptions): MetricRow[] {
+  const buckets = Math.ceil((o.to.getTime() - Math.floor(o.from.getTime() / o.intervalMs) * o.intervalMs) / o.intervalMs);
+  const series = new Set(rows.map((r) => JSON.stringify(o.groupBy.map((d) => r[d])))).size;
+  if (Math.max(series, 1) * buckets > MAX_FILLED_POINTS) {
+    throw new QueryError('interval', `gap filling would emit ${series} series × ${buckets} buckets (max ${MAX_FILLED_POINTS} points); widen the interval or pass fill=false`);
+  }
+  return fillGaps(rows, o);
 }

@@ -3,7 +3,7 @@ import type { Store } from '../store.ts';
 import { filterConditions, dimAlias, measureAlias, type Plan } from './compile.ts';
 import { decodeRow } from './decode.ts';
 import { QueryError } from './errors.ts';
-import { fillGaps, MAX_FILLED_POINTS } from './fill.ts';
+import { fillViewSeries, MAX_FILLED_POINTS } from './fill.ts';
 import { GPU_MEASURE_SQL, GPU_VIEW_DIMENSIONS } from './gpu-catalog.ts';
 import { histogramQuantile, increaseSource, LOOKBACK_MS } from './gpu-increase.ts';
 import type { ViewDef } from './views.ts';
@@ -103,14 +103,7 @@ export async function queryGpuPlan(store: Store, projectId: string, plan: Plan, 
     throw new QueryError('interval', `the GPU series has ${total} points (max ${MAX_FILLED_POINTS}); widen the interval or shorten the range`);
   }
   let rows: MetricRow[] = raw.map((r) => decodeRow(r, plan, plan.groupBy, false));
-  if (plan.intervalMs !== undefined && fill) {
-    const buckets = Math.ceil((plan.to.getTime() - Math.floor(plan.from.getTime() / plan.intervalMs) * plan.intervalMs) / plan.intervalMs);
-    const series = new Set(rows.map((r) => JSON.stringify(plan.groupBy.map((d) => r[d])))).size;
-    if (Math.max(series, 1) * buckets > MAX_FILLED_POINTS) {
-      throw new QueryError('interval', `gap filling would emit ${series} series × ${buckets} buckets (max ${MAX_FILLED_POINTS} points); widen the interval or pass fill=false`);
-    }
-    rows = fillGaps(rows, { from: plan.from, to: plan.to, intervalMs: plan.intervalMs, groupBy: plan.groupBy, measures: plan.measures });
-  }
+  if (plan.intervalMs !== undefined && fill) rows = fillViewSeries(rows, { from: plan.from, to: plan.to, intervalMs: plan.intervalMs, groupBy: plan.groupBy, measures: plan.measures });
   return {
     measures: plan.measures.map(({ name, label, unit }) => ({ name, label, unit, approximate: false })),
     rows,
