@@ -34,6 +34,21 @@ test.describe('latency page', () => {
     await expect(page.getByTestId('latency-regression-tab')).toHaveAttribute('href', /^\/latency\/regression/);
   });
 
+  test('regression view without a baseline says so instead of ranking every segment as new', async ({ page }) => {
+    // The e2e workload is live traffic only: the default baseline (the same hour a week earlier)
+    // is empty. Stage rows appear within ~30 s of the requests (the worker's stages job).
+    await expect
+      .poll(async () => {
+        await page.goto('/latency/regression');
+        await expect(page.getByTestId('regression-kpis')).toBeVisible();
+        return page.getByTestId('regression-empty-baseline').isVisible();
+      }, { timeout: 90_000, intervals: [2_000, 5_000] })
+      .toBe(true);
+    await expect(page.getByTestId('regression-empty-baseline')).toContainText('No requests in the baseline window');
+    await expect(page.getByTestId('regression-p95-change')).toContainText('no CI');
+    await expect(page.getByTestId('regression-dimension')).toHaveCount(0);
+  });
+
   test('grouped by model: one row per model of the model calls, a row filters the page', async ({ page }) => {
     await page.goto('/latency?by=model');
     const rows = await seriesRows(page);

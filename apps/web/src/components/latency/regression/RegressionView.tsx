@@ -85,6 +85,12 @@ export function RegressionView() {
           </div>
           {d && d.p95.comparisonCount === 0 ? (
             <div className="empty">No request stage rows in the comparison window. Stage rows are computed by the worker within a minute of a request; pick another window.</div>
+          ) : d && d.p95.baselineCount === 0 ? (
+            // Without a baseline every segment and stage would read as "new": nothing to attribute.
+            <div className="empty" data-testid="regression-empty-baseline">
+              No requests in the baseline window ({span(d.baseline)}), so there is nothing to compare against. Pick another comparison above: the previous hour, the
+              same hour a day earlier, or a deploy marker.
+            </div>
           ) : (
             <>
               <AttributionPanel loading={q.isPending} data={d} />
