@@ -1,5 +1,6 @@
 import type { TimeRange } from '@/lib/time-range';
 import { explorerHref, type TraceFilterPatch } from '@/lib/trace-filters';
+import { DIMENSIONS } from '../explore/state';
 
 /** Stage order, labels and colours shared by the regression view's panels. */
 export const STAGE_META = [
@@ -13,18 +14,8 @@ export const STAGE_META = [
 ] as const;
 export type StageKey = (typeof STAGE_META)[number]['key'];
 
-export const DIMENSION_LABEL: Record<string, string> = {
-  model: 'Model',
-  response_model: 'Model version',
-  provider: 'Provider',
-  tenant: 'Tenant',
-  request_type: 'Request type',
-  agent: 'Agent',
-  service: 'Service',
-  service_version: 'Service version',
-  environment: 'Environment',
-  route: 'Route',
-};
+/** Labels of the latency dimensions: the latency page's own list (one table for both views). */
+export const DIMENSION_LABEL: Record<string, string> = Object.fromEntries(DIMENSIONS.map((d) => [d.key, d.label]));
 
 /** Explorer filter for a dimension value, where the explorer has one (else null: no exact link). */
 export function dimensionFilter(dimension: string, value: string): TraceFilterPatch | null {
