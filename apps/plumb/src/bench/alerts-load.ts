@@ -1,4 +1,5 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { postProtobuf } from './post.ts';
 import { buildTemplate, stamp } from './template.ts';
 
 /**
@@ -7,17 +8,6 @@ import { buildTemplate, stamp } from './template.ts';
  * (0 = as fast as accepted), honouring 429/503 Retry-After. Reports accepted spans and statuses.
  */
 interface Params { url: string; exporters: number; durationMs: number; rate: number; seqBase: number }
-
-function post(agent: Agent, url: URL, body: Buffer): Promise<{ status: number; retryAfter: number }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ agent, method: 'POST', hostname: url.hostname, port: url.port, path: url.pathname, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 async function run(p: Params) {
   const template = buildTemplate(512);
@@ -39,7 +29,7 @@ async function run(p: Params) {
         if (wait > 0) await new Promise((r) => setTimeout(r, wait));
         if (Date.now() >= end) break;
       }
-      const r = await post(agent, url, stamp(template, seq++));
+      const r = await postProtobuf(agent, url, stamp(template, seq++));
       statuses[r.status] = (statuses[r.status] ?? 0) + 1;
       if (r.status === 200) accepted += template.spans;
       else if (r.status === 429 || r.status === 503) await new Promise((res) => setTimeout(res, r.retryAfter * 1000));

@@ -1,4 +1,5 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { postProtobuf } from './post.ts';
 import { buildTemplate, stamp } from './template.ts';
 
 /**
@@ -13,20 +14,6 @@ interface Params {
   seqBase: number;
   /** Paced load (spans/s over all exporters), for `plumb bench soak`; unset = as fast as accepted. */
   rate?: number;
-}
-
-function post(agent: Agent, url: URL, body: Buffer): Promise<{ status: number; retryAfter: number }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      { agent, method: 'POST', hostname: url.hostname, port: url.port, path: url.pathname, headers: { 'content-type': 'application/x-protobuf', 'content-length': body.length } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, retryAfter: Number(res.headers['retry-after'] ?? 1) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 async function run(p: Params) {
@@ -52,7 +39,7 @@ async function run(p: Params) {
         }
         const body = stamp(template, seq++);
         const s = performance.now();
-        const r = await post(agent, url, body);
+        const r = await postProtobuf(agent, url, body);
         latencies.push(performance.now() - s);
         statuses[r.status] = (statuses[r.status] ?? 0) + 1;
         if (r.status === 200) accepted += template.spans;
