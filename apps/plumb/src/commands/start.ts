@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import {
   closeGrpc, Collector, collectorConfigFromEnv, createCollectorServer, createGrpcServer, listen, listenGrpc, parseScrapeTarget, Scraper,
 } from '@plumb/collector';
+import { egressPolicyFromEnv } from '@plumb/alerts';
 import { HttpMetrics, logFn, logger, newRequestId, processMetrics, withRequestId, WorkerMetrics, type LogFn } from '@plumb/ops';
 import { bootstrapProjects, ensureAdminUser } from '@plumb/store';
 import { alertsJob, compactJob, CorrectionStats, correctionsJob, driftJob, pricesSyncJob, repriceJob, retentionJob, rollupsJob, stagesJob, startWorker } from '@plumb/worker';
@@ -142,6 +143,8 @@ export async function start(parts: StartParts): Promise<void> {
     });
   }
   if (parts.worker) {
+    // A bad PLUMB_ALERT_EGRESS stops the start here, naming the variable, not at the first alert.
+    egressPolicyFromEnv();
     const wlog = logFn(logger('worker'));
     const worker = startWorker(store, {
       log: wlog,

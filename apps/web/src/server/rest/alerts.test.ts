@@ -101,5 +101,11 @@ describe('tRPC alerts router', () => {
     const cp = await asAdmin.alerts.saveContactPoint({ name: 'x', kind: 'webhook', url: 'http://127.0.0.1:1/', secret: 's3cret' } as never);
     expect(cp).toMatchObject({ hasSecret: true });
     expect(JSON.stringify(await asViewer.alerts.contactPoints())).not.toContain('s3cret');
+    // SSRF: a cloud metadata address is refused when saved, in any spelling, naming the field.
+    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://[::ffff:a9fe:a9fe]/', 'http://2852039166/']) {
+      await expect(asAdmin.alerts.saveContactPoint({ name: 'md', kind: 'webhook', url } as never)).rejects.toMatchObject({
+        code: 'BAD_REQUEST', message: expect.stringMatching(/not an allowed notification target: .*metadata[^]*"url"/),
+      });
+    }
   });
 });

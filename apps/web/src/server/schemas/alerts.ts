@@ -1,4 +1,4 @@
-import { MATCH_OPS, ruleInput } from '@plumb/alerts';
+import { egressPolicyFromEnv, MATCH_OPS, ruleInput, urlRefusal } from '@plumb/alerts';
 import { CONTACT_KINDS } from '@plumb/store';
 import { z } from 'zod';
 
@@ -56,7 +56,11 @@ export const contactPointInput = z.strictObject({
   id: id.optional(),
   name: z.string().min(1, { error: 'is required' }).max(200),
   kind: z.enum(CONTACT_KINDS, { error: `must be one of ${CONTACT_KINDS.join(', ')}` }),
-  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }).superRefine((url, ctx) => {
+    // Literal addresses the egress policy refuses are refused when saved; names are checked by the worker when it connects.
+    const why = urlRefusal(url, egressPolicyFromEnv());
+    if (why) ctx.addIssue({ code: 'custom', message: `is not an allowed notification target: ${why} (PLUMB_ALERT_EGRESS)` });
+  }),
   /** Webhook HMAC key; omitted on update = keep the stored one. */
   secret: z.string().max(500).optional(),
   groupBy: z.array(z.string().regex(/^([a-zA-Z_][a-zA-Z0-9_]*|\.\.\.)$/, { error: 'label names, or ... for one group per alert' })).max(10).default(['alertname']),
