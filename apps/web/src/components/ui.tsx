@@ -59,11 +59,12 @@ export function SkeletonRows({ rows, cols }: { rows: number; cols: number }) {
   );
 }
 
-export function ErrorBox({ error, what }: { error: unknown; what: string }) {
+/** `action` is the verb that failed: "load" for reads, "save"/"create"/"run" for changes. */
+export function ErrorBox({ error, what, action = 'load' }: { error: unknown; what: string; action?: string }) {
   const message = error instanceof Error ? error.message : String(error);
   return (
     <div className="error-box" role="alert">
-      Could not load {what}: {message}
+      Could not {action} {what}: {message}
     </div>
   );
 }

@@ -96,4 +96,12 @@ describe('over HTTP (/api/trpc)', () => {
     const r = await request(path);
     expect(r.status).toBe(400);
   });
+
+  it('says which field is wrong in words, not as a JSON dump of the validator\'s issues', async () => {
+    const r = await request(`traces.list?input=${input({ from, to, limit: -1 })}`);
+    const body = (await r.json()) as { error: { json: { message: string; data: { field?: string } } } };
+    expect(body.error.json.message).toMatch(/^limit: /);
+    expect(body.error.json.message).not.toContain('"code"');
+    expect(body.error.json.data.field).toBe('limit');
+  });
 });

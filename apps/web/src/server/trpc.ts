@@ -12,6 +12,22 @@ export interface Meta {
   minRole?: ProjectRole;
 }
 
+/**
+ * An input validation failure (zod, or any Standard Schema validator: a cause with `issues`) as
+ * "path: message; …" and the first issue's path as `field`, so a form shows "url: is not an
+ * allowed notification target…" rather than the validator's issues as JSON.
+ */
+export function inputIssues(cause: unknown): { message: string; field: string | undefined } | null {
+  const issues = (cause as { issues?: unknown } | undefined)?.issues;
+  if (!Array.isArray(issues) || issues.length === 0) return null;
+  const parts = issues.slice(0, 5).map((i: { path?: readonly PropertyKey[]; message?: string }) => {
+    const path = (i.path ?? []).map((p) => (typeof p === 'object' && p !== null && 'key' in p ? String((p as { key: unknown }).key) : String(p))).join('.');
+    return { path, text: path ? `${path}: ${i.message ?? 'invalid'}` : (i.message ?? 'invalid input') };
+  });
+  const more = issues.length > 5 ? ` (and ${issues.length - 5} more)` : '';
+  return { message: parts.map((p) => p.text).join('; ') + more, field: parts[0]!.path || undefined };
+}
+
 const t = initTRPC
   .context<Context>()
   .meta<Meta>()
@@ -19,6 +35,8 @@ const t = initTRPC
     transformer: superjson,
     errorFormatter({ shape, error }) {
       const cause = error.cause;
+      const input = error.code === 'BAD_REQUEST' ? inputIssues(cause) : null;
+      if (input) return { ...shape, message: input.message, data: { ...shape.data, field: input.field } };
       return { ...shape, data: { ...shape.data, field: cause instanceof QueryError ? cause.field : undefined } };
     },
   });

@@ -66,7 +66,7 @@ export function MonitorDetail({ id, canEdit }: { id: string; canEdit: boolean })
             Reference: {d.monitor.reference.kind === 'frozen' ? `${formatDateTime(d.monitor.reference.fromMs, zone)} – ${formatDateTime(d.monitor.reference.toMs, zone)} (frozen)` : `previous ${d.monitor.reference.days} days`}
             {' · '}current window {Math.round(d.monitor.currentMs / 3_600_000)} h · method {d.monitor.method === 'auto' ? 'auto' : METHOD_LABEL[d.monitor.method]}
           </div>
-          {evaluate.isError && <ErrorBox error={evaluate.error} what="the evaluation" />}
+          {evaluate.isError && <ErrorBox error={evaluate.error} what="the evaluation" action="run" />}
           {evaluate.data && evaluate.data.evaluation === null && <div className="muted">The reference window has no values yet: nothing to compare.</div>}
           {r ? (
             <>

@@ -109,7 +109,7 @@ export function MonitorForm({ onCreated, onCancel }: { onCreated: (id: string) =
             </select>
           </label>
         </div>
-        {create.isError && <ErrorBox error={create.error} what="the monitor" />}
+        {create.isError && <ErrorBox error={create.error} what="the monitor" action="create" />}
         <div style={{ display: 'flex', gap: 8, padding: '0 10px 10px' }}>
           <button className="btn btn-primary" type="submit" disabled={create.isPending}>Create</button>
           <button className="btn" type="button" onClick={onCancel}>Cancel</button>

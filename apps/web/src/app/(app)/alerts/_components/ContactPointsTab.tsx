@@ -50,7 +50,7 @@ export function ContactPointsTab({ canEdit }: { canEdit: boolean }) {
             )}
             <label>&nbsp;<button className="btn btn-primary" type="submit" disabled={save.isPending} data-testid="cp-save">Add</button></label>
           </form>
-          {save.isError && <ErrorBox error={save.error} what="the contact point" />}
+          {save.isError && <ErrorBox error={save.error} what="the contact point" action="save" />}
         </Panel>
       )}
       <Panel title="Contact points" flush testId="alerts-contacts">

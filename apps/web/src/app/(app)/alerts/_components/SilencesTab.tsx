@@ -42,7 +42,7 @@ export function SilencesTab({ canEdit }: { canEdit: boolean }) {
             <label>&nbsp;<button className="btn btn-primary" type="submit" disabled={create.isPending}>Silence</button></label>
           </form>
           {bad && <div className="alert-preview-note error-text">{bad}</div>}
-          {create.isError && <ErrorBox error={create.error} what="the silence" />}
+          {create.isError && <ErrorBox error={create.error} what="the silence" action="create" />}
         </Panel>
       )}
       <Panel title="Silences" flush testId="alerts-silences">
