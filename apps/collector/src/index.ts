@@ -4,6 +4,7 @@ export { createCollectorServer, listen, isLoopback } from './http/server.ts';
 export { PermanentError, RetryableError } from './errors.ts';
 export { Wal, encodeRecord, decodeSegment } from './wal.ts';
 export { convertRequest, type ConvertOptions } from './pipeline/convert.ts';
+export { convertMetrics } from './pipeline/metrics-convert.ts';
 export { createGrpcServer, listenGrpc, closeGrpc } from './grpc/server.ts';
 export { Scraper, parseScrapeTarget, type ScrapeTarget } from './scrape/scraper.ts';
 export { parsePromText, PromParseError, type PromFamily, type PromSample } from './scrape/prom-text.ts';

@@ -39,9 +39,11 @@ interface StoredPoint {
 }
 
 const pointsOf = (service: string) =>
-  t.store.query<StoredPoint>(sql`SELECT name, type, unit, temporality, monotonic, value, count, sum, bucket_counts, bounds, host, service,
-      canonical, canonical_value, gpu_uuid, gpu_index, gpu_model, attributes
-    FROM metric_points FINAL WHERE service = ${service} ORDER BY name, time`);
+  t.store.query<StoredPoint>(sql`SELECT p.name AS name, p.type AS type, unit, temporality, monotonic, value, count, sum, bucket_counts, bounds, host, service,
+      canonical, canonical_value, gpu_uuid, gpu_index, gpu_model, s.attributes AS attributes
+    FROM metric_points AS p FINAL
+    JOIN (SELECT project_id, series_id, attributes FROM metric_series FINAL) AS s ON s.project_id = p.project_id AND s.series_id = p.series_id
+    WHERE service = ${service} ORDER BY name, time`);
 
 /** GPU gauges under dcgm-exporter names and OTel hw.gpu names, plus a counter and a histogram, from the stock SDK. */
 async function exportWithSdk(service: string, exporter: PushMetricExporter): Promise<void> {

@@ -41,6 +41,7 @@ export const SHARDED: Readonly<Record<string, string>> = {
   scores: BY_TRACE,
   labels: BY_TRACE,
   metric_points: 'cityHash64(series_id)',
+  metric_series: 'cityHash64(series_id)',
   rollup_hourly: 'cityHash64(project_id, hour)',
   rollup_hourly_core: 'cityHash64(project_id, hour)',
   drift_bin_counts: 'cityHash64(project_id, monitor_id, hour)',

@@ -2,8 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { serializeMetricPoint, serializeNumberPointReference, splitMetricBatch, type MetricPointRow } from './metric-points.ts';
-import { sql } from './sql.ts';
+import { insertMetricBatch, metricSeriesId, serializeMetricPoint, serializeMetricSeries, serializeNumberPointReference, splitMetricBatch, type MetricPointRow } from './metric-points.ts';
+import { loadMigrations } from './migrations.ts';
+import { param, sql } from './sql.ts';
 import { Store } from './store.ts';
 import { testStoreConfig } from './testing.ts';
 
@@ -28,14 +29,53 @@ describe('metric_points', () => {
   });
 });
 
-describe('the gauge / sum line written by hand', () => {
-  const base = {
+const base = {
     projectId: 'default', name: 'DCGM_FI_DEV_GPU_UTIL', type: 'gauge', unit: '%', temporality: 'unspecified', monotonic: false, timeNs: 1_795_718_382_205_000_123n,
     startTimeNs: 0n, attributes: { gpu: '0', UUID: 'GPU-1', modelName: 'NVIDIA H100 80GB HBM3' }, resourceHash: '16870889905655761071', resourceAttributes: {},
     scopeName: 'dcgm', service: 'dcgm-exporter', host: 'gpu-node-0', k8sNamespace: '', k8sPod: '', value: 77, count: 0, sum: NaN, min: NaN, max: NaN,
     bounds: [], bucketCounts: [], expScale: 0, expZeroCount: 0, expZeroThreshold: 0, expPositiveOffset: 0, expPositive: [], expNegativeOffset: 0, expNegative: [],
     quantiles: [], quantileValues: [], flags: 1, canonical: 'gpu.utilization', canonicalValue: 0.77, gpuUuid: 'GPU-1', gpuIndex: '0', gpuModel: 'H100', modelName: '',
   } satisfies MetricPointRow;
+
+describe('metric_series (migration 0022)', () => {
+  it('stores the attributes once per series and the point row refers to it by the id the collector computes', async () => {
+    const a = { ...base, projectId: 'series-once', attributes: { gpu: '3', UUID: 'GPU-3' } };
+    const rows = [0n, 1n, 2n].map((i) => ({ ...a, timeNs: a.timeNs + i * 1_000_000_000n }));
+    await insertMetricBatch(store, Buffer.from(rows.map(serializeMetricPoint).join('')), Buffer.from(serializeMetricSeries(rows[0]!)));
+    const got = await store.query<{ series_id: string; n: number; attributes: Record<string, string>; scope_name: string; resource_hash: string }>(
+      sql`SELECT toString(p.series_id) AS series_id, count() AS n, any(s.attributes) AS attributes, any(s.scope_name) AS scope_name, toString(any(s.resource_hash)) AS resource_hash
+          FROM metric_points AS p FINAL JOIN (SELECT * FROM metric_series FINAL) AS s ON s.project_id = p.project_id AND s.series_id = p.series_id
+          WHERE p.project_id = 'series-once' GROUP BY p.series_id`,
+    );
+    expect(got).toEqual([{ series_id: metricSeriesId({ ...a }), n: 3, attributes: { gpu: '3', UUID: 'GPU-3' }, scope_name: 'dcgm', resource_hash: a.resourceHash }]);
+  });
+
+  it('gives a point stored before 0022 the series id the collector computes for the same series after it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'plumb-metric-0022-'));
+    await store.close();
+    const old = await Store.open(testStoreConfig(dir));
+    try {
+      await old.migrate(loadMigrations().filter((m) => m.name < '0022'));
+      const attrs = { UUID: 'GPU-9', gpu: '9', 'odd "key"': 'v\u0000 ü' }; // sender's order, not sorted
+      await old.command(sql`INSERT INTO metric_points (project_id, name, type, unit, time, start_time, attributes, resource_hash, scope_name, canonical, canonical_value, value)
+        VALUES ('p', 'DCGM_FI_DEV_GPU_UTIL', 'gauge', '%', now64(9), 0, ${param(attrs, 'Map(String, String)')}, 16870889905655761071, 'dcgm', 'gpu.utilization', 0.5, 50)`);
+      expect(await old.migrate()).toContain('0022_metric_series');
+      const [p] = await old.query<{ id: string; canonical_value: number }>(sql`SELECT toString(series_id) AS id, canonical_value FROM metric_points FINAL`);
+      const [s] = await old.query<{ id: string; attributes: Record<string, string>; scope_name: string }>(sql`SELECT toString(series_id) AS id, attributes, scope_name FROM metric_series FINAL`);
+      const expected = metricSeriesId({ name: 'DCGM_FI_DEV_GPU_UTIL', type: 'gauge', resourceHash: '16870889905655761071', attributes: attrs });
+      expect(p).toEqual({ id: expected, canonical_value: 0.5 });
+      expect(s).toEqual({ id: expected, attributes: attrs, scope_name: 'dcgm' });
+      const [t] = await old.query<{ n: string }>(sql`SELECT count() AS n FROM system.tables WHERE database = currentDatabase() AND name = 'metric_points_0022'`);
+      expect(Number(t!.n)).toBe(0);
+    } finally {
+      await old.close();
+      store = await Store.open(testStoreConfig(mkdtempSync(join(tmpdir(), 'plumb-metric-points-'))));
+      await store.migrate();
+    }
+  });
+});
+
+describe('the gauge / sum line written by hand', () => {
   const tricky = ['', 'plain', 'quote " and \\ backslash', 'line\nbreak\ttab\u0000nul\u001f', 'emoji 🎉', 'lone \ud800 surrogate', '\u2028\u2029', 'ünïcødé', '1'];
   it('equals JSON.stringify of the row for every kind of text and number', () => {
     const rows: MetricPointRow[] = [base, { ...base, type: 'sum', temporality: 'cumulative', monotonic: true, value: NaN, canonicalValue: -Infinity, flags: -1 }];

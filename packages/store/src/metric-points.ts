@@ -1,11 +1,13 @@
-import { RESOURCE_COLUMNS } from './schema/resources.ts';
+import { createHash } from 'node:crypto';
+import { RESOURCE_COLUMNS, serializeResourceRow } from './schema/resources.ts';
 import { nanosToDateTime64 } from './schema/spans.ts';
 import type { Store } from './store.ts';
 
 /**
- * One stored OTLP data point (table `metric_points`, migration 0010). The serializer and the
- * column list below are the only writers of that table; `series_id` is left to the engine
- * (DEFAULT sipHash64 of name, type, resource hash and attributes).
+ * One stored OTLP data point (table `metric_points`, migrations 0010 and 0022) and its series
+ * (table `metric_series`, 0022: attributes, resource hash and scope, once per series). The
+ * serializers and column lists below are the only writers of both tables; `series_id` is
+ * computed here (metricSeriesId), the same function migration 0022 applies in SQL.
  */
 export type MetricTypeName = 'gauge' | 'sum' | 'histogram' | 'exponential_histogram' | 'summary';
 export type TemporalityName = 'unspecified' | 'delta' | 'cumulative';
@@ -53,11 +55,42 @@ export interface MetricPointRow {
   gpuIndex: string;
   gpuModel: string;
   modelName: string;
+  /** metricSeriesId of the row, filled on first use (the series line and the point line share it). */
+  seriesId?: string;
 }
 
+/**
+ * The series a point belongs to: the first 8 bytes (big-endian, as UInt64 decimal text) of SHA-1
+ * over name, type, resource hash and the attributes as key/value pairs in the sender's order,
+ * NUL-separated. Migration 0022 computes the same for rows stored before it (SHA1, mapKeys /
+ * mapValues in insertion order), so a series keeps one id across the upgrade; a re-delivered
+ * point gets the same id, hence the same sorting key, hence one row after FINAL.
+ */
+export function metricSeriesId(r: Pick<MetricPointRow, 'name' | 'type' | 'resourceHash' | 'attributes' | 'seriesId'>): string {
+  if (r.seriesId !== undefined) return r.seriesId;
+  let key = `${r.name}\0${r.type}\0${r.resourceHash}`;
+  for (const k in r.attributes) key += `\0${k}\0${r.attributes[k]!}`;
+  let id = seriesIds.get(key);
+  if (id === undefined) {
+    id = createHash('sha1').update(key).digest().readBigUInt64BE(0).toString();
+    if (seriesIds.size >= MAX_CACHED_SERIES) seriesIds.clear();
+    seriesIds.set(key, id);
+  }
+  r.seriesId = id;
+  return id;
+}
+
+/**
+ * Ids of recently seen series by their key text: a series repeats every export, and a SHA-1 per
+ * point was ~3 µs, the largest single cost of the metrics path (bench:metrics profile). Cleared
+ * when full (a cold series just hashes again).
+ */
+const MAX_CACHED_SERIES = 200_000;
+const seriesIds = new Map<string, string>();
+
 export const METRIC_POINT_COLUMNS: readonly string[] = [
-  'project_id', 'name', 'type', 'unit', 'temporality', 'monotonic', 'time', 'start_time', 'attributes', 'resource_hash',
-  'scope_name', 'service', 'host', 'k8s_namespace', 'k8s_pod', 'value', 'count', 'sum', 'min', 'max', 'bounds', 'bucket_counts',
+  'project_id', 'name', 'type', 'unit', 'temporality', 'monotonic', 'time', 'start_time', 'series_id',
+  'service', 'host', 'k8s_namespace', 'k8s_pod', 'value', 'count', 'sum', 'min', 'max', 'bounds', 'bucket_counts',
   'exp_scale', 'exp_zero_count', 'exp_zero_threshold', 'exp_positive_offset', 'exp_positive', 'exp_negative_offset', 'exp_negative',
   'quantiles', 'quantile_values', 'flags', 'canonical', 'canonical_value', 'gpu_uuid', 'gpu_index', 'gpu_model', 'model_name',
 ];
@@ -87,7 +120,7 @@ export function serializeMetricPoint(r: MetricPointRow): string {
     'D' +
     JSON.stringify([
       r.projectId, r.name, r.type, r.unit, r.temporality, r.monotonic, nanosToDateTime64(r.timeNs), nanosToDateTime64(r.startTimeNs),
-      r.attributes, r.resourceHash, r.scopeName, r.service, r.host, r.k8sNamespace, r.k8sPod, num(r.value),
+      metricSeriesId(r), r.service, r.host, r.k8sNamespace, r.k8sPod, num(r.value),
       Number.isSafeInteger(r.count) && r.count >= 0 ? r.count : 0, num(r.sum), num(r.min), num(r.max),
       finite(r.bounds), counts(r.bucketCounts), r.expScale | 0, Math.max(0, Math.floor(r.expZeroCount) || 0), num(r.expZeroThreshold) ?? 0,
       r.expPositiveOffset | 0, counts(r.expPositive), r.expNegativeOffset | 0, counts(r.expNegative), finite(r.quantiles), finite(r.quantileValues),
@@ -106,12 +139,6 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 export const jsonString = (v: string): string => (NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`);
 const jsonNum = (v: number): string => (Number.isFinite(v) ? String(v) : 'null');
 
-function jsonMap(m: Record<string, string>): string {
-  let out = '{';
-  for (const k in m) out += `${out.length > 1 ? ',' : ''}${jsonString(k)}:${jsonString(m[k]!)}`;
-  return `${out}}`;
-}
-
 /**
  * The gauge / sum line, written field by field: the same bytes as JSON.stringify of the row
  * array (metric-points.test.ts checks it) at about twice the speed — serialization was the
@@ -119,8 +146,7 @@ function jsonMap(m: Record<string, string>): string {
  */
 function serializeNumberPoint(r: MetricPointRow): string {
   return `N[${jsonString(r.projectId)},${jsonString(r.name)},"${r.type}",${jsonString(r.unit)},"${r.temporality}",${r.monotonic},` +
-    `"${nanosToDateTime64(r.timeNs)}","${nanosToDateTime64(r.startTimeNs)}",${jsonMap(r.attributes)},${jsonString(r.resourceHash)},` +
-    `${jsonString(r.scopeName)},${jsonString(r.service)},${jsonString(r.host)},${jsonString(r.k8sNamespace)},${jsonString(r.k8sPod)},` +
+    `"${nanosToDateTime64(r.timeNs)}","${nanosToDateTime64(r.startTimeNs)}","${metricSeriesId(r)}",${jsonString(r.service)},${jsonString(r.host)},${jsonString(r.k8sNamespace)},${jsonString(r.k8sPod)},` +
     `${jsonNum(r.value)},${r.flags >>> 0},${jsonString(r.canonical)},${jsonNum(r.canonicalValue)},${jsonString(r.gpuUuid)},` +
     `${jsonString(r.gpuIndex)},${jsonString(r.gpuModel)},${jsonString(r.modelName)}]\n`;
 }
@@ -131,7 +157,7 @@ export function serializeNumberPointReference(r: MetricPointRow): string {
     'N' +
     JSON.stringify([
       r.projectId, r.name, r.type, r.unit, r.temporality, r.monotonic, nanosToDateTime64(r.timeNs), nanosToDateTime64(r.startTimeNs),
-      r.attributes, r.resourceHash, r.scopeName, r.service, r.host, r.k8sNamespace, r.k8sPod, num(r.value),
+      metricSeriesId(r), r.service, r.host, r.k8sNamespace, r.k8sPod, num(r.value),
       r.flags >>> 0, r.canonical, num(r.canonicalValue), r.gpuUuid, r.gpuIndex, r.gpuModel, r.modelName,
     ]) +
     '\n'
@@ -142,25 +168,50 @@ const N = 'N'.charCodeAt(0);
 
 /** Splits a batch of serialized lines (serializeMetricPoint) into the number rows and the distribution rows, prefixes dropped. */
 export function splitMetricBatch(body: Buffer): { numbers: Buffer; distributions: Buffer } {
-  const numbers: Buffer[] = [];
-  const distributions: Buffer[] = [];
+  const { matching, other } = splitByFirstByte(body, N);
+  return { numbers: matching, distributions: other };
+}
+
+export const METRIC_SERIES_COLUMNS: readonly string[] = ['project_id', 'series_id', 'name', 'type', 'resource_hash', 'scope_name', 'attributes'];
+
+/**
+ * What a point's series adds to a batch the first time the writer sees that series: `R` + its
+ * resource's `span_resources` line and `S` + its `metric_series` line (split again by
+ * insertMetricBatch). A resource shared by many series is written once per series: a few
+ * hundred small rows per batch at most, collapsed by the table.
+ */
+export function serializeMetricSeries(r: MetricPointRow): string {
+  return (
+    'R' + serializeResourceRow(r.projectId, r.resourceHash, r.resourceAttributes) +
+    'S' + JSON.stringify([r.projectId, metricSeriesId(r), r.name, r.type, r.resourceHash, r.scopeName, r.attributes]) + '\n'
+  );
+}
+
+/** Lines of `body` by their first byte (`first`), prefix dropped, and the rest as they are. */
+function splitByFirstByte(body: Buffer, first: number): { matching: Buffer; other: Buffer } {
+  const matching: Buffer[] = [];
+  const other: Buffer[] = [];
   let start = 0;
   while (start < body.length) {
     let end = body.indexOf(10, start);
     end = end < 0 ? body.length : end + 1;
-    (body[start] === N ? numbers : distributions).push(body.subarray(start + 1, end));
+    (body[start] === first ? matching : other).push(body.subarray(start + 1, end));
     start = end;
   }
-  return { numbers: Buffer.concat(numbers), distributions: Buffer.concat(distributions) };
+  return { matching: Buffer.concat(matching), other: Buffer.concat(other) };
 }
 
 /**
- * Inserts one batch of serialized metric points, their new resources first (same table and hash
- * as span resources). Re-inserting after a failure is harmless: both tables collapse re-written
- * rows (ReplacingMergeTree on the point's identity).
+ * Inserts one batch of serialized metric points, the resources and series first seen in it
+ * first (serializeMetricSeries). Re-inserting after a failure is harmless: every table collapses
+ * re-written rows (ReplacingMergeTree on the row's identity).
  */
-export async function insertMetricBatch(store: Store, points: Buffer, resources: Buffer | null): Promise<void> {
-  if (resources && resources.length > 0) await store.insertRaw('span_resources', RESOURCE_COLUMNS, resources);
+export async function insertMetricBatch(store: Store, points: Buffer, series: Buffer | null): Promise<void> {
+  if (series && series.length > 0) {
+    const { matching: resources, other: seriesRows } = splitByFirstByte(series, 'R'.charCodeAt(0));
+    if (resources.length > 0) await store.insertRaw('span_resources', RESOURCE_COLUMNS, resources);
+    if (seriesRows.length > 0) await store.insertRaw('metric_series', METRIC_SERIES_COLUMNS, seriesRows);
+  }
   if (points.length === 0) return;
   const { numbers, distributions } = splitMetricBatch(points);
   if (numbers.length > 0) await store.insertRaw('metric_points', NUMBER_POINT_COLUMNS, numbers);

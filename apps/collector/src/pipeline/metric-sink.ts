@@ -1,12 +1,17 @@
-import { insertMetricBatch, serializeMetricPoint, serializeResourceRow, type MetricPointRow } from '@plumb/store';
+import { insertMetricBatch, metricSeriesId, serializeMetricPoint, serializeMetricSeries, type MetricPointRow } from '@plumb/store';
 import type { RowSink } from './writer.ts';
 
-/** The writer's sink for OTLP metric data points (table `metric_points`). */
+/**
+ * The writer's sink for OTLP metric data points (table `metric_points`). Its "resource" is the
+ * point's series: the writer queues a series' `metric_series` row (and its resource's
+ * `span_resources` row) the first time it sees the series, so the attributes map is written
+ * once per series, not on every point (store metric-points.ts).
+ */
 export const METRIC_SINK: RowSink<MetricPointRow> = {
   what: 'metric point',
   serialize: serializeMetricPoint,
-  resourceKey: (r) => `${r.projectId} ${r.resourceHash}`,
-  serializeResource: (r) => serializeResourceRow(r.projectId, r.resourceHash, r.resourceAttributes),
+  resourceKey: (r) => `${r.projectId} ${metricSeriesId(r)}`,
+  serializeResource: serializeMetricSeries,
   insert: insertMetricBatch,
   counted(metrics, written, dropped) {
     metrics.pointsWritten.inc({}, written);

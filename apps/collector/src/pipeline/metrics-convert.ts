@@ -12,6 +12,13 @@ export interface MetricsConvertResult {
 
 const TEMPORALITY: TemporalityName[] = ['unspecified', 'delta', 'cumulative'];
 
+/**
+ * The distribution arrays of a gauge / sum point: one frozen empty array shared by every row
+ * (six fresh ones per point were a visible part of the metrics path's garbage). fillValues
+ * replaces them, never mutates them; frozen, a mutation would throw.
+ */
+const NONE = Object.freeze([]) as unknown as number[];
+
 function flatten(attrs: Attributes, max: number): Record<string, string> {
   const out: Record<string, string> = {};
   for (const key in attrs) {
@@ -114,17 +121,17 @@ function baseRow(
     sum: NaN,
     min: NaN,
     max: NaN,
-    bounds: [],
-    bucketCounts: [],
+    bounds: NONE,
+    bucketCounts: NONE,
     expScale: 0,
     expZeroCount: 0,
     expZeroThreshold: 0,
     expPositiveOffset: 0,
-    expPositive: [],
+    expPositive: NONE,
     expNegativeOffset: 0,
-    expNegative: [],
-    quantiles: [],
-    quantileValues: [],
+    expNegative: NONE,
+    quantiles: NONE,
+    quantileValues: NONE,
     flags,
     canonical: '',
     canonicalValue: NaN,

@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { createOtlpGrpcClient } from '@plumb/collector';
-import { metricsBody, pointsPerRequest } from './metrics-template.ts';
+import { BENCH_SHAPE as SHAPE, metricsBody, pointsPerRequest } from './metrics-template.ts';
 import { buildTemplate, stamp } from './template.ts';
 
 /**
@@ -27,7 +27,6 @@ export interface LoadResult {
   statuses: Record<string, number>;
 }
 
-const SHAPE = { hosts: 4, gpusPerHost: 8 }; // 320 points a request
 
 function post(agent: Agent, url: URL, body: Buffer): Promise<number> {
   return new Promise((resolve, reject) => {

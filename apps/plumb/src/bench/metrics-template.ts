@@ -72,6 +72,9 @@ export interface MetricsBodyShape {
   gpusPerHost: number;
 }
 
+/** The shape the load generator sends (320 points a request) and the raw insert arm reuses. */
+export const BENCH_SHAPE: MetricsBodyShape = { hosts: 4, gpusPerHost: 8 };
+
 export const pointsPerRequest = (s: MetricsBodyShape) => s.hosts * s.gpusPerHost * FIELDS.length;
 
 /** One request: every host × GPU × field as a gauge point at `timeNs` (host offset by `hostBase`). */

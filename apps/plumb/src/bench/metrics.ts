@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { closeGrpc, Collector, collectorConfigFromEnv, createCollectorServer, createGrpcServer, listen, listenGrpc } from '@plumb/collector';
 import { sql, Store } from '@plumb/store';
 import type { LoadParams, LoadResult } from './metrics-load.ts';
+import { rawMetricsInsert } from './metrics-raw.ts';
+import { formatThreadCpu, threadCpu } from './thread-cpu.ts';
+import { BENCH_SHAPE } from './metrics-template.ts';
 
 export interface MetricsBenchOptions {
   durationSec: number;
@@ -60,11 +63,13 @@ export async function benchMetrics(opts: MetricsBenchOptions): Promise<void> {
   const base = { httpUrl, grpcAddress, exporters: opts.exporters, durationMs: opts.durationSec * 1000 };
   try {
     console.log(`bench metrics: ${opts.exporters} exporters, ${opts.durationSec}s per arm, collector + embedded chDB in one process (load in a child process)`);
+    const threads0 = threadCpu();
     const acked = await withCpu(() => load({ ...base, mode: 'metrics-http' }, 1));
     const m = acked.value;
     const drain0 = performance.now();
     const drained = await withCpu(() => collector.flush());
     const drainMs = performance.now() - drain0;
+    const threads = formatThreadCpu(threads0, threadCpu());
     const cpuSec = acked.cpuSec + drained.cpuSec;
     const [stored] = await store.query<{ n: number }>(sql`SELECT count() AS n FROM metric_points FINAL`);
     console.log(
@@ -72,6 +77,20 @@ export async function benchMetrics(opts: MetricsBenchOptions): Promise<void> {
         `${fmt(m.accepted / ((m.elapsedMs + drainMs) / 1000))} points/s sustained to the store; ` +
         `${fmt(m.accepted / cpuSec)} points per CPU-second of the collector process (decode → WAL → insert, ${cpuSec.toFixed(1)} CPU-s); ` +
         `${fmt(m.accepted)} accepted, ${fmt(Number(stored?.n ?? 0))} stored; export p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms; statuses ${JSON.stringify(m.statuses)}`,
+    );
+    if (threads) console.log(`  CPU-seconds by thread meanwhile (node = JS thread + V8/libuv helpers, GC included; the rest is the engine): ${threads}`);
+
+    // The engine alone on the same rows (pre-serialized, same insert function and batch size):
+    // the pipeline's figures as a ratio of it say what the collector adds on top of the engine.
+    const raw = await rawMetricsInsert(store, BENCH_SHAPE, Math.max(100_000, Math.min(m.accepted, 400_000)), config.batchMaxRows);
+    const rawRate = raw.points / raw.wallSec;
+    const sustained = m.accepted / ((m.elapsedMs + drainMs) / 1000);
+    const per100k = (cpu: number, n: number) => ((cpu / n) * 100_000).toFixed(2);
+    console.log(
+      `raw engine insert of the same rows (pre-serialized, ${fmt(config.batchMaxRows)}-row batches): ${fmt(rawRate)} points/s, ${fmt(raw.points / raw.cpuSec)} per CPU-second; ` +
+        `CPU-seconds per 100k points: pipeline ${per100k(cpuSec, m.accepted)}, raw insert ${per100k(raw.cpuSec, raw.points)}; ` +
+        `pipeline / raw insert: ×${(sustained / rawRate).toFixed(3)} points/s sustained, ×${(m.accepted / cpuSec / (raw.points / raw.cpuSec)).toFixed(3)} per CPU-second ` +
+        `(target: ≥ 100,000 points/s)`,
     );
 
     const ratios: number[] = [];

@@ -8,7 +8,9 @@ import { join, sql, unsafeRaw, type SqlFragment } from '../sql.ts';
  * - delta temporality: the point itself is the increase (value, bucket counts);
  * - cumulative: value − previous value; a RESET (the start time changed, the value or any bucket
  *   count went down, the bucket layout changed) makes the point's whole value the increase — the
- *   counter restarted from 0 at its start time (Prometheus' rule);
+ *   counter restarted from 0 at its start time (Prometheus' rule). A sum whose OTLP `monotonic`
+ *   flag is false (an UpDownCounter) may go down: only a new start time is a reset there, a
+ *   decrease is a negative increase;
  * - the first point of a series: the increase is its whole value when the series started inside
  *   the range (its start time ≥ `from`), else unknown and taken as 0.
  *
@@ -28,14 +30,14 @@ export function increaseSource(where: SqlFragment[], from: Date): SqlFragment {
   return sql`SELECT ${unsafeRaw(COLUMNS)},
       multiIf(temporality = 'delta', canonical_value,
         __rn = 1, if(${first}, canonical_value, 0),
-        start_time != __ps OR canonical_value < __pv, canonical_value,
+        start_time != __ps OR (canonical_value < __pv AND (type != 'sum' OR monotonic)), canonical_value,
         canonical_value - __pv) AS __inc,
       multiIf(temporality = 'delta', bucket_counts,
         __rn = 1, if(${first}, bucket_counts, arrayMap(x -> toUInt64(0), bucket_counts)),
         start_time != __ps OR length(__pc) != length(bucket_counts) OR arrayExists((a, b) -> a < b, bucket_counts, ${unsafeRaw(prevCounts)}), bucket_counts,
         arrayMap((a, b) -> toUInt64(a - b), bucket_counts, ${unsafeRaw(prevCounts)})) AS __inc_counts
     FROM (
-      SELECT ${unsafeRaw(COLUMNS)}, temporality, start_time, bucket_counts,
+      SELECT ${unsafeRaw(COLUMNS)}, type, monotonic, temporality, start_time, bucket_counts,
         row_number() OVER w AS __rn,
         lagInFrame(canonical_value, 1) OVER w AS __pv,
         lagInFrame(start_time, 1) OVER w AS __ps,

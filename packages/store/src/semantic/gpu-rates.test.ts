@@ -73,6 +73,15 @@ describe('counter rates through the semantic layer', () => {
     ]);
   });
 
+  it('a non-monotonic cumulative sum (an UpDownCounter): a decrease is a negative increase, not a reset; a new start time still is', async () => {
+    const C = { projectId: 'updown', resourceHash: '33', host: 'host-c', monotonic: false };
+    const updown = [counter(1000, 0, -100, C), counter(1600, 30, -100, C), counter(1300, 60, -100, C), counter(1500, 90, -100, C), counter(50, 119, 100, C)];
+    await insertMetricBatch(store, Buffer.from(updown.map(serializeMetricPoint).join('')), null);
+    const r = await q({ projectId: 'updown' });
+    // +600, −300, +200, then restarted at 100 s with 50 since: 550 over 120 s (reset-corrected it would read 2150).
+    expect(r.rows[0]!.inference_generation_tokens_per_s).toBeCloseTo(550 / 120, 9);
+  });
+
   it('per bucket: the increase that ends in the bucket over the bucket width', async () => {
     const r = await q({ intervalMs: 60_000 });
     expect(r.rows.map((x) => x.inference_generation_tokens_per_s)).toEqual([(600 + 120) / 60, (600 + 300 + 600 + 120) / 60]);
