@@ -47,8 +47,11 @@ export function sampledHours(fromMs: number, toMs: number): number[] | null {
   return out;
 }
 
-/** The reference's 99 percentiles (FINE_QUANTILES), sampled by hour when large; null when it has no values. */
-export async function referencePercentiles(store: Store, f: FeatureSql, from: Date, to: Date): Promise<number[] | null> {
+/**
+ * The reference's 99 percentiles (FINE_QUANTILES), from sampled hours when they hold at least
+ * `minValues` values, else from the whole reference; null when it has no values.
+ */
+export async function referencePercentiles(store: Store, f: FeatureSql, from: Date, to: Date, minValues = SAMPLE_MIN_VALUES): Promise<number[] | null> {
   const levels = unsafeRaw(FINE_QUANTILES.join(', '));
   const read = async (hours: number[] | null) => {
     const inSample = hours ? sql`AND toStartOfHour(${f.time}) IN ${param(hours.map((h) => h / 1000), 'Array(DateTime)')}` : sql``;
@@ -59,7 +62,7 @@ export async function referencePercentiles(store: Store, f: FeatureSql, from: Da
   };
   const hours = sampledHours(from.getTime(), to.getTime());
   let got = await read(hours);
-  if (hours && got.n < SAMPLE_MIN_VALUES) got = await read(null);
+  if (hours && got.n < minValues) got = await read(null);
   return got.n > 0 ? got.q : null;
 }
 
