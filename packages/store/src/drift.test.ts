@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeScores } from './scores.ts';
-import { createDriftMonitor, deleteDriftMonitor, driftHistory, evaluateDriftMonitor, getDriftMonitor, latestDriftResults, listDriftMonitors, type DriftMonitorDefinition } from './drift.ts';
+import { createDriftMonitor, deleteDriftMonitor, driftHistory, evaluateDriftMonitor, getDriftMonitor, latestDriftResults, listDriftMonitors, updateDriftMonitor, type DriftMonitorDefinition } from './drift.ts';
 import { baseSpan, insertSpanRows } from './queries/fixtures.ts';
 import { rowVersion, type SpanRow } from './spans.ts';
 import { sql } from './sql.ts';
@@ -119,6 +119,29 @@ describe('drift monitors', () => {
     expect(odd.nCur).toBe(1179);
   });
 
+  it('an updated definition never reuses the per-hour counts of the old one, even when its bins come out the same', async () => {
+    // finish reason of v1 (never `length`), frozen reference: bins ['stop'].
+    const def: DriftMonitorDefinition = {
+      ...base, name: 'finish reason, updated', feature: { kind: 'categorical', field: 'finish_reason' }, filters: { model: ['v1'] }, method: 'js',
+      reference: { kind: 'frozen', fromMs: NOW - 8 * DAY, toMs: NOW - DAY },
+    };
+    // The fixture's calls again in a project of their own, ingested two hours ago: spans ingested
+    // within the late-data margin (30 s) would make every counted hour look stale and be recounted.
+    const Q = 'p-updated';
+    // (The filter in a subquery: REPLACE's aliases would shadow project_id in an outer WHERE.)
+    await store.command(sql`
+      INSERT INTO spans SELECT * REPLACE (${Q} AS project_id, now64(3) - INTERVAL 2 HOUR AS _ingested_at)
+      FROM (SELECT * FROM spans FINAL WHERE project_id = ${P} AND category = 'llm' AND NOT startsWith(trace_id, '1a7e'))`);
+    const m = await createDriftMonitor(store, Q, def);
+    const unseen = (r: { bins: Array<{ kind: string; curCount: number }> }) => r.bins.find((b) => b.kind === 'unseen')!.curCount;
+    expect(unseen((await evaluateDriftMonitor(store, Q, m, NOW))!.result)).toBe(0);
+    // Now v2, whose reference also has only `stop` (same bins), but 200 current calls end in `length`.
+    const updated = (await updateDriftMonitor(store, Q, m.id, { ...def, filters: { model: ['v2'] } }))!;
+    const r = (await evaluateDriftMonitor(store, Q, updated, NOW))!.result;
+    expect((await getDriftMonitor(store, Q, m.id))!.binning).toEqual({ kind: 'categorical', categories: ['stop'] });
+    expect([r.nRef, r.nCur]).toEqual([700, 600]);
+    expect(unseen(r)).toBe(200);
+  });
   it('large windows use fine bins: Wasserstein from fine counts and the KS bound', async () => {
     const m = await createDriftMonitor(store, P, { ...base, filters: {}, method: 'auto' });
     const r = (await evaluateDriftMonitor(store, P, m, NOW))!.result;

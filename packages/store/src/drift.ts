@@ -2,24 +2,23 @@
  * Drift monitors: definitions (versioned rows), evaluation (counts in ClickHouse over bins frozen
  * from the reference, the statistic in @plumb/analytics) and the history of results.
  *
- * One evaluation = two to four statements, each one pass over the two windows:
- *  1. binning, when not frozen yet: the reference's 99 percentiles (`quantiles`, the engine's
- *     deterministic reservoir sample of 8,192 values — edges only need to be fixed, not exact),
- *     min, max and population std; categorical: the reference's top-K values;
- *  2. counts per decile bin for both windows (numeric), or per value (categorical: top-K, other =
- *     seen in the reference, unseen), plus "more than 5 distinct values" for the auto method;
- *  3. only for KS on a window too large to fetch: counts per fine (percentile) bin;
- *  4. only for KS when both windows hold ≤ 50,000 values: the raw values.
+ * Counts come from per-hour counts (drift-counts.ts): closed hours are counted once and summed,
+ * only the window edges are read raw. A first evaluation (no bins frozen yet) reads the source
+ * about once (drift-binning.ts): categorical counts per value, then takes the top-K from them;
+ * numeric estimates the edges from sampled reference hours, then counts, taking the reference's
+ * range and std from the same pass. Extra statements only for KS: the fine (percentile) bins when
+ * a window is too large to fetch (uncached), or the raw values when both hold ≤ 50,000.
  * A frozen reference stores its binning on the monitor at the first evaluation; a rolling one
- * ("previous N days") recomputes it each time, from that evaluation's reference.
+ * ("previous N days") refreshes it once per UTC day.
  */
 import {
-  binCount, categoricalBinning, evaluateDrift, FINE_QUANTILES, KS_RAW_MAX_VALUES, numericBinningFromPercentiles, nullBinIndex,
+  binCount, categoricalBinning, evaluateDrift, KS_RAW_MAX_VALUES, nullBinIndex,
   resolveMethod, type Binning, type DriftMethod, type DriftResult, type DriftThresholds, type NumericBinning,
 } from '@plumb/analytics';
-import { binningKey, cachedKeyCounts, rawKeyCounts } from './drift-counts.ts';
+import { binningShift, provisionalBinning, referenceMayHaveValues, referencePercentiles, referenceStats, type EmptyReference } from './drift-binning.ts';
+import { cachedKeyCounts, countsKey, type CountSpec, type KeyCount } from './drift-counts.ts';
 import { featureSql, windowSql, type DriftFeature, type DriftFilters, type DriftSpanSet, type FeatureSql } from './drift-features.ts';
-import { join, param, sql, unsafeRaw, type SqlFragment } from './sql.ts';
+import { join, param, sql, type SqlFragment } from './sql.ts';
 import type { Store } from './store.ts';
 
 export * from './drift-features.ts';
@@ -42,6 +41,8 @@ export interface DriftMonitorDefinition {
 export interface DriftMonitor extends DriftMonitorDefinition {
   id: string;
   binning: Binning | null;
+  /** Set while the reference had no value at the last evaluation (no bins to freeze yet). */
+  emptyReference?: EmptyReference;
   createdAt: string;
   updatedAt: string;
 }
@@ -61,8 +62,16 @@ const DAY_MS = 86_400_000;
 interface MonitorRow { id: string; name: string; definition: string; binning: string; created_at: string; updated_at: string }
 
 function toMonitor(r: MonitorRow): DriftMonitor {
-  const def = JSON.parse(r.definition) as DriftMonitorDefinition;
-  return { ...def, name: r.name, id: r.id, binning: r.binning ? (JSON.parse(r.binning) as Binning) : null, createdAt: r.created_at, updatedAt: r.updated_at };
+  const def = definitionOf(JSON.parse(r.definition) as DriftMonitorDefinition);
+  const stored = r.binning ? (JSON.parse(r.binning) as Binning | EmptyReference) : null;
+  const binning = stored && stored.kind !== 'none' ? stored : null;
+  return { ...def, name: r.name, id: r.id, binning, ...(stored?.kind === 'none' ? { emptyReference: stored } : {}), createdAt: r.created_at, updatedAt: r.updated_at };
+}
+
+/** The definition fields of a monitor (what the definition column holds; no id, bins or times). */
+function definitionOf(m: DriftMonitorDefinition): DriftMonitorDefinition {
+  const { name, feature, spanSet, filters, reference, currentMs, method, thresholds, topK } = m;
+  return { name, feature, spanSet, filters, reference, currentMs, method, thresholds, topK };
 }
 
 export async function listDriftMonitors(store: Store, projectId: string): Promise<DriftMonitor[]> {
@@ -87,11 +96,12 @@ export async function listAllDriftMonitors(store: Store): Promise<Array<DriftMon
   return rows.map((r) => ({ ...toMonitor(r), projectId: r.project_id }));
 }
 
-async function writeMonitor(store: Store, projectId: string, id: string, def: DriftMonitorDefinition, binning: Binning | null, createdAt: Date | null, deleted = false): Promise<void> {
+/** `binning`: the frozen bins, or the memo of an empty reference, or nothing yet. */
+async function writeMonitor(store: Store, projectId: string, id: string, def: DriftMonitorDefinition, binning: Binning | EmptyReference | null, createdAt: Date | null, deleted = false): Promise<void> {
   const now = Date.now();
   await store.command(sql`
     INSERT INTO drift_monitors (project_id, id, name, definition, binning, created_at, updated_at, deleted, _version)
-    VALUES (${projectId}, ${id}, ${def.name}, ${JSON.stringify({ ...def })}, ${binning ? JSON.stringify(binning) : ''},
+    VALUES (${projectId}, ${id}, ${def.name}, ${JSON.stringify(definitionOf(def))}, ${binning ? JSON.stringify(binning) : ''},
             ${createdAt ?? new Date(now)}, ${new Date(now)}, ${deleted}, ${now * 1000 + Math.floor(Math.random() * 1000)})`);
 }
 
@@ -112,28 +122,12 @@ export async function updateDriftMonitor(store: Store, projectId: string, id: st
 export async function deleteDriftMonitor(store: Store, projectId: string, id: string): Promise<boolean> {
   const old = await getDriftMonitor(store, projectId, id);
   if (!old) return false;
-  await writeMonitor(store, projectId, id, old, old.binning, new Date(old.createdAt.replace(' ', 'T') + 'Z'), true);
+  await writeMonitor(store, projectId, id, old, old.binning ?? old.emptyReference ?? null, new Date(old.createdAt.replace(' ', 'T') + 'Z'), true);
   return true;
 }
 
 export function referenceWindow(ref: DriftReference, currentFromMs: number): [number, number] {
   return ref.kind === 'frozen' ? [ref.fromMs, ref.toMs] : [currentFromMs - ref.days * DAY_MS, currentFromMs];
-}
-
-async function computeBinning(store: Store, f: FeatureSql, def: DriftMonitorDefinition, from: Date, to: Date): Promise<Binning | null> {
-  const range = windowSql(f, from, to);
-  if (def.feature.kind === 'numeric') {
-    const [row] = await store.query<{ n: string; q: number[]; lo: number | null; hi: number | null; sd: number | null }>(sql`
-      SELECT count() AS n, quantiles(${unsafeRaw(FINE_QUANTILES.join(', '))})(v) AS q, min(v) AS lo, max(v) AS hi, stddevPop(v) AS sd
-      FROM (SELECT ${f.value} AS v FROM ${f.from} WHERE ${f.where} AND ${range}) WHERE isNotNull(v)`);
-    if (!row || Number(row.n) === 0) return null;
-    return numericBinningFromPercentiles(row.q.map(Number), Number(row.lo), Number(row.hi), Number(row.sd ?? 0));
-  }
-  const rows = await store.query<{ v: string; n: string }>(sql`
-    SELECT v, count() AS n FROM (SELECT ${f.value} AS v FROM ${f.from} WHERE ${f.where} AND ${range}) WHERE v != ''
-    GROUP BY v ORDER BY n DESC, v LIMIT ${def.topK}`);
-  if (rows.length === 0) return null;
-  return categoricalBinning(rows.map((r) => ({ value: r.v, count: Number(r.n) })), def.topK);
 }
 
 interface Counts { ref: number[]; cur: number[]; fine?: { ref: number[]; cur: number[] }; distinct: number }
@@ -148,7 +142,15 @@ function numericBinSql(edges: readonly number[], nullBin: number): SqlFragment {
   return sql`if(isNull(v), ${nullBin}, toUInt32(0${join(terms, '')}))`;
 }
 
-/** Counts per numeric bin over `edges` (null bin last) for both windows, and distinct values up to 6. */
+/** Counts per numeric bin index (null bin last) with the value statistics of each bin. */
+function numericSpec(edges: readonly number[]): CountSpec {
+  return { bin: numericBinSql(edges, edges.length + 1), key: (b) => sql`toString(${b})`, numeric: { shift: binningShift(edges) } };
+}
+
+/** Counts per value, whatever the bins: the top-K are read from them. */
+const VALUE_SPEC: CountSpec = { bin: sql`v`, key: (b) => sql`concat('=', ${b})` };
+
+/** Counts per numeric bin over `edges` (null bin last) for both windows, and distinct values up to 6 (uncached). */
 async function countNumeric(store: Store, f: FeatureSql, edges: readonly number[], inRef: SqlFragment, inCur: SqlFragment): Promise<{ ref: number[]; cur: number[]; distinct: number }> {
   const nullBin = edges.length + 1;
   const rows = await store.query<{ b: number; r: string; c: string; d: string }>(sql`
@@ -169,19 +171,14 @@ async function countNumeric(store: Store, f: FeatureSql, edges: readonly number[
 /** Where cached per-hour counts apply: a monitor with bins frozen for this evaluation. */
 interface CacheContext { projectId: string; monitorId: string; nowMs: number }
 
-/**
- * Numeric: counts over the decile bins. Only when KS must run on bins (a window too large to
- * fetch its values) a second, uncached pass counts the fine bins (percentiles) for a tighter
- * bound on D. Categorical: counts per value (top-K, other = seen in the reference, unseen).
- */
-async function countBins(store: Store, f: FeatureSql, binning: Binning, ref: [Date, Date], cur: [Date, Date], wantFine: (coarse: Counts) => boolean, cache: CacheContext | null): Promise<Counts> {
+/** Per-key counts of both windows: closed hours from drift_bin_counts (counted first when missing), edges raw. */
+function keyCounts(store: Store, f: FeatureSql, spec: CountSpec, part: unknown, ref: [Date, Date], cur: [Date, Date], cache: CacheContext): Promise<KeyCount[]> {
+  return cachedKeyCounts(store, cache.projectId, cache.monitorId, countsKey(f, part), f, spec, [ref[0].getTime(), ref[1].getTime()], [cur[0].getTime(), cur[1].getTime()], cache.nowMs);
+}
+
+/** Per-key rows folded into the binning's bins (numeric keys are bin indexes; categorical '=value'). */
+function foldCounts(rows: readonly KeyCount[], binning: Binning): Counts {
   const k = binCount(binning);
-  const keyExpr = binning.kind === 'numeric' ? sql`toString(${numericBinSql(binning.edges, binning.edges.length + 1)})` : sql`concat('=', v)`;
-  const r: [number, number] = [ref[0].getTime(), ref[1].getTime()];
-  const c: [number, number] = [cur[0].getTime(), cur[1].getTime()];
-  const rows = cache
-    ? await cachedKeyCounts(store, cache.projectId, cache.monitorId, binningKey(binning), f, keyExpr, r, c, cache.nowMs)
-    : await rawKeyCounts(store, f, keyExpr, [r], [c]);
   const out: Counts = { ref: new Array<number>(k).fill(0), cur: new Array<number>(k).fill(0), distinct: 0 };
   if (binning.kind === 'numeric') {
     const nullBin = binning.edges.length + 1;
@@ -190,10 +187,6 @@ async function countBins(store: Store, f: FeatureSql, binning: Binning, ref: [Da
       out.ref[bin]! += row.r;
       out.cur[bin]! += row.c;
       if (bin !== nullBin) out.distinct += row.d;
-    }
-    if (binning.fineEdges && wantFine(out)) {
-      const fine = await countNumeric(store, f, binning.fineEdges, windowSql(f, ref[0], ref[1]), windowSql(f, cur[0], cur[1]));
-      out.fine = { ref: fine.ref.slice(0, -1), cur: fine.cur.slice(0, -1) };
     }
     return out;
   }
@@ -207,6 +200,26 @@ async function countBins(store: Store, f: FeatureSql, binning: Binning, ref: [Da
     out.cur[bin]! += row.c;
   }
   return out;
+}
+
+/**
+ * Bins for a monitor with none frozen yet, and the per-key counts of both windows read on the
+ * way (drift-binning.ts): categorical = one counting pass, top-K from its reference sums;
+ * numeric = percentiles from sampled reference hours, then one counting pass that also yields
+ * the reference's range and std. Null when the reference has no value.
+ */
+async function freshBinning(store: Store, f: FeatureSql, def: DriftMonitorDefinition, ref: [Date, Date], cur: [Date, Date], cache: CacheContext): Promise<{ binning: Binning; rows: KeyCount[] } | null> {
+  if (def.feature.kind === 'categorical') {
+    const rows = await keyCounts(store, f, VALUE_SPEC, 'values', ref, cur, cache);
+    const binning = categoricalBinning(rows.map((r) => ({ value: r.key.slice(1), count: r.r })), def.topK);
+    return binning.categories.length > 0 ? { binning, rows } : null;
+  }
+  const percentiles = await referencePercentiles(store, f, ref[0], ref[1]);
+  if (!percentiles) return null;
+  const edges = provisionalBinning(percentiles);
+  const rows = await keyCounts(store, f, numericSpec(edges.edges), { edges: edges.edges }, ref, cur, cache);
+  const stats = referenceStats(rows, edges);
+  return stats ? { binning: { ...edges, ...stats }, rows } : null;
 }
 
 async function rawSamples(store: Store, f: FeatureSql, ref: [Date, Date], cur: [Date, Date]): Promise<{ ref: number[]; cur: number[] }> {
@@ -226,39 +239,55 @@ async function rawSamples(store: Store, f: FeatureSql, ref: [Date, Date], cur: [
 
 /**
  * Evaluates a monitor with the current window ending at `atMs`; freezes the binning of a frozen
- * reference on first use. Returns null when the reference has no values yet (no bins to freeze).
+ * reference on first use. Returns null when the reference has no values yet (no bins to freeze);
+ * the monitor then remembers that, and the next evaluations re-check only what can change it.
  */
 export async function evaluateDriftMonitor(store: Store, projectId: string, monitor: DriftMonitor, atMs: number): Promise<DriftEvaluation | null> {
   const cur: [Date, Date] = [new Date(atMs - monitor.currentMs), new Date(atMs)];
   const [rf, rt] = referenceWindow(monitor.reference, atMs - monitor.currentMs);
   const ref: [Date, Date] = [new Date(rf), new Date(rt)];
   const f = featureSql(projectId, monitor.feature, monitor.spanSet, monitor.filters);
+  const createdAt = new Date(monitor.createdAt.replace(' ', 'T') + 'Z');
+  const cache: CacheContext = { projectId, monitorId: monitor.id, nowMs: Date.now() };
   // A frozen reference freezes its bins at the first evaluation; a rolling one ("previous N
   // days") refreshes them once per UTC day, so its per-hour counts are reused within the day.
   const day = Math.floor(atMs / DAY_MS);
   const stored = monitor.binning as (Binning & { day?: number }) | null;
   let binning: (Binning & { day?: number }) | null = monitor.reference.kind === 'frozen' ? stored : stored?.day === day ? stored : null;
+  let rows: KeyCount[] | null = null;
   if (!binning) {
-    const fresh = await computeBinning(store, f, monitor, ref[0], ref[1]);
-    if (!fresh) return null;
-    binning = monitor.reference.kind === 'frozen' ? fresh : { ...fresh, day };
-    await writeMonitor(store, projectId, monitor.id, monitor, binning, new Date(monitor.createdAt.replace(' ', 'T') + 'Z'));
+    const checkedAtMs = Date.now();
+    const empty = monitor.emptyReference;
+    const fresh = empty && !(await referenceMayHaveValues(store, f, monitor.feature.kind, empty, ref[0], ref[1])) ? null : await freshBinning(store, f, monitor, ref, cur, cache);
+    if (!fresh) {
+      const memo: EmptyReference = { kind: 'none', fromMs: rf, toMs: rt, checkedAtMs };
+      await writeMonitor(store, projectId, monitor.id, monitor, memo, createdAt);
+      return null;
+    }
+    binning = monitor.reference.kind === 'frozen' ? fresh.binning : { ...fresh.binning, day };
+    rows = fresh.rows;
+    await writeMonitor(store, projectId, monitor.id, monitor, binning, createdAt);
   }
-  const nonNull = (xs: number[], nb: number) => xs.reduce((a, b) => a + b, 0) - (xs[nb] ?? 0);
-  const base = { binning, method: monitor.method, thresholds: monitor.thresholds };
-  const ksOnBins = (c: Counts) => {
-    const nb = nullBinIndex(binning);
-    const n = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-    const ks = resolveMethod({ ...base, distinctValues: c.distinct }, n(c.ref), n(c.cur)).method === 'ks';
-    return ks && (nonNull(c.ref, nb) > KS_RAW_MAX_VALUES || nonNull(c.cur, nb) > KS_RAW_MAX_VALUES);
-  };
-  const counts = await countBins(store, f, binning, ref, cur, ksOnBins, { projectId, monitorId: monitor.id, nowMs: Date.now() });
+  const b = binning;
+  rows ??= b.kind === 'numeric'
+    ? await keyCounts(store, f, numericSpec(b.edges), { edges: b.edges }, ref, cur, cache)
+    : await keyCounts(store, f, VALUE_SPEC, 'values', ref, cur, cache);
+  const counts = foldCounts(rows, b);
+  const nb = nullBinIndex(b);
+  const nonNull = (xs: number[]) => xs.reduce((a, x) => a + x, 0) - (xs[nb] ?? 0);
+  const base = { binning: b, method: monitor.method, thresholds: monitor.thresholds };
+  const nRef = counts.ref.reduce((a, x) => a + x, 0);
+  const nCur = counts.cur.reduce((a, x) => a + x, 0);
+  const wantsKs = b.kind === 'numeric' && resolveMethod({ ...base, distinctValues: counts.distinct }, nRef, nCur).method === 'ks';
+  const small = nonNull(counts.ref) <= KS_RAW_MAX_VALUES && nonNull(counts.cur) <= KS_RAW_MAX_VALUES;
+  // KS on a window too large to fetch: a second, uncached pass counts the fine (percentile) bins
+  // for a tighter bound on D.
+  if (wantsKs && !small && b.kind === 'numeric' && b.fineEdges) {
+    const fine = await countNumeric(store, f, b.fineEdges, windowSql(f, ref[0], ref[1]), windowSql(f, cur[0], cur[1]));
+    counts.fine = { ref: fine.ref.slice(0, -1), cur: fine.cur.slice(0, -1) };
+  }
   const input = { ...base, ref: counts.ref, cur: counts.cur, distinctValues: counts.distinct, ...(counts.fine ? { fine: counts.fine } : {}) };
-  const nRef = counts.ref.reduce((a, b) => a + b, 0);
-  const nCur = counts.cur.reduce((a, b) => a + b, 0);
-  const wantsKs = binning.kind === 'numeric' && resolveMethod(input, nRef, nCur).method === 'ks';
-  const nb = nullBinIndex(binning);
-  const samples = wantsKs && nonNull(counts.ref, nb) <= KS_RAW_MAX_VALUES && nonNull(counts.cur, nb) <= KS_RAW_MAX_VALUES ? await rawSamples(store, f, ref, cur) : undefined;
+  const samples = wantsKs && small ? await rawSamples(store, f, ref, cur) : undefined;
   const result = evaluateDrift(samples ? { ...input, samples } : input);
   const evaluation: DriftEvaluation = {
     monitorId: monitor.id, currentFromMs: cur[0].getTime(), currentToMs: atMs, referenceFromMs: rf, referenceToMs: rt, result, evaluatedAt: new Date().toISOString(),
