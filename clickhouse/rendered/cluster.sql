@@ -1099,3 +1099,18 @@ PARTITION BY toYYYYMM(at)
 ORDER BY (project_id, at, id)
 TTL toDateTime(at) + INTERVAL 30 DAY;
 
+-- 0024_gpu_hour_pricing
+ALTER TABLE price_overrides ON CLUSTER 'plumb' ADD COLUMN IF NOT EXISTS unit LowCardinality(String) DEFAULT 'token' AFTER effective_to;
+
+ALTER TABLE spans_local ON CLUSTER 'plumb' MODIFY COLUMN pricing_status Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2, 'gpu_hour' = 3);
+
+ALTER TABLE spans ON CLUSTER 'plumb' MODIFY COLUMN pricing_status Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2, 'gpu_hour' = 3);
+
+ALTER TABLE rollup_hourly_local ON CLUSTER 'plumb' MODIFY COLUMN pricing_status Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2, 'gpu_hour' = 3);
+
+ALTER TABLE rollup_hourly ON CLUSTER 'plumb' MODIFY COLUMN pricing_status Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2, 'gpu_hour' = 3);
+
+ALTER TABLE rollup_hourly_core_local ON CLUSTER 'plumb' MODIFY COLUMN pricing_status Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2, 'gpu_hour' = 3);
+
+ALTER TABLE rollup_hourly_core ON CLUSTER 'plumb' MODIFY COLUMN pricing_status Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2, 'gpu_hour' = 3);
+

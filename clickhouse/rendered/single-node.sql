@@ -1041,3 +1041,12 @@ PARTITION BY toYYYYMM(at)
 ORDER BY (project_id, at, id)
 TTL toDateTime(at) + INTERVAL 30 DAY;
 
+-- 0024_gpu_hour_pricing
+ALTER TABLE price_overrides ADD COLUMN IF NOT EXISTS unit LowCardinality(String) DEFAULT 'token' AFTER effective_to;
+
+ALTER TABLE spans MODIFY COLUMN pricing_status Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2, 'gpu_hour' = 3);
+
+ALTER TABLE rollup_hourly MODIFY COLUMN pricing_status Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2, 'gpu_hour' = 3);
+
+ALTER TABLE rollup_hourly_core MODIFY COLUMN pricing_status Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2, 'gpu_hour' = 3);
+
