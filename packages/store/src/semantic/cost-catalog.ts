@@ -20,16 +20,22 @@ import type { MeasureDef } from './catalog.ts';
 
 /** Columns the prices join adds (prefixed: no span column has these names). */
 const rate = (column: string) => `tupleElement(arrayLast(t -> toInt64(input_tokens) > tupleElement(t, 1), ${column}), 2)`;
-const SAVED = `toInt64(cache_read_tokens) * (${rate('__p_input')} - ${rate('__p_cache_read')}) - toInt64(cache_write_tokens) * (${rate('__p_cache_write')} - ${rate('__p_input')})`;
+const READ_SAVED = `toInt64(cache_read_tokens) * (${rate('__p_input')} - ${rate('__p_cache_read')})`;
+const WRITE_EXTRA = `toInt64(cache_write_tokens) * (${rate('__p_cache_write')} - ${rate('__p_input')})`;
+const PRICED = "usage_counted AND pricing_status = 'priced' AND __p_price_id != ''";
+const priced = (name: string, label: string, expr: string, description: string): MeasureDef => ({
+  name, label, unit: 'usd', spanSet: 'usage', additive: true, rawOnly: true, joinPrices: true, description,
+  expr: `sumIf(${expr}, ${PRICED})`, rollup: `throwIf(1, '${name} is read from raw spans')`,
+});
 
 export const COST_MEASURES: readonly MeasureDef[] = [
   { name: 'gpu_hour_spans', label: 'GPU-hour priced calls', unit: 'count', spanSet: 'usage', additive: true,
     expr: "countIf(usage_counted AND pricing_status = 'gpu_hour')", rollup: "sumIf(spans, usage_counted AND pricing_status = 'gpu_hour')",
     description: 'Model calls of self-hosted models priced per GPU-hour (no token cost; their spend is gpu_cost_usd). Not unpriced.' },
-  { name: 'cache_savings_usd', label: 'Cache savings', unit: 'usd', spanSet: 'usage', additive: true, rawOnly: true, joinPrices: true,
-    expr: `sumIf(${SAVED}, usage_counted AND pricing_status = 'priced' AND __p_price_id != '')`,
-    rollup: "throwIf(1, 'cache_savings_usd is read from raw spans')",
-    description: "What prompt caching saved, USD: cached tokens at the uncached input price minus what they were billed (cache writes cost extra, so it can be negative), at each span's own price." },
+  priced('cache_savings_usd', 'Cache savings', `${READ_SAVED} - ${WRITE_EXTRA}`,
+    "What prompt caching saved, USD: cached tokens at the uncached input price minus what they were billed (cache writes cost extra, so it can be negative), at each span's own price = cache_read_savings_usd - cache_write_extra_usd."),
+  priced('cache_read_savings_usd', 'Cache reads saved', READ_SAVED, "Cache-read tokens × (input price − cache-read price), USD, at each span's own price."),
+  priced('cache_write_extra_usd', 'Cache writes cost extra', WRITE_EXTRA, "Cache-write tokens × (cache-write price − input price), USD, at each span's own price."),
 ];
 
 /**
