@@ -120,7 +120,7 @@ export class SpanRowWriter {
         const cost = this.catalog.costForSpan(s.provider, r.responseModel, s.requestModel, startMs + Math.floor(s.startMs), u);
         if (cost.priced) {
           r.costUsd = cost.costUsd;
-          r.pricingStatus = 'priced';
+          r.pricingStatus = cost.unit === 'gpu_hour' ? 'gpu_hour' : 'priced';
           r.priceId = cost.priceId;
           this.totals.costPico += cost.costPico;
           this.totals.pricedSpans++;

@@ -34,6 +34,7 @@ describe('PriceCatalog.cost with bundled prices', () => {
     const r = catalog.cost('openai', 'gpt-4o', T, usage({ inputTokens: 1000, cacheReadTokens: 200, outputTokens: 500 }));
     expect(r).toEqual({
       priced: true,
+      unit: 'token',
       priceId: 'genai-prices:openai/gpt-4o',
       costPico: 7_250_000_000n, // 800*2.5e6 + 200*1.25e6 + 500*10e6
       costUsd: '0.007250000000',
@@ -163,6 +164,7 @@ describe('PriceCatalog.cost with bundled prices', () => {
     const r = catalog.cost('openai', 'definitely-not-a-model', T, usage({ inputTokens: 10, outputTokens: 10 }));
     expect(r).toEqual({
       priced: false,
+      unit: 'token',
       priceId: '',
       costPico: 0n,
       costUsd: '0.000000000000',

@@ -1,6 +1,6 @@
 import { bundledBreakpoints, loadBundledModel, periodAt, type BundledModel } from './bundled.ts';
 import { compileOverrides, matchingOverrides, overrideAt, type CompiledOverride } from './overrides.ts';
-import { computeCost, describeRates, unpricedResult } from './rates.ts';
+import { computeCost, describeRates, gpuHourResult, unpricedResult } from './rates.ts';
 import type { CostResult, PriceLookup, PriceOverride, SpanCostResult, TokenUsage } from './types.ts';
 
 /** Suffix of a span's price id when its REQUEST model matched (the response model did not). */
@@ -42,7 +42,7 @@ export class PriceCatalog {
   cost(provider: string, model: string, timeMs: number, usage: TokenUsage): CostResult {
     const entry = this.#entry(provider, model);
     const override = overrideAt(entry.overrides, timeMs);
-    if (override) return computeCost(override.rates, usage, override.priceId);
+    if (override) return override.unit === 'gpu_hour' ? gpuHourResult(override.priceId) : computeCost(override.rates, usage, override.priceId);
     if (entry.bundled) {
       const period = periodAt(entry.bundled, timeMs);
       return computeCost(period.rates, usage, period.priceId);

@@ -1,4 +1,4 @@
-export type { CostBreakdown, CostResult, PriceLookup, PriceOverride, SpanCostResult, TokenUsage } from './types.ts';
+export type { CostBreakdown, CostResult, PriceLookup, PriceOverride, PriceUnit, SpanCostResult, TokenUsage } from './types.ts';
 export { PriceCatalog, REQUEST_MODEL_SUFFIX } from './catalog.ts';
 export { picoToUsd, usdToPico } from './decimal.ts';
 export { validateOverride } from './overrides.ts';

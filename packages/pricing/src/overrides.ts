@@ -1,6 +1,6 @@
 import { perMTokToPicoPerToken } from './decimal.ts';
 import { flatRate, type RateSet } from './rates.ts';
-import type { PriceOverride } from './types.ts';
+import type { PriceOverride, PriceUnit } from './types.ts';
 
 /**
  * User price overrides, compiled once per setOverrides(). Precedence among the overrides that
@@ -25,6 +25,8 @@ export interface CompiledOverride {
   /** Exclusive end; Infinity while open. */
   readonly effectiveTo: number;
   readonly rates: RateSet;
+  /** 'gpu_hour': the model is priced per GPU-hour (rates all 0, never used). */
+  readonly unit: PriceUnit;
 }
 
 const REGEX_PATTERN_RE = /^\/(.+)\/([imsu]*)$/s;
@@ -62,8 +64,14 @@ export function validateOverride(o: PriceOverride): string[] {
   if (o.effectiveTo !== undefined && (typeof o.effectiveTo !== 'number' || !Number.isFinite(o.effectiveTo) || o.effectiveTo <= o.effectiveFrom)) {
     problems.push('effectiveTo must be an epoch-ms number after effectiveFrom');
   }
+  if (o.unit !== undefined && o.unit !== 'token' && o.unit !== 'gpu_hour') problems.push(`unit must be token or gpu_hour, got ${JSON.stringify(o.unit)}`);
   for (const field of PRICE_FIELDS) {
     const value = o[field];
+    if (o.unit === 'gpu_hour') {
+      // Never both: the model's spend is its GPU-hours, so a token price would count it twice.
+      if (value !== undefined && value !== '') problems.push(`${field} must be empty: a GPU-hour priced model has no token price`);
+      continue;
+    }
     const required = field === 'inputPerMTok' || field === 'outputPerMTok';
     if (value === undefined && !required) continue;
     if (typeof value !== 'string' || perMTokToPicoPerToken(value) === null) {
@@ -74,7 +82,7 @@ export function validateOverride(o: PriceOverride): string[] {
 }
 
 function price(value: string | undefined): bigint | undefined {
-  return value === undefined ? undefined : (perMTokToPicoPerToken(value) ?? undefined);
+  return value === undefined || value === '' ? undefined : (perMTokToPicoPerToken(value) ?? undefined);
 }
 
 function compileOne(o: PriceOverride): CompiledOverride {
@@ -107,6 +115,7 @@ function compileOne(o: PriceOverride): CompiledOverride {
     effectiveFrom: o.effectiveFrom,
     effectiveTo: o.effectiveTo ?? Infinity,
     rates,
+    unit: o.unit ?? 'token',
   };
 }
 

@@ -23,8 +23,9 @@ export interface PriceRow {
   provider: string;
   /** The bundled model id, or the override's model pattern. */
   model: string;
-  /** Self-hosted models may be priced per GPU-hour instead (never both); every catalog price
-   *  today is per token — GPU-hour attribution fills `gpuHourUsd` (issue on GPU cost). */
+  /** Self-hosted models may be priced per GPU-hour instead (never both): an override with
+   *  unit 'gpu_hour' has no token rates (all 0); the GPU-hour prices themselves are per GPU model
+   *  or host (store gpu-prices.ts), so `gpuHourUsd` stays 0 here. */
   unit: 'token' | 'gpu_hour';
   effectiveFrom: number;
   effectiveTo: number | null;
@@ -117,7 +118,7 @@ export function overridePriceRows(overrides: readonly PriceOverride[]): PriceRow
       sourceDate: '',
       provider: src.provider,
       model: src.modelPattern,
-      unit: 'token',
+      unit: o.unit,
       effectiveFrom: o.effectiveFrom,
       effectiveTo: src.effectiveTo ?? null,
       condition: src.effectiveTo === undefined ? 'open' : 'ended',

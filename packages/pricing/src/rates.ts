@@ -65,12 +65,13 @@ export function computeCost(rates: RateSet, usage: TokenUsage, priceId: string):
   };
   const costPico =
     breakdown.input + breakdown.output + breakdown.cacheRead + breakdown.cacheWrite + breakdown.reasoning;
-  return { priced: true, priceId, costPico, costUsd: picoToUsd(costPico), breakdown };
+  return { priced: true, unit: 'token', priceId, costPico, costUsd: picoToUsd(costPico), breakdown };
 }
 
 export function unpricedResult(): CostResult {
   return {
     priced: false,
+    unit: 'token',
     priceId: '',
     costPico: 0n,
     costUsd: picoToUsd(0n),
@@ -93,4 +94,9 @@ export function describeRates(
     cacheWritePerMTok: picoPerTokenToPerMTok(rates.cacheWrite.base),
     reasoningPerMTok: picoPerTokenToPerMTok(rates.reasoning.base),
   };
+}
+
+/** A call of a model priced per GPU-hour: priced, $0 per token (its spend is GPU-hours). */
+export function gpuHourResult(priceId: string): CostResult {
+  return { ...unpricedResult(), priced: true, unit: 'gpu_hour', priceId };
 }

@@ -22,6 +22,13 @@ export interface PriceOverride {
   effectiveFrom: number;
   /** Epoch ms, exclusive; an ended override no longer applies to spans starting at or after it. */
   effectiveTo?: number;
+  /**
+   * How the matched model is priced: 'token' (default: the per-token prices below) or
+   * 'gpu_hour' — a self-hosted model whose spend is its GPU-hours (GPU-hour prices and the
+   * tenant split, store gpu-cost.ts). Never both: a GPU-hour override carries no token price
+   * ('' or absent), and its calls are priced at $0 per token with the override's price id.
+   */
+  unit?: PriceUnit;
   inputPerMTok: string;
   outputPerMTok: string;
   cacheReadPerMTok?: string;
@@ -39,9 +46,15 @@ export interface CostBreakdown {
   reasoning: bigint;
 }
 
+/** How a price bills a model call: per token, or per GPU-hour (self-hosted; see PriceOverride.unit). */
+export type PriceUnit = 'token' | 'gpu_hour';
+
 export interface CostResult {
   /** false when no price matched: unpriced is NOT $0, the caller stores it as unpriced. */
   priced: boolean;
+  /** 'gpu_hour': priced by a GPU-hour price (costPico 0 here; the spend is the GPU split).
+   *  Callers store such a call as pricing status 'gpu_hour', never 'unpriced'. */
+  unit: PriceUnit;
   /** '' when unpriced; otherwise e.g. "genai-prices:openai/gpt-4o" or "override:<id>". */
   priceId: string;
   /** Exact total in picodollars. */

@@ -223,33 +223,6 @@ function trimZeros(s: string): string {
   return s.includes('.') ? s.replace(/0+$/, '').replace(/\.$/, '') : s;
 }
 
-/**
- * What prompt caching saved in [from, to): for each priced model call, cached tokens at the
- * uncached input price minus what they were billed (cache reads save, cache writes usually
- * cost extra, so the net can be negative), priced in SQL at each span's own price id.
- */
-export async function cacheSavings(store: Store, projectId: string, from: Date, to: Date): Promise<{ savedUsd: string; readSavedUsd: string; writeExtraUsd: string; cachedTokens: number }> {
-  const tok = (c: string) => sql`toInt64(${ident(`s.${c}`)})`;
-  const rate = (c: string) => sql`tupleElement(arrayLast(t -> ${tok('input_tokens')} > tupleElement(t, 1), ${ident(`p.${c}`)}), 2)`;
-  const [r] = await store.query<{ read: string; write: string; tokens: string }>(sql`
-    SELECT toString(sum(${tok('cache_read_tokens')} * (${rate('input')} - ${rate('cache_read')}))) AS read,
-           toString(sum(${tok('cache_write_tokens')} * (${rate('cache_write')} - ${rate('input')}))) AS write,
-           toString(sum(s.cache_read_tokens + s.cache_write_tokens)) AS tokens
-    FROM (SELECT price_id, input_tokens, cache_read_tokens, cache_write_tokens FROM spans FINAL
-          WHERE project_id = ${projectId} AND start_time >= ${from} AND start_time < ${to}
-            AND usage_counted AND pricing_status = 'priced' AND cache_read_tokens + cache_write_tokens > 0) AS s
-    INNER JOIN ${pricesFor(projectId)} AS p ON p.price_id = ${catalogPriceIdSql(sql`s.price_id`)}`);
-  const read = toPico(r?.read ?? '0');
-  const write = toPico(r?.write ?? '0');
-  return { savedUsd: fromPico(read - write), readSavedUsd: fromPico(read), writeExtraUsd: fromPico(write), cachedTokens: Number(r?.tokens ?? 0) };
-}
-
-function fromPico(p: bigint): string {
-  const neg = p < 0n;
-  const s = (neg ? -p : p).toString().padStart(13, '0');
-  return `${neg ? '-' : ''}${s.slice(0, -12)}.${s.slice(-12)}`;
-}
-
 export interface WhatIfRow {
   tenant: string;
   requestType: string;

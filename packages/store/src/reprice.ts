@@ -111,7 +111,8 @@ export async function modelCombos(store: Store, projectId: string, fromMs: numbe
   return rows.map((r) => ({ provider: r.provider, responseModel: r.response_model, requestModel: r.request_model }));
 }
 
-/** Sum of span costs (each span once: FINAL) and unpriced model calls in [fromMs, toMs). */
+/** Sum of span costs (each span once: FINAL) and unpriced model calls in [fromMs, toMs) (calls of
+ *  GPU-hour priced models are not unpriced). */
 export async function costTotals(store: Store, projectId: string, fromMs: number, toMs: number): Promise<{ totalUsd: string; unpriced: number }> {
   const [r] = await store.query<{ total: string; unpriced: string }>(sql`
     SELECT toString(sum(cost_usd)) AS total, toString(countIf(pricing_status = 'unpriced')) AS unpriced
@@ -138,6 +139,17 @@ export async function repriceSegment(store: Store, projectId: string, combo: Mod
     return r.rows;
   }
   const [catalogId] = await store.query<{ id: string }>(sql`SELECT ${catalogPriceIdSql(sql`${priceId}`)} AS id`);
+  const [unit] = await store.query<{ unit: string }>(sql`
+    SELECT unit FROM prices FINAL WHERE project_id IN ('', ${projectId}) AND price_id = ${catalogId!.id} AND NOT deleted ORDER BY project_id DESC LIMIT 1`);
+  if (unit?.unit === 'gpu_hour') {
+    // A self-hosted model priced per GPU-hour: no token cost, and not unpriced either.
+    const r = await rewriteSpans(store, {
+      projectId, fromNs, toNs,
+      where: sql`${comboWhere} AND (pricing_status != 'gpu_hour' OR price_id != ${priceId} OR cost_usd != 0)`,
+      set: { cost_usd: sql`toDecimal64(0, 12)`, pricing_status: sql`'gpu_hour'`, price_id: sql`${priceId}` },
+    });
+    return r.rows;
+  }
   const rates = ratesOfPrice(projectId, catalogId!.id);
   const cost = sql`CAST(${spanCostSql('', rates)} AS Decimal(18, 12))`;
   const r = await rewriteSpans(store, {

@@ -32,3 +32,26 @@ describe('convert prices the request model when the response model is unknown', 
     expect(row.costUsd).toBe('0.007500000000');
   });
 });
+
+describe('convert: a self-hosted model priced per GPU-hour (issue 9)', () => {
+  it('is stored as gpu_hour with the override id and $0 per token, never as unpriced', () => {
+    const body = {
+      resourceSpans: [{ scopeSpans: [{ spans: [{
+        traceId: '5b8efff798038103d269b633813fc60d', spanId: 'aaaaaaaaaaaaaaa2', name: 'chat llama', kind: 3,
+        startTimeUnixNano: START_NS.toString(), endTimeUnixNano: (START_NS + 1_000_000n).toString(),
+        attributes: [
+          str('gen_ai.operation.name', 'chat'), str('gen_ai.provider.name', 'vllm'),
+          str('gen_ai.request.model', 'meta-llama/Llama-3.1-8B-Instruct'), str('gen_ai.response.model', 'meta-llama/Llama-3.1-8B-Instruct'),
+          int('gen_ai.usage.input_tokens', 1000), int('gen_ai.usage.output_tokens', 500),
+        ],
+      }] }] }],
+    };
+    const req = decodeTraceRequestJson(JSON.stringify(body));
+    expect(convertRequest(req, 'p', new PriceCatalog(), OPTS, 0).rows[0]!.pricingStatus).toBe('unpriced');
+    const catalog = new PriceCatalog([{ id: 'llama-gpu', provider: 'vllm', modelPattern: 'meta-llama/*', effectiveFrom: 0, unit: 'gpu_hour', inputPerMTok: '', outputPerMTok: '' }]);
+    const row = convertRequest(req, 'p', catalog, OPTS, 0).rows[0]!;
+    expect(row.pricingStatus).toBe('gpu_hour');
+    expect(row.priceId).toBe('override:llama-gpu');
+    expect(row.costUsd).toBe('0.000000000000');
+  });
+});

@@ -89,7 +89,7 @@ export function convertRequest(
           const cost = prices.costForSpan(n.provider, n.responseModel, n.requestModel, startMs, n);
           if (cost.priced) {
             costUsd = cost.costUsd;
-            pricingStatus = 'priced';
+            pricingStatus = cost.unit === 'gpu_hour' ? 'gpu_hour' : 'priced';
             priceId = cost.priceId;
           } else {
             pricingStatus = 'unpriced';

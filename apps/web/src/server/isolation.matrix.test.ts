@@ -57,7 +57,6 @@ const RULES: Record<string, Rule> = {
   'cost.closeMonth': { role: 'editor', input: () => ({ month: '2020-01' }) },
   'cost.reopenMonth': { role: 'editor', input: () => ({ month: '2020-01', reason: 'matrix' }) },
   'cost.whatIf': { role: 'viewer', input: () => ({ ...win, fromModel: 'b-secret-model', toProvider: 'openai', toModel: 'gpt-4o' }) },
-  'cost.cacheSavings': { role: 'viewer', input: () => win },
   'traceView.get': { role: 'viewer', input: (b) => ({ traceId: b.traceId }) },
   'members.projects': { role: 'viewer' },
   'members.list': { role: 'viewer' },

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PriceCatalog } from '@plumb/pricing';
 import {
-  baseSpan, cacheSavings, insertSpanRows, routingWhatIf, listRepriceRuns, requestReprice, rowVersion, spanCostBuckets, sql, Store, toPico, upsertPriceOverride, type SpanRow,
+  baseSpan, deletePriceOverride, insertSpanRows, queryMetrics, routingWhatIf, listRepriceRuns, requestReprice, rowVersion, spanCostBuckets, sql, Store, toPico, upsertPriceOverride, type SpanRow,
 } from '@plumb/store';
 import { testStoreConfig } from '@plumb/store/testing';
 import { runReprice } from './reprice.ts';
@@ -132,8 +132,18 @@ describe('reprice', () => {
       const uncached = catalog.costForSpan(s.provider, s.responseModel, s.requestModel, t, { ...s, cacheReadTokens: 0, cacheWriteTokens: 0 });
       want += uncached.costPico - actual.costPico;
     }
-    const saved = await cacheSavings(store, P, new Date(FROM), new Date(TO));
-    expect(toPico(saved.savedUsd)).toBe(want);
+    // The semantic-layer measure (what the cost page and alert rules read) equals the hand
+    // computation, and its groups and time buckets add up to it to the picodollar.
+    const m = await queryMetrics(store, { projectId: P, measures: ['cache_savings_usd', 'cache_read_savings_usd', 'cache_write_extra_usd'], from: FROM, to: TO, exactMoney: true });
+    const row = m.rows[0]!;
+    expect(toPico(String(row.cache_savings_usd))).toBe(want);
+    expect(toPico(String(row.cache_read_savings_usd)) - toPico(String(row.cache_write_extra_usd))).toBe(want);
+    expect(want).toBeGreaterThan(0n);
+    const byModel = await queryMetrics(store, { projectId: P, measures: ['cache_savings_usd', 'cost_usd'], groupBy: ['model'], from: FROM, to: TO, exactMoney: true });
+    expect(byModel.rows.reduce((a, r) => a + toPico(String(r.cache_savings_usd)), 0n)).toBe(want);
+    expect(byModel.rows.reduce((a, r) => a + toPico(String(r.cost_usd)), 0n)).toBe(rows.reduce((a, s) => a + catalog.costForSpan(s.provider, s.responseModel, s.requestModel, Number(s.startTimeUnixNano / 1_000_000n), s).costPico, 0n));
+    const series = await queryMetrics(store, { projectId: P, measures: ['cache_savings_usd'], from: FROM, to: TO, intervalMs: 6 * 3_600_000, exactMoney: true });
+    expect(series.rows.reduce((a, r) => a + toPico(String(r.cache_savings_usd)), 0n)).toBe(want);
   });
 
   it('routing what-if: gpt-4o-mini calls served by gpt-4o, priced in SQL from the stored tokens', async () => {
@@ -156,5 +166,26 @@ describe('reprice', () => {
     expect(out.reduce((a, r) => a + r.calls, 0)).toBe(calls);
     expect(out.reduce((a, r) => a + toPico(r.whatIfUsd), 0n)).toBe(moved);
     expect(out.reduce((a, r) => a + toPico(r.actualUsd), 0n)).toBe(actual);
+  });
+
+  it('a GPU-hour price for the self-hosted model: a reprice moves its calls from unpriced to gpu_hour', async () => {
+    // house-llm back to unpriced (the override removed), then marked as priced per GPU-hour.
+    await deletePriceOverride(store, P, 'house');
+    const unpriced = await runReprice(store, await requestReprice(store, P, 'carol', FROM, TO));
+    expect(unpriced.newUnpriced).toBe(80);
+    const count = async () => (await queryMetrics(store, { projectId: P, measures: ['unpriced_spans', 'gpu_hour_spans', 'llm_calls'], from: FROM, to: TO })).rows[0]!;
+    expect(await count()).toMatchObject({ unpriced_spans: 80, gpu_hour_spans: 0 });
+
+    await upsertPriceOverride(store, P, { id: 'house-gpu', provider: '', modelPattern: 'house-llm*', effectiveFrom: 0, unit: 'gpu_hour', inputPerMTok: '', outputPerMTok: '' });
+    const done = await runReprice(store, await requestReprice(store, P, 'carol', FROM, TO));
+    expect(done.error).toBe('');
+    expect(done.newUnpriced).toBe(0);
+    expect(done.newTotalUsd).toBe(unpriced.newTotalUsd); // no token cost added
+    expect(await count()).toMatchObject({ unpriced_spans: 0, gpu_hour_spans: 80, llm_calls: 400 });
+    const house = [...(await stored()).values()].filter((g) => g.priceId === 'override:house-gpu');
+    expect(house.length).toBe(80);
+    expect(house.every((g) => g.status === 'gpu_hour' && toPico(g.cost) === 0n)).toBe(true);
+    // Idempotent.
+    expect((await runReprice(store, await requestReprice(store, P, 'carol', FROM, TO))).rowsRewritten).toBe(0);
   });
 });

@@ -28,7 +28,8 @@ export interface SpanLink {
 }
 
 export type StatusCode = 'unset' | 'ok' | 'error';
-export type PricingStatus = 'none' | 'priced' | 'unpriced';
+/** 'gpu_hour': a model call of a self-hosted model priced per GPU-hour (cost 0 per token). */
+export type PricingStatus = 'none' | 'priced' | 'unpriced' | 'gpu_hour';
 export type SpanKindName = 'unspecified' | 'internal' | 'server' | 'client' | 'producer' | 'consumer';
 const KINDS: readonly SpanKindName[] = ['unspecified', 'internal', 'server', 'client', 'producer', 'consumer'];
 
@@ -56,7 +57,7 @@ export function rowVersion(contextResolved: boolean, ingestMs: number): number {
 
 const LC = 'LowCardinality(String)';
 const STATUS_TYPE = "Enum8('unset' = 0, 'ok' = 1, 'error' = 2)";
-const PRICING_TYPE = "Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2)";
+const PRICING_TYPE = "Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2, 'gpu_hour' = 3)";
 const span = 'span' as const;
 const detail = 'detail' as const;
 const time = (column: string, key: 'startTimeUnixNano' | 'endTimeUnixNano', name: 'startTime' | 'endTime') =>
@@ -139,7 +140,7 @@ export const SPAN_FIELDS = [
   }),
   field('pricing_status', PRICING_TYPE, 'pricingStatus', {
     write: asIs<PricingStatus>,
-    views: [view('pricingStatus', span, 'toString(pricing_status)', { enum: ['none', 'priced', 'unpriced'] }, (v: PricingStatus) => v)] as const,
+    views: [view('pricingStatus', span, 'toString(pricing_status)', { enum: ['none', 'priced', 'unpriced', 'gpu_hour'] }, (v: PricingStatus) => v)] as const,
   }),
   strField('price_id', LC, 'priceId', { name: 'priceId', level: span }),
   strField('input_text', 'String', 'inputText', { name: 'inputText', level: detail }),

@@ -34,6 +34,7 @@
  * in `spans`, so predicates (`$S`, usage_counted, status_code…) are the same text on both.
  */
 import { BUDGET_DIMENSIONS, BUDGET_MEASURES } from './budget-view.ts';
+import { COST_MEASURES } from './cost-catalog.ts';
 import { GPU_COST_MEASURES, GPU_DIMENSIONS, GPU_MEASURES } from './gpu-catalog.ts';
 import { QUALITY_DIMENSIONS, QUALITY_MEASURES, type QualityView } from './quality-catalog.ts';
 
@@ -70,6 +71,8 @@ export interface MeasureDef {
    * ROLLUP_CORE_KEYS): such a measure is read from rollup_hourly, never rollup_hourly_core.
    */
   rollupKeys?: readonly string[];
+  /** The expression reads the span's catalog price (`__p_*` columns; cost-catalog.ts pricesJoin): raw spans only. */
+  joinPrices?: boolean;
 }
 
 // Every percentile of one value is an element of ONE multi-level aggregate: ClickHouse computes
@@ -192,6 +195,7 @@ export const MEASURES: readonly MeasureDef[] = [
   ...BUDGET_MEASURES,
   ...QUALITY_MEASURES,
   ...GPU_COST_MEASURES,
+  ...COST_MEASURES,
 ];
 
 export type DimensionKind = 'context' | 'span' | 'subject' | 'gpu' | 'budget' | 'quality';

@@ -1,6 +1,7 @@
 import { ident, join, param, sql, unsafeRaw, type SqlFragment } from '../sql.ts';
 import { DIMENSION_BY_NAME, ROOT_PREDICATE, subjectPredicate, type MeasureDef } from './catalog.ts';
 import type { Coverage } from './coverage.ts';
+import { pricesJoin } from './cost-catalog.ts';
 import { latencyRollupDimension, latencyRollupStates } from './rollup-latency.ts';
 import { rawStateSelect, requestExprRanges, ROLLUP_CORE_DIMENSIONS, ROLLUP_CORE_KEYS, ROLLUP_KEYS, ROLLUP_STATES, ROLLUP_VIEW, SPANS_VIEW, type ViewDef } from './views.ts';
 
@@ -195,8 +196,10 @@ export function compile(projectId: string, p: Plan, o: CompileOptions = {}): Sql
     const withRequest = usesRequest
       ? sql`WITH ${o.rootless === false ? sql`empty(parent_span_id)` : requestExprRanges(projectId, [[p.from, p.to]])} AS is_request `
       : sql``;
+    // A measure priced from the catalog (cache savings) joins each span's price row.
+    const prices = p.measures.some((m) => m.joinPrices) ? pricesJoin(projectId) : sql``;
     return sql`${withRequest}SELECT ${join(select)}
-    FROM spans FINAL
+    FROM spans FINAL ${prices}
     WHERE ${join(where, ' AND ')}
     ${tail}`;
   }

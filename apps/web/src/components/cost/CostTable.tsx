@@ -66,6 +66,7 @@ export function CostTable({ by, then, fromMs, toMs, range, total }: { by: CostDi
                   const href = explorerHref(drillFilters(then ? { [by]: a, [then]: b } : { [by]: a }), range);
                   const cost = num(r.cost_usd);
                   const unpriced = num(r.unpriced_spans);
+                  const gpuHour = num(r.gpu_hour_spans);
                   return (
                     <tr key={`${a}\u0000${b}`}>
                       <td title={a}>
@@ -85,6 +86,11 @@ export function CostTable({ by, then, fromMs, toMs, range, total }: { by: CostDi
                           {formatUsd(cost)}
                         </Link>
                         {unpriced > 0 && <span className="warn-text"> + {formatCount(unpriced)} unpriced</span>}
+                        {gpuHour > 0 && (
+                          <span className="faint" title="Calls of a self-hosted model priced per GPU-hour: no token cost; their spend is the self-hosted GPU line">
+                            {' '}+ {formatCount(gpuHour)} per GPU-hour
+                          </span>
+                        )}
                       </td>
                       <td className="num">{formatPercent(total > 0 ? cost / total : 0)}</td>
                       <td className="num">{formatCount(num(r.llm_calls))}</td>

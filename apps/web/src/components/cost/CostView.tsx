@@ -36,9 +36,12 @@ export function CostView() {
   const savings = useCacheSavings(fromMs, toMs);
   const conversations = useConversationCost(fromMs, toMs);
   const t = totals.data?.rows[0];
+  const saved = savings.data?.rows[0];
   const total = num(t?.cost_usd);
   const unpriced = num(t?.unpriced_spans);
   const calls = num(t?.llm_calls);
+  // Calls of self-hosted models priced per GPU-hour: priced (not unpriced), spend in the GPU tile.
+  const gpuHourCalls = num(t?.gpu_hour_spans);
   const untagged = tenants.data?.rows.find((r) => r.tenant === '');
   const untaggedUsd = num(untagged?.cost_usd);
   const loading = totals.isPending;
@@ -80,7 +83,7 @@ export function CostView() {
           <KpiTile
             label="Unpriced model calls"
             value={formatCount(unpriced)}
-            sub={`${formatPercent(calls > 0 ? unpriced / calls : 0)} of calls · cost unknown, not $0`}
+            sub={`${formatPercent(calls > 0 ? unpriced / calls : 0)} of calls · cost unknown, not $0${gpuHourCalls > 0 ? ` · ${formatCount(gpuHourCalls)} GPU-hour priced calls not counted` : ''}`}
             tone={unpriced > 0 ? 'warn' : undefined}
             href="/cost/prices"
             title="Add a price for these models, then reprice"
@@ -89,12 +92,13 @@ export function CostView() {
           />
           <KpiTile
             label="Cache savings"
-            value={savings.data ? formatUsd(Number(savings.data.savedUsd)) : '—'}
-            sub={savings.data ? `${formatTokens(savings.data.cachedTokens)} cached tokens vs the uncached input price` : 'vs the uncached input price'}
+            value={saved ? formatUsd(num(saved.cache_savings_usd)) : '—'}
+            sub={saved ? `${formatTokens(num(saved.cache_read_tokens) + num(saved.cache_write_tokens))} cached tokens vs the uncached input price` : 'vs the uncached input price'}
+            title="Measure cache_savings_usd: cached tokens at the uncached input price minus what they were billed, at each call's own price"
             loading={savings.isPending}
             testId="cost-cache-savings"
           />
-          <SelfHostedGpuTile fromMs={fromMs} toMs={toMs} />
+          <SelfHostedGpuTile fromMs={fromMs} toMs={toMs} gpuHourCalls={gpuHourCalls} />
         </div>
       )}
       <div className="toolbar" style={{ display: 'flex', gap: 8, alignItems: 'center', margin: '8px 0' }}>
@@ -124,7 +128,7 @@ export function CostView() {
       {/* Full width: two dimensions and the per-unit columns need the room. */}
       <CostTable by={by} then={then} fromMs={fromMs} toMs={toMs} range={range} total={total} />
       <div className="grid-2">
-        <UnitEconomics row={t} loading={loading} savings={savings.data} conversations={{ row: conversations.data?.rows[0], loading: conversations.isPending }} />
+        <UnitEconomics row={t} loading={loading} savings={saved} conversations={{ row: conversations.data?.rows[0], loading: conversations.isPending }} />
         <WhatIfPanel fromMs={fromMs} toMs={toMs} />
       </div>
       <BudgetsPanel />

@@ -15,7 +15,8 @@ export function UnitEconomics({
   loading: boolean;
   /** cost_per_conversation and conversations over the window (raw spans: loads on its own). */
   conversations: { row: Record<string, unknown> | undefined; loading: boolean };
-  savings: { savedUsd: string; readSavedUsd: string; writeExtraUsd: string; cachedTokens: number } | undefined;
+  /** The cache-savings measures over the window (cache_read_savings_usd, cache_write_extra_usd). */
+  savings: Record<string, unknown> | undefined;
 }) {
   const cost = num(row?.cost_usd);
   const per = (n: number) => (n > 0 ? formatUsd(cost / n) : '—');
@@ -43,9 +44,9 @@ export function UnitEconomics({
           </div>
         ))}
         <dt>Cache reads saved</dt>
-        <dd>{savings ? formatUsd(Number(savings.readSavedUsd)) : '—'}</dd>
+        <dd>{savings ? formatUsd(num(savings.cache_read_savings_usd)) : '—'}</dd>
         <dt>Cache writes cost extra</dt>
-        <dd>{savings ? formatUsd(Number(savings.writeExtraUsd)) : '—'}</dd>
+        <dd>{savings ? formatUsd(num(savings.cache_write_extra_usd)) : '—'}</dd>
       </dl>
       <div className="faint" style={{ marginTop: 6 }}>
         Unpriced calls count in the denominators but add nothing to cost: see the unpriced line.

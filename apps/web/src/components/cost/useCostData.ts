@@ -3,10 +3,9 @@ import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useTRPC } from '@/lib/trpc';
 import type { CostDim } from './dims';
 
-/** Every number of the cost page comes from the semantic layer (metrics.query), except cache
- *  savings, which need each span's price (cost.cacheSavings, priced in SQL). */
-export const TABLE_MEASURES = ['cost_usd', 'unpriced_spans', 'llm_calls', 'total_tokens', 'requests', 'cost_per_request'] as const;
-export const TOTAL_MEASURES = ['cost_usd', 'unpriced_spans', 'llm_calls', 'total_tokens', 'requests', 'agent_runs', 'tool_calls', 'cache_read_tokens'] as const;
+/** Every number of the cost page comes from the semantic layer (metrics.query). */
+export const TABLE_MEASURES = ['cost_usd', 'unpriced_spans', 'gpu_hour_spans', 'llm_calls', 'total_tokens', 'requests', 'cost_per_request'] as const;
+export const TOTAL_MEASURES = ['cost_usd', 'unpriced_spans', 'gpu_hour_spans', 'llm_calls', 'total_tokens', 'requests', 'agent_runs', 'tool_calls', 'cache_read_tokens'] as const;
 
 export function bucketFor(fromMs: number, toMs: number): { interval: string; ms: number } {
   const span = toMs - fromMs;
@@ -54,9 +53,17 @@ export function useCostSeries(fromMs: number, toMs: number, dim: CostDim, values
   return { total, byGroup };
 }
 
+/**
+ * Cache savings: the semantic measure `cache_savings_usd` (each span priced at its own catalog
+ * price, in SQL; the alert rules read the same measure). A query of its own: it reads raw spans
+ * (the rollup keeps no per-span price), so the rollup-backed totals do not wait for it.
+ */
 export function useCacheSavings(fromMs: number, toMs: number) {
   const trpc = useTRPC();
-  return useQuery({ ...trpc.cost.cacheSavings.queryOptions({ from: fromMs, to: toMs }), placeholderData: keepPreviousData });
+  return useQuery({
+    ...trpc.metrics.query.queryOptions({ measures: ['cache_savings_usd', 'cache_read_savings_usd', 'cache_write_extra_usd', 'cache_read_tokens', 'cache_write_tokens'], from: fromMs, to: toMs }),
+    placeholderData: keepPreviousData,
+  });
 }
 
 /**

@@ -1,6 +1,6 @@
 import { bundledPriceRows, BUNDLED_PRICES_VERSION, overridePriceRows, PriceCatalog, validateOverride, type PriceOverride } from '@plumb/pricing';
 import {
-  deletePriceOverride, listPriceOverrides, listPriceRows, routingWhatIf, syncBundledPrices, syncOverridePrices, upsertPriceOverride, type Store,
+  deletePriceOverride, listPriceOverrides, MEASURES, listPriceRows, routingWhatIf, syncBundledPrices, syncOverridePrices, upsertPriceOverride, type Store,
 } from '@plumb/store';
 import type { PriceOverrideInput } from '../schemas/cost.ts';
 
@@ -36,11 +36,17 @@ export async function ensurePrices(store: Store, projectId: string): Promise<voi
   await syncProjectPrices(store, projectId);
 }
 
+/** Before a semantic query whose measures price from the catalog in SQL (cache savings). */
+export async function ensurePricesForMeasures(store: Store, projectId: string, measures: readonly string[]): Promise<void> {
+  if (MEASURES.some((m) => m.joinPrices === true && measures.includes(m.name))) await ensurePrices(store, projectId);
+}
+
 function toOverride(input: PriceOverrideInput): PriceOverride {
   const o: PriceOverride = {
     id: input.id, provider: input.provider.trim(), modelPattern: input.modelPattern.trim(), effectiveFrom: input.effectiveFrom.getTime(),
-    inputPerMTok: input.inputPerMTok, outputPerMTok: input.outputPerMTok,
+    inputPerMTok: input.inputPerMTok ?? '', outputPerMTok: input.outputPerMTok ?? '',
   };
+  if (input.unit === 'gpu_hour') o.unit = 'gpu_hour';
   if (input.effectiveTo) o.effectiveTo = input.effectiveTo.getTime();
   if (input.cacheReadPerMTok !== undefined) o.cacheReadPerMTok = input.cacheReadPerMTok;
   if (input.cacheWritePerMTok !== undefined) o.cacheWritePerMTok = input.cacheWritePerMTok;

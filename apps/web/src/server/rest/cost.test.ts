@@ -72,6 +72,18 @@ describe('/api/v1/prices and /api/v1/reprice', () => {
     const bad = await api.prices(req('/prices', writeKey, { method: 'POST', body: JSON.stringify({ ...body, outputPerMTok: 'ten' }), headers: { 'content-type': 'application/json' } }));
     expect(bad.status).toBe(400);
     expect(((await bad.json()) as { error: { field: string } }).error.field).toBe('outputPerMTok');
+    // A self-hosted model priced per GPU-hour: no token price (never both) — 400 naming the field.
+    const post = (b: object) => api.prices(req('/prices', writeKey, { method: 'POST', body: JSON.stringify(b), headers: { 'content-type': 'application/json' } }));
+    const gpu = { id: 'llama-gpu', provider: 'vllm', modelPattern: 'meta-llama/*', effectiveFrom: '2020-01-01T00:00:00Z', unit: 'gpu_hour' };
+    const both = await post({ ...gpu, inputPerMTok: '0.05' });
+    expect(both.status).toBe(400);
+    expect(((await both.json()) as { error: { field: string } }).error.field).toBe('inputPerMTok');
+    const noPrice = await post({ ...body, id: 'no-price', inputPerMTok: undefined });
+    expect(noPrice.status).toBe(400);
+    expect(((await noPrice.json()) as { error: { field: string } }).error.field).toBe('inputPerMTok');
+    expect((await post(gpu)).status).toBe(201);
+    const listed = (await (await api.prices(req('/prices?q=llama-gpu', w.readKey))).json()) as { rows: { priceId: string; unit: string }[] };
+    expect(listed.rows.find((p) => p.priceId === 'override:llama-gpu')?.unit).toBe('gpu_hour');
     const queued = await api.reprice(req('/reprice', writeKey, { method: 'POST', body: JSON.stringify({ from, to }), headers: { 'content-type': 'application/json' } }));
     expect(queued.status).toBe(202);
     const log = (await (await api.reprice(req('/reprice', w.readKey))).json()) as { data: { state: string }[] };

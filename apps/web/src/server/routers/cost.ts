@@ -1,8 +1,8 @@
-import { budgetStatuses, cacheSavings, closeMonth, deleteBudget, monthCloseLog, reopenMonth, listRepriceRuns, requestReprice, saveBudget, spanCostBuckets } from '@plumb/store';
+import { budgetStatuses, closeMonth, deleteBudget, monthCloseLog, reopenMonth, listRepriceRuns, requestReprice, saveBudget, spanCostBuckets } from '@plumb/store';
 import { TRPCError } from '@trpc/server';
 import { endOverride, ensurePrices, listPrices, PriceInputError, removeOverride, saveOverride, whatIf } from '../cost/prices.ts';
 import { budgetIdInput, budgetInput, monthInput, reopenInput, endOverrideInput, priceListQuery, priceOverrideInput, removeOverrideInput, repriceInput, whatIfInput } from '../schemas/cost.ts';
-import { filterOptionsQuery, spanQuery, window } from '../schemas/index.ts';
+import { spanQuery } from '../schemas/index.ts';
 import { editorProcedure, protectedProcedure, router } from '../trpc.ts';
 
 function badInput(err: unknown): never {
@@ -53,10 +53,4 @@ export const costRouter = router({
   }),
   /** Routing what-if: the period re-priced with one model's calls served by another. */
   whatIf: protectedProcedure.input(whatIfInput).query(({ ctx, input }) => whatIf(ctx.store, ctx.projectId, input).catch(badInput)),
-  /** What prompt caching saved in the window, priced in SQL at each span's price. */
-  cacheSavings: protectedProcedure.input(filterOptionsQuery).query(async ({ ctx, input }) => {
-    const { from, to } = window(input);
-    await ensurePrices(ctx.store, ctx.projectId);
-    return cacheSavings(ctx.store, ctx.projectId, from, to);
-  }),
 });

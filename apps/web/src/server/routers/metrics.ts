@@ -1,9 +1,13 @@
 import { filterOptions, metricsCatalog, queryMetrics } from '@plumb/store';
 import { filterOptionsQuery, metricsQuery, toMetricsQuery, window } from '../schemas/index.ts';
 import { protectedProcedure, router } from '../trpc.ts';
+import { ensurePricesForMeasures } from '../cost/prices.ts';
 
 export const metricsRouter = router({
-  query: protectedProcedure.input(metricsQuery).query(({ ctx, input }) => queryMetrics(ctx.store, toMetricsQuery(input, ctx.projectId))),
+  query: protectedProcedure.input(metricsQuery).query(async ({ ctx, input }) => {
+    await ensurePricesForMeasures(ctx.store, ctx.projectId, input.measures);
+    return queryMetrics(ctx.store, toMetricsQuery(input, ctx.projectId));
+  }),
   /** Measures and dimensions with labels and units (for pickers). */
   catalog: protectedProcedure.query(() => metricsCatalog()),
 });

@@ -16,8 +16,10 @@ export const priceOverrideInput = z.strictObject({
   modelPattern: text(200).min(1, { error: 'is required' }).describe("Exact model id, a prefix ending in '*', or /regex/"),
   effectiveFrom: time.describe('Applies to spans starting at or after this time'),
   effectiveTo: time.optional().describe('Ended: no longer applies from this time'),
-  inputPerMTok: perMTok,
-  outputPerMTok: perMTok,
+  unit: z.enum(['token', 'gpu_hour'], { error: 'must be token or gpu_hour' }).optional()
+    .describe('token (default): priced per token below; gpu_hour: a self-hosted model priced per GPU-hour (GPU-hour prices per GPU model or host), never both: no token price allowed'),
+  inputPerMTok: perMTok.optional().describe('Required for unit token'),
+  outputPerMTok: perMTok.optional().describe('Required for unit token'),
   cacheReadPerMTok: perMTok.optional(),
   cacheWritePerMTok: perMTok.optional(),
   reasoningPerMTok: perMTok.optional(),
