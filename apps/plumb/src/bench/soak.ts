@@ -92,6 +92,7 @@ export async function benchSoak(opts: SoakOptions): Promise<boolean> {
   requests                 ${load.requests} (${Object.entries(load.statuses).map(([s, n]) => `${s}: ${n}`).join(', ')})
   achieved spans/s         ${Math.round(load.accepted / (load.elapsedMs / 1000))}
   export latency           p50 ${load.p50.toFixed(0)} ms, p99 ${load.p99.toFixed(0)} ms, max ${load.max.toFixed(0)} ms
+  MALLOC_ARENA_MAX         ${process.env.MALLOC_ARENA_MAX ?? 'unset (glibc default: 8 arenas per core)'}
   load average (1 min)     median ${median(loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)} on ${cpus().length} cores
 ${formatVerdict(verdict)}
   stored / accepted        ${stored!.n} / ${accepted}

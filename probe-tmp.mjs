@@ -1,0 +1,11 @@
+import { Session } from 'chdb';
+import { createChdbConnection } from 'chdb/connection';
+import { createClient } from '@clickhouse/client';
+const s = new Session('/tmp/ops/probe-ch3', { connectionArgs: ['--mark_cache_size=268435456'] });
+const client = createClient({ connection: createChdbConnection({ path: '/tmp/ops/probe-ch3' }) });
+const r = await client.query({ query: `SELECT name, value FROM system.server_settings WHERE name IN ('mark_cache_size')`, format: 'JSONEachRow' });
+console.log(await r.json());
+s.close();
+const r2 = await client.query({ query: `SELECT name, value FROM system.server_settings WHERE name IN ('mark_cache_size')`, format: 'JSONEachRow' });
+console.log(await r2.json());
+await client.close();
