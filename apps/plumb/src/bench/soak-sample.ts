@@ -10,7 +10,8 @@ import { sql, type Store } from '@plumb/store';
  * tracker (`MemoryTracking`, what ClickHouse thinks it holds), the sizes of its caches, the
  * resident and retained bytes of its own jemalloc (chDB does not use glibc malloc), active
  * parts and running merges. Anonymous RSS minus (jemalloc resident + V8 heap total + external) is
- * the rest: glibc malloc (Node's own allocations, the addon's copies), thread stacks.
+ * the rest: glibc malloc (Node's own allocations, the addon's copies), thread stacks; a lower
+ * bound, since jemalloc's resident and V8's heap total both overstate what is resident.
  */
 export interface SoakSample {
   /** Seconds since the soak load started. */
@@ -31,6 +32,9 @@ export interface SoakSample {
   /** Mark + primary index + uncompressed + query condition + page + compiled expression caches. */
   engineCaches: number;
   markCache: number;
+  /** Bytes the engine's allocator has handed out, and its resident pages (an upper bound:
+   *  jemalloc counts pages it has touched, some of them purged since). */
+  jemallocAllocated: number;
   jemallocResident: number;
   jemallocRetained: number;
   parts: number;
@@ -53,10 +57,10 @@ const CACHE_METRICS = [
   'MMapCacheCells',
 ];
 
-/** `resident: N` and `retained: N` from jemalloc's malloc_stats_print text (0 when absent). */
-export function parseJemallocStats(text: string): { resident: number; retained: number } {
+/** The totals line of jemalloc's malloc_stats_print text (0s when absent). */
+export function parseJemallocStats(text: string): { allocated: number; resident: number; retained: number } {
   const pick = (name: string) => Number(new RegExp(`\\b${name}: (\\d+)`).exec(text)?.[1] ?? 0);
-  return { resident: pick('resident'), retained: pick('retained') };
+  return { allocated: pick('Allocated'), resident: pick('resident'), retained: pick('retained') };
 }
 
 /**
@@ -73,7 +77,7 @@ async function engineGauges(store: Store) {
   const [counts] = await store.query<{ parts: number; merges: number }>(
     sql`SELECT (SELECT count() FROM system.parts WHERE active) AS parts, (SELECT count() FROM system.merges) AS merges`,
   );
-  let je = { resident: 0, retained: 0 };
+  let je = { allocated: 0, resident: 0, retained: 0 };
   try {
     je = parseJemallocStats(await store.queryText(sql`SELECT stats FROM system.jemalloc_stats FORMAT TSVRaw`));
   } catch {
@@ -83,6 +87,7 @@ async function engineGauges(store: Store) {
     engineTracked: byName.get('MemoryTracking') ?? 0,
     engineCaches,
     markCache: byName.get('MarkCacheBytes') ?? 0,
+    jemallocAllocated: je.allocated,
     jemallocResident: je.resident,
     jemallocRetained: je.retained,
     parts: Number(counts?.parts ?? 0),
@@ -128,11 +133,11 @@ const mib = (b: number) => (b / MiB).toFixed(0);
 
 /** One progress line of the soak. */
 export function formatSample(s: SoakSample): string {
-  const other = s.rssAnon - s.jemallocResident - s.heapTotal - s.external;
+  const rest = s.rssAnon - s.jemallocResident - s.heapTotal - s.external;
   return (
     `soak: ${(s.t / 60).toFixed(1).padStart(5)} min  rss ${mib(s.rss)} (anon ${mib(s.rssAnon)} file ${mib(s.rssFile)})  heap ${mib(s.heapUsed)}/${mib(s.heapTotal)}` +
     `  ext ${mib(s.external)} (ab ${mib(s.arrayBuffers)})  engine tracked ${mib(s.engineTracked)} caches ${mib(s.engineCaches)}` +
-    ` je-resident ${mib(s.jemallocResident)}  other ${mib(other)}  wal ${mib(s.walBacklog)}  queue ${mib(s.queueBytes)} MiB` +
+    ` je ${mib(s.jemallocAllocated)}/${mib(s.jemallocResident)}  rest ${mib(rest)}  wal ${mib(s.walBacklog)}  queue ${mib(s.queueBytes)} MiB` +
     `  parts ${s.parts} merges ${s.merges}  load ${s.load1.toFixed(2)}`
   );
 }

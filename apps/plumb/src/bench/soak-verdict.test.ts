@@ -12,7 +12,7 @@ function run(rssMiB: (min: number) => number, minutes = 30): SoakSample[] {
     out.push({
       t, rss, rssAnon: rss - 200 * MiB, rssFile: 200 * MiB, heapUsed: 100 * MiB, heapTotal: 150 * MiB, external: 50 * MiB, arrayBuffers: 40 * MiB,
       walBacklog: 0, queueBytes: 0, queueRows: 0, engineTracked: 0, engineCaches: 0, markCache: 0,
-      jemallocResident: rss - 300 * MiB, jemallocRetained: 0, parts: 20, merges: 0, load1: 1,
+      jemallocAllocated: 100 * MiB, jemallocResident: rss - 300 * MiB, jemallocRetained: 0, parts: 20, merges: 0, load1: 1,
     });
   }
   return out;
@@ -64,7 +64,7 @@ describe('soak memory criterion', () => {
 
   it('reads resident and retained from jemalloc stats text', () => {
     const text = 'Allocated: 1000, active: 2000, metadata: 30 (n_thp 0), resident: 123456, mapped: 999, retained: 4242\n';
-    expect(parseJemallocStats(text)).toEqual({ resident: 123456, retained: 4242 });
-    expect(parseJemallocStats('nothing')).toEqual({ resident: 0, retained: 0 });
+    expect(parseJemallocStats(text)).toEqual({ allocated: 1000, resident: 123456, retained: 4242 });
+    expect(parseJemallocStats('nothing')).toEqual({ allocated: 0, resident: 0, retained: 0 });
   });
 });

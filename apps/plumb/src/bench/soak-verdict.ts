@@ -51,8 +51,10 @@ export const median = (xs: readonly number[]): number => {
 };
 
 /**
- * The parts of memory the report follows. `other anon` = anonymous RSS − jemalloc resident − V8
- * heap total − external: glibc malloc (Node's own allocations, the addon's copies), stacks.
+ * The parts of memory the report follows. `rest of anon` = anonymous RSS − jemalloc resident − V8
+ * heap total − external: glibc malloc (Node's own allocations, the addon's copies), stacks; a
+ * lower bound (jemalloc's resident and V8's heap total overstate what is resident), so it can
+ * read below zero. Its slope still tells whether that part grows.
  */
 export const COMPONENTS = {
   rss: (s: SoakSample) => s.rss,
@@ -63,9 +65,10 @@ export const COMPONENTS = {
   '  of which arrayBuffers': (s: SoakSample) => s.arrayBuffers,
   'engine MemoryTracking': (s: SoakSample) => s.engineTracked,
   'engine caches': (s: SoakSample) => s.engineCaches,
+  'engine jemalloc allocated': (s: SoakSample) => s.jemallocAllocated,
   'engine jemalloc resident': (s: SoakSample) => s.jemallocResident,
   'V8 heap total': (s: SoakSample) => s.heapTotal,
-  'other anon (glibc malloc…)': (s: SoakSample) => s.rssAnon - s.jemallocResident - s.heapTotal - s.external,
+  'rest of anon (glibc, stacks)': (s: SoakSample) => s.rssAnon - s.jemallocResident - s.heapTotal - s.external,
   'WAL backlog': (s: SoakSample) => s.walBacklog,
   'writer queue': (s: SoakSample) => s.queueBytes,
 } as const;

@@ -84,13 +84,18 @@ export async function benchSoak(opts: SoakOptions): Promise<boolean> {
     accepted += load.accepted;
     const [stored] = await store.query<{ n: string }>(sql`SELECT toString(count()) AS n FROM spans FINAL`);
     const verdict = judge(samples);
+    const achieved = Math.round(load.accepted / (load.elapsedMs / 1000));
+    // Below the target rate the figures describe a lighter load than asked: say so, and whether
+    // the machine (other processes) rather than the collector is the likely cause.
+    const busy = median(loads) > cpus().length;
+    const behind = achieved < rate * 0.9 ? `: the load generator fell behind${busy ? ` (the machine was busy: load average ${median(loads).toFixed(1)} on ${cpus().length} cores)` : ''}` : '';
     if (opts.samplesOut) writeFileSync(opts.samplesOut, JSON.stringify(samples, null, 1));
     const storedAll = Number(stored!.n) === accepted;
     ok = verdict.flat && storedAll;
     console.log(`
   soak                     ${opts.minutes} min at ${rate} spans/s (${opts.exporters} exporters, 512-span batches)
   requests                 ${load.requests} (${Object.entries(load.statuses).map(([s, n]) => `${s}: ${n}`).join(', ')})
-  achieved spans/s         ${Math.round(load.accepted / (load.elapsedMs / 1000))}
+  achieved spans/s         ${achieved} (${((achieved / rate) * 100).toFixed(0)} % of the target)${behind}
   export latency           p50 ${load.p50.toFixed(0)} ms, p99 ${load.p99.toFixed(0)} ms, max ${load.max.toFixed(0)} ms
   MALLOC_ARENA_MAX         ${process.env.MALLOC_ARENA_MAX ?? 'unset (glibc default: 8 arenas per core)'}
   load average (1 min)     median ${median(loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)} on ${cpus().length} cores
