@@ -15,6 +15,21 @@ export const CLIENT_SETTINGS = {
   do_not_merge_across_partitions_select_final: 1,
 } as const;
 
+/**
+ * Cache bounds of the embedded engine (server settings, fixed when the engine starts). chDB
+ * keeps a server's defaults: 5 GiB each for the mark, primary index and skip-index mark caches,
+ * sized for a machine given to ClickHouse; here the engine shares the process with the
+ * collector (and the web and worker under `plumb start`), so a long-lived process would grow by
+ * whatever its queries touched. Marks of 10M spans take a few MB; 256 MiB serves stores far
+ * larger. (The uncompressed cache is already off; query-condition and compiled-expression
+ * caches default to 100 and 128 MiB.)
+ */
+export const EMBEDDED_CACHE_BYTES = {
+  index_mark_cache_size: 64 * 1024 * 1024,
+  mark_cache_size: 256 * 1024 * 1024,
+  primary_index_cache_size: 128 * 1024 * 1024,
+} as const;
+
 /** chDB's zero-copy insert: the Buffer goes to the engine's (parallel) parser untouched. */
 export type RawInserter = (p: { table: string; columns: readonly string[]; format: string; values: Buffer }) => Promise<unknown>;
 
@@ -22,6 +37,8 @@ interface EmbeddedHandle {
   path: string;
   client: ClickHouseClient;
   rawInsert: RawInserter | null;
+  /** The connection that started the engine with EMBEDDED_CACHE_BYTES (closed last). */
+  starter: { close(): void } | null;
 }
 
 // chDB allows one data directory per process; Next.js route bundles and the collector must
@@ -55,13 +72,29 @@ export async function openClient(target: StoreTarget): Promise<ClickHouseClient>
   if (path !== ':memory:') mkdirSync(path, { recursive: true });
   // chdb is loaded lazily so a server deployment never needs the native addon.
   const { createChdbConnection } = await import('chdb/connection');
-  const connection = createChdbConnection({ path });
+  // chdb/connection has no way to pass engine arguments, and server settings are fixed when the
+  // engine starts: a plain Session opened first with them starts the engine, and the client's
+  // connection to the same directory joins it. (':memory:' keeps the defaults: chdb/connection
+  // puts it in a directory of its own choosing.)
+  let starter: EmbeddedHandle['starter'] = null;
+  if (path !== ':memory:') {
+    const { Session } = await import('chdb');
+    const args = Object.entries(EMBEDDED_CACHE_BYTES).map(([k, v]) => `--${k}=${v}`);
+    starter = new Session(path, { connectionArgs: args });
+  }
+  let connection;
+  try {
+    connection = createChdbConnection({ path });
+  } catch (err) {
+    starter?.close();
+    throw err;
+  }
   const client = createClient({
     connection: connection as never,
     clickhouse_settings: { ...CLIENT_SETTINGS },
   } as never) as ClickHouseClient;
   const ext = (connection as { chdb?: { rawInsert?: RawInserter } }).chdb;
-  g[GLOBAL_KEY] = { path, client, rawInsert: ext?.rawInsert ? (p) => ext.rawInsert!(p) : null };
+  g[GLOBAL_KEY] = { path, client, rawInsert: ext?.rawInsert ? (p) => ext.rawInsert!(p) : null, starter };
   return client;
 }
 
@@ -82,4 +115,5 @@ export async function closeEmbedded(): Promise<void> {
   if (!handle) return;
   delete g[GLOBAL_KEY];
   await handle.client.close();
+  handle.starter?.close();
 }

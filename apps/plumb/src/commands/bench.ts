@@ -42,8 +42,9 @@ const BENCHES: Record<string, { usage: string; run: (v: Values) => Promise<boole
     run: async (v) => (await import('../bench/alerts.ts')).benchAlerts({ spans: num(v, 'spans'), rules: num(v, 'rules'), runs: v.runs === '20' ? 3 : num(v, 'runs'), ingest: v['no-ingest'] !== true }),
   },
   soak: {
-    usage: '[--minutes M] [--rate spans/s, 0 = half a probe] [--probe S] [--exporters N]',
-    run: async (v) => (await import('../bench/soak.ts')).benchSoak({ minutes: num(v, 'minutes'), rate: num(v, 'rate'), probeSec: num(v, 'probe'), exporters: num(v, 'exporters') }),
+    usage: '[--minutes M] [--rate spans/s, 0 = half a probe] [--probe S] [--exporters N] [--samples FILE.json]',
+    run: async (v) =>
+      (await import('../bench/soak.ts')).benchSoak({ minutes: num(v, 'minutes'), rate: num(v, 'rate'), probeSec: num(v, 'probe'), exporters: num(v, 'exporters'), samplesOut: v.samples as string | undefined }),
   },
 };
 
@@ -66,6 +67,7 @@ export async function bench(argv: string[]): Promise<void> {
       'reference-days': { type: 'string', default: '7' },
       rules: { type: 'string', default: '1000' },
       'no-ingest': { type: 'boolean', default: false },
+      samples: { type: 'string' },
     },
   });
   const b = which ? BENCHES[which] : undefined;
