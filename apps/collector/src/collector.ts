@@ -155,7 +155,7 @@ export class Collector {
           (await this.policy(record.projectId))?.apply(req);
           const { rows } = convertRequest(req, record.projectId, await this.catalog(record.projectId), this.convertOptions, Date.now());
           this.wal.retain(segment, rows.length);
-          this.recent.mark(rows);
+          this.recent.mark(rows.map(RecentSpans.key));
           this.context.push(rows.map((row) => ({ row, segment })), Date.now());
           spans += rows.length;
         } catch (err) {
@@ -313,12 +313,12 @@ export class Collector {
     this.metrics.spansReceived.inc({}, received);
     for (const [reason, n] of rejected) this.metrics.spansRejected.inc({ reason: reasonLabel(reason) }, n);
 
-    const { fresh, duplicates } = this.recent.filter(converted.rows);
+    const { fresh, keys, duplicates } = this.recent.filter(converted.rows);
     if (duplicates) this.metrics.spansDuplicate.inc({}, duplicates);
 
     if (fresh.length > 0) {
       const segment = await this.appendWal('traces', walFormat, projectId, walBody, fresh.length);
-      this.recent.mark(fresh);
+      this.recent.mark(keys);
       this.metrics.spansAccepted.inc({}, fresh.length);
       const queued: QueuedRow[] = fresh.map((row) => ({ row, segment }));
       this.context.push(queued, Date.now());

@@ -1,7 +1,7 @@
 import { attrToString, parentIsRemote, truncateUtf16, validateSpanIds, type Attributes, type TraceRequest } from '@plumb/otlp';
 import type { PriceCatalog } from '@plumb/pricing';
 import { normalizeSpan, type SemconvOptions } from '@plumb/semconv';
-import { promoteRow, resourceColumns, type SpanRow, type StatusCode } from '@plumb/store';
+import { PROMOTED_ATTRIBUTES, resourceColumns, type SpanRow, type StatusCode } from '@plumb/store';
 import { clampSpanKind, eventTime, MAX_TIME_NS, tokenOverflow } from './bounds.ts';
 
 export interface ConvertOptions {
@@ -42,6 +42,38 @@ function flatten(attrs: Attributes, max: number, counter: { truncated: number })
   }
   return out;
 }
+
+/** Index of each promoted attribute key in PROMOTED_ATTRIBUTES (its bit in `attributes_promoted`). */
+const PROMOTED_INDEX = new Map(PROMOTED_ATTRIBUTES.map((pa, i) => [pa.key, i]));
+
+/**
+ * The span's attributes flattened like `flatten`, in the same pass leaving out each promoted key
+ * whose column holds the same non-empty text (store's `promoteAttributes` rule, same map and
+ * mask): one map per span instead of a flattened map and then a promoted copy of it.
+ */
+function flattenPromoted(attrs: Attributes, max: number, counter: { truncated: number }, row: SpanRow): void {
+  const out: Record<string, string> = {};
+  let mask = 0;
+  for (const key in attrs) {
+    let v = attrToString(attrs[key]!);
+    if (v.length > max) {
+      v = truncateUtf16(v, max);
+      counter.truncated++;
+    }
+    if (v !== '') {
+      const i = PROMOTED_INDEX.get(key);
+      if (i !== undefined && String(row[PROMOTED_ATTRIBUTES[i]!.row]) === v) {
+        mask |= 1 << i;
+        continue;
+      }
+    }
+    out[key] = v;
+  }
+  row.attributes = out;
+  row.attributesPromoted = mask >>> 0;
+}
+
+const NO_ATTRIBUTES: Record<string, string> = Object.freeze({}) as Record<string, string>;
 
 /**
  * Decoded OTLP → stored span rows: validate ids, normalize conventions, price the usage.
@@ -108,7 +140,12 @@ export function convertRequest(
           service: n.serviceName,
           serviceVersion: n.serviceVersion,
           environment: n.environment,
-          ...resource,
+          // Spelled out, not spread: a spread mid-literal builds the row by slow property adds.
+          resourceHash: resource.resourceHash,
+          host: resource.host,
+          serviceInstance: resource.serviceInstance,
+          k8sNamespace: resource.k8sNamespace,
+          k8sPod: resource.k8sPod,
           scopeName: ss.scope.name,
           startTimeUnixNano: span.startTimeUnixNano,
           endTimeUnixNano: span.endTimeUnixNano,
@@ -141,7 +178,7 @@ export function convertRequest(
           priceId,
           inputText: n.inputText,
           outputText: n.outputText,
-          attributes: flatten(span.attributes, opts.maxAttributeLength, counter),
+          attributes: NO_ATTRIBUTES, // set below, once the columns it is compared with are filled
           attributesPromoted: 0,
           resourceAttributes,
           events: span.events.map((e) => ({
@@ -154,7 +191,7 @@ export function convertRequest(
           version: ingestMs,
         };
         // Attributes a column already holds are not stored twice (rebuilt for span detail).
-        promoteRow(row);
+        flattenPromoted(span.attributes, opts.maxAttributeLength, counter, row);
         rows.push(row);
       }
     }

@@ -18,6 +18,8 @@ export interface RawArm {
   rows: number;
   seconds: number;
   bytesPerRow: number;
+  /** Process CPU (engine threads + this thread) spent in the arm's inserts, µs. */
+  cpuUs: number;
 }
 
 interface ArmSpec {
@@ -32,6 +34,8 @@ interface ArmSpec {
   batchFactor?: number;
   /** 'exec': the body through @clickhouse/client's exec (chDB appends it to the statement text). */
   via?: 'exec';
+  /** Insert into this existing table instead of the arm's own (`spans`: with its materialized views). */
+  table?: string;
 }
 
 const MAP = 'Map(LowCardinality(String), String) CODEC(ZSTD(1))';
@@ -120,6 +124,14 @@ const ARMS: ArmSpec[] = [
     serialize: (r) => ({ span: leanLine(r), resource: null }),
   },
   {
+    name: 'spans+mv',
+    label: 'the collector row into `spans` itself: with the materialized views every insert feeds',
+    create: () => [],
+    columns: SPAN_COLUMNS,
+    serialize: (r, seen) => ({ span: serializeSpanRow(r), resource: resourceOnce(r, seen) }),
+    table: 'spans',
+  },
+  {
     name: 'exec',
     label: 'the collector row through client.exec instead of chDB raw insert (insert path lever)',
     create: (t) => [`CREATE TABLE ${t} AS spans`],
@@ -192,6 +204,7 @@ export async function rawInsertArms(store: Store, totalRows: number, batchRows: 
     for (const ddl of arm.create(`bench_raw_${a}`)) await store.command(sql`${unsafeRaw(ddl)}`);
   await store.command(sql`CREATE TABLE IF NOT EXISTS bench_raw_resources AS span_resources`);
   const seconds = ARMS.map(() => 0);
+  const cpu = ARMS.map(() => 0);
   const inserted = ARMS.map(() => 0);
   for (let b = 0; b < batches; b++) {
     // Rotate the starting arm so none always follows the same neighbour.
@@ -202,14 +215,17 @@ export async function rawInsertArms(store: Store, totalRows: number, batchRows: 
       const body = bodies[a]![(b + 1) / factor - 1];
       if (!body) continue;
       const t0 = performance.now();
+      const c0 = process.cpuUsage();
       const via = ARMS[a]!.via ?? 'auto';
       const f = 'JSONCompactEachRow';
       if (body.resources) await store.insertRaw('bench_raw_resources', ['project_id', 'resource_hash', 'attributes'], body.resources, f, { via });
       if (body.texts) await store.insertRaw(`bench_raw_${a}_texts`, ['project_id', 'start_time', 'trace_id', 'span_id', 'input_text', 'output_text', '_version'], body.texts, f, { via });
-      await store.insertRaw(`bench_raw_${a}`, ARMS[a]!.columns, body.spans, f, { via });
+      await store.insertRaw(ARMS[a]!.table ?? `bench_raw_${a}`, ARMS[a]!.columns, body.spans, f, { via });
       seconds[a]! += (performance.now() - t0) / 1000;
+      const c = process.cpuUsage(c0);
+      cpu[a]! += c.user + c.system;
       inserted[a]! += body.rows;
     }
   }
-  return ARMS.map((arm, a) => ({ name: arm.name, label: arm.label, rows: inserted[a]!, seconds: seconds[a]!, bytesPerRow: bytes[a]! / Math.max(1, inserted[a]!) }));
+  return ARMS.map((arm, a) => ({ name: arm.name, label: arm.label, rows: inserted[a]!, seconds: seconds[a]!, bytesPerRow: bytes[a]! / Math.max(1, inserted[a]!), cpuUs: cpu[a]! }));
 }

@@ -7,6 +7,8 @@ import { join } from 'node:path';
 import { sql, Store } from '@plumb/store';
 
 import { benchContentControls } from './ingest-content.ts';
+import { cpuPerThousand, cpuSample } from './cpu.ts';
+import { benchStages } from './ingest-stage.ts';
 import { rawInsertArms, type RawArm } from './ingest-raw.ts';
 
 export interface IngestBenchOptions {
@@ -58,6 +60,7 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<void> {
   }, 100);
 
   console.log(`bench ingest: ${opts.exporters} exporters × 512-span protobuf batches for ${opts.durationSec}s → collector + embedded chDB in one process (2 cores shared with the load generator)`);
+  const cpu0 = cpuSample();
   const child = fork(join(import.meta.dirname, 'ingest-load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   const load = await new Promise<{ accepted: number; elapsedMs: number; requests: number; p50: number; p99: number; max: number; statuses: Record<string, number> }>(
     (resolve, reject) => {
@@ -70,8 +73,10 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<void> {
   const drainStart = performance.now();
   await collector.flush();
   const drainMs = performance.now() - drainStart;
+  const cpu1 = cpuSample();
   clearInterval(sampler);
   const [stored] = await store.query<{ n: number }>(sql`SELECT count() AS n FROM spans`);
+  // (before the raw arms: one of them inserts into `spans` itself)
 
   const acceptedRate = load.accepted / (load.elapsedMs / 1000);
   const sustainedRate = load.accepted / ((load.elapsedMs + drainMs) / 1000);
@@ -84,7 +89,7 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<void> {
   const lean = arms.find((a) => a.name === 'lean');
   const rawLines = own && lean
     ? `  raw engine insert        ${own.rows} rows per arm, pre-serialized JSONCompactEachRow, ${config.batchMaxRows}-row inserts, arms interleaved
-${arms.map((a) => `    ${a.name.padEnd(9)} ${String(Math.round(rate(a))).padStart(7)} rows/s  ${String(Math.round(a.bytesPerRow)).padStart(5)} B/row  ${a.label}`).join('\n')}
+${arms.map((a) => `    ${a.name.padEnd(9)} ${String(Math.round(rate(a))).padStart(7)} rows/s  ${String(Math.round(a.bytesPerRow)).padStart(5)} B/row  ${((a.cpuUs / a.rows)).toFixed(1).padStart(5)} ms CPU/1k  ${a.label}`).join('\n')}
   levers (raw rate ratios) ${levers(arms)}
   ratio collector/own row  ${(sustainedRate / rate(own)).toFixed(2)}   (sustained ÷ raw insert of the row the collector writes)
   ratio collector/lean row ${(sustainedRate / rate(lean)).toFixed(2)}   (target ≥ 0.5)`
@@ -96,9 +101,11 @@ ${arms.map((a) => `    ${a.name.padEnd(9)} ${String(Math.round(rate(a))).padStar
   accepted spans/s         ${Math.round(acceptedRate)}
   sustained spans/s        ${Math.round(sustainedRate)} (including ${drainMs.toFixed(0)} ms to drain the queue)
   export latency           p50 ${load.p50.toFixed(0)} ms, p99 ${load.p99.toFixed(0)} ms, max ${load.max.toFixed(0)} ms
+  CPU (collector process)  ${cpuPerThousand(cpu0, cpu1, load.accepted)} (load and drain; the load generator is another process)
   peak RSS                 ${mib(peakRss)} (of which V8 heap + external buffers ${mib(peakHeap)}; the rest is the embedded engine)
 ${rawLines}
 ${benchContentControls()}
+${benchStages()}
 `);
   if (stored!.n !== load.accepted) console.log(`  WARNING: stored ${stored!.n} spans but ${load.accepted} were accepted`);
 
