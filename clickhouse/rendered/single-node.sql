@@ -1164,3 +1164,19 @@ INSERT INTO metric_points SELECT * FROM metric_points_0022;
 
 DROP TABLE IF EXISTS metric_points_0022 SYNC;
 
+-- 0023_drift_bin_stats
+ALTER TABLE drift_bin_counts
+    ADD COLUMN IF NOT EXISTS v_min Float64 DEFAULT 0,
+    ADD COLUMN IF NOT EXISTS v_max Float64 DEFAULT 0,
+    ADD COLUMN IF NOT EXISTS v_sum Float64 DEFAULT 0,
+    ADD COLUMN IF NOT EXISTS v_sq Float64 DEFAULT 0;
+
+-- 0024_gpu_hour_pricing
+ALTER TABLE price_overrides ADD COLUMN IF NOT EXISTS unit LowCardinality(String) DEFAULT 'token' AFTER effective_to;
+
+ALTER TABLE spans MODIFY COLUMN pricing_status Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2, 'gpu_hour' = 3);
+
+ALTER TABLE rollup_hourly MODIFY COLUMN pricing_status Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2, 'gpu_hour' = 3);
+
+ALTER TABLE rollup_hourly_core MODIFY COLUMN pricing_status Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2, 'gpu_hour' = 3);
+
