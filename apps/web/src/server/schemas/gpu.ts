@@ -7,7 +7,7 @@ export const gpuCostQuery = z
   .strictObject({
     from: time.describe('Range start (inclusive)'),
     to: time.describe('Range end (exclusive)'),
-    join: z.enum(GPU_JOINS as [string, ...string[]]).optional().describe('How spans are joined to a GPU host: served_model (default), host, server_address'),
+    join: z.enum(GPU_JOINS as [string, ...string[]]).optional().describe('How spans are joined to a GPU host: served_model (default), host, server_address, k8s_pod'),
     spreadIdle: z.boolean().optional().describe('Spread idle GPU cost by the same tenant shares instead of showing it as its own line'),
   })
   .refine((r) => r.to.getTime() > r.from.getTime(), { error: 'must be after from', path: ['to'] })
