@@ -111,3 +111,25 @@ describe('GPU cost as a semantic measure', () => {
     await expect(queryMetrics(store, { ...base, measures: ['gpu_cost_usd', 'cost_usd'] })).rejects.toMatchObject({ field: 'measures' });
   });
 });
+
+describe('joining by Kubernetes pod', () => {
+  it('spans whose resource k8s.pod.name is a pod the host\'s GPU series report share that host\'s busy part', async () => {
+    // host-k: 2 GPUs at $2/GPU-hour, mean utilization 0.5, one hour → $4: $2 busy, $2 idle.
+    // dcgm-exporter's pod mapping labels GPU k0 with pod vllm-0 and k1 with vllm-1.
+    const k = { projectId: 'k8s', host: 'host-k', gpuModel: 'A10', resourceHash: '7' };
+    await insertMetricBatch(store, Buffer.from([
+      gpuPoint('gpu.utilization', 0.7, T0 + 60_000, { ...k, gpuUuid: 'GPU-k0', gpuIndex: '0', k8sPod: 'vllm-0', attributes: { gpu: '0' } }),
+      gpuPoint('gpu.utilization', 0.3, T0 + 60_000, { ...k, gpuUuid: 'GPU-k1', gpuIndex: '1', k8sPod: 'vllm-1', attributes: { gpu: '1' } }),
+    ].map(serializeMetricPoint).join('')), null);
+    await saveGpuPrice(store, 'k8s', { id: 'a10', matchKind: 'gpu_model', match: 'A10', usdPerGpuHour: '2', effectiveFrom: 0, effectiveTo: null, updatedBy: 'test' });
+    const pod = (id: string, durS: number, tenant: string, podName: string) =>
+      sql`(${'k8s'}, ${'t' + id}, ${id}, ${new Date(T0 + 100_000)}, ${new Date(T0 + 100_000 + durS * 1000)}, ${durS * 1e9}, ${tenant}, ${'llama'}, ${'llama'}, true, ${'node-1'}, ${podName})`;
+    await store.command(sql`INSERT INTO spans (project_id, trace_id, span_id, start_time, end_time, duration_ns, tenant, request_model, response_model, usage_counted, host, k8s_pod) VALUES
+      ${pod('k1', 30, 'acme', 'vllm-0')}, ${pod('k2', 10, 'globex', 'vllm-1')}, ${pod('k3', 99, 'initech', 'web-1')}`);
+    const r = await gpuCost(store, { projectId: 'k8s', from: new Date(T0), to: new Date(T0 + H), join: 'k8s_pod' });
+    expect(r.join).toBe('k8s_pod');
+    expect(r.totalUsd).toBe('4');
+    expect(r.idleUsd).toBe('2');
+    expect(r.byTenant).toEqual([{ tenant: 'acme', usd: '1.5', busySeconds: 30 }, { tenant: 'globex', usd: '0.5', busySeconds: 10 }]);
+  });
+});

@@ -14,10 +14,13 @@ import type { Store } from './store.ts';
  *   served by several hosts lends each of them the same tenant shares.
  * - 'host': the span's resource host.name is the GPU host (an instrumented inference server).
  * - 'server_address': the client span's `server.address` (port dropped) is the GPU host's name.
+ * - 'k8s_pod': the span's resource `k8s.pod.name` is a pod the host's GPU series name in that
+ *   hour (dcgm-exporter's pod mapping labels each GPU with the pod using it); the host's pods
+ *   share its busy part by their spans' busy time.
  * Busy time of a span counts in the hour its start falls in.
  */
-export type GpuJoin = 'served_model' | 'host' | 'server_address';
-export const GPU_JOINS: readonly GpuJoin[] = ['served_model', 'host', 'server_address'];
+export type GpuJoin = 'served_model' | 'host' | 'server_address' | 'k8s_pod';
+export const GPU_JOINS: readonly GpuJoin[] = ['served_model', 'host', 'server_address', 'k8s_pod'];
 
 export interface GpuCostQuery {
   projectId: string;
@@ -51,12 +54,12 @@ export interface GpuCostResult {
 
 const HOUR = 3_600_000;
 
-interface GpuHourRow { hour: string; host: string; gpu_uuid: string; gpu_index: string; gpu_model: string; util: number | null }
+interface GpuHourRow { hour: string; host: string; gpu_uuid: string; gpu_index: string; gpu_model: string; util: number | null; pods: string[] }
 interface BusyRow { hour: string; __key: string; tenant: string; busy: string }
 
 function busyQuery(q: GpuCostQuery, join: GpuJoin, keys: string[]) {
   const key = join === 'served_model' ? sql`if(response_model IN ${keys}, response_model, request_model)`
-    : join === 'host' ? sql`host` : sql`replaceRegexpOne(attributes['server.address'], ':[0-9]+$', '')`;
+    : join === 'host' ? sql`host` : join === 'k8s_pod' ? sql`k8s_pod` : sql`replaceRegexpOne(attributes['server.address'], ':[0-9]+$', '')`;
   return sql`
     SELECT toString(intDiv(toUnixTimestamp64Milli(start_time), ${HOUR}) * ${HOUR}) AS hour, ${key} AS __key, tenant, toString(sum(duration_ns)) AS busy
     FROM spans FINAL
@@ -71,7 +74,8 @@ export async function gpuCost(store: Store, q: GpuCostQuery): Promise<GpuCostRes
   const [gpus, prices] = await Promise.all([
     store.query<GpuHourRow>(sql`
       SELECT toString(intDiv(toUnixTimestamp64Milli(time), ${HOUR}) * ${HOUR}) AS hour, host, gpu_uuid, gpu_index,
-        anyIf(gpu_model, gpu_model != '') AS gpu_model, avgIfOrNull(canonical_value, canonical = 'gpu.utilization') AS util
+        anyIf(gpu_model, gpu_model != '') AS gpu_model, avgIfOrNull(canonical_value, canonical = 'gpu.utilization') AS util,
+        groupUniqArrayIf(k8s_pod, k8s_pod != '') AS pods
       FROM metric_points FINAL
       WHERE project_id = ${q.projectId} AND time >= ${hourFrom} AND time < ${q.to} AND startsWith(canonical, 'gpu.')
         AND (gpu_uuid != '' OR gpu_index != '')
@@ -90,6 +94,12 @@ export async function gpuCost(store: Store, q: GpuCostQuery): Promise<GpuCostRes
       const k = `${s.hour}|${s.host}`;
       if (!keysOf.has(k)) keysOf.set(k, new Set());
       keysOf.get(k)!.add(s.model);
+    }
+  } else if (join === 'k8s_pod') {
+    for (const g of gpus) {
+      const k = `${g.hour}|${g.host}`;
+      if (!keysOf.has(k)) keysOf.set(k, new Set());
+      for (const pod of g.pods) keysOf.get(k)!.add(pod);
     }
   } else {
     for (const g of gpus) keysOf.set(`${g.hour}|${g.host}`, new Set([g.host]));

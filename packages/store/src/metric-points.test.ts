@@ -85,4 +85,14 @@ describe('the gauge / sum line written by hand', () => {
     }
     for (const r of rows) expect(serializeMetricPoint(r)).toBe(serializeNumberPointReference(r));
   });
+
+  it('reuses a series\' text only while every series-constant value matches (same series, another host, project or canonical)', () => {
+    const rows: MetricPointRow[] = [
+      base, { ...base, host: 'gpu-node-9' }, { ...base, projectId: 'other' }, { ...base, canonical: '', canonicalValue: NaN }, { ...base, monotonic: true },
+      { ...base, unit: 'W' }, { ...base, gpuModel: 'L4', value: 1 }, base, { ...base, timeNs: base.timeNs + 1n, value: 3, flags: 0 },
+    ];
+    const lines = rows.map((r) => serializeMetricPoint({ ...r }));
+    expect(lines).toEqual(rows.map((r) => serializeNumberPointReference({ ...r })));
+    expect(new Set(lines).size).toBe(rows.length - 1); // only the repeated `base` is the same line
+  });
 });

@@ -68,25 +68,43 @@ export interface MetricPointRow {
  */
 export function metricSeriesId(r: Pick<MetricPointRow, 'name' | 'type' | 'resourceHash' | 'attributes' | 'seriesId'>): string {
   if (r.seriesId !== undefined) return r.seriesId;
-  let key = `${r.name}\0${r.type}\0${r.resourceHash}`;
-  for (const k in r.attributes) key += `\0${k}\0${r.attributes[k]!}`;
-  let id = seriesIds.get(key);
-  if (id === undefined) {
-    id = createHash('sha1').update(key).digest().readBigUInt64BE(0).toString();
-    if (seriesIds.size >= MAX_CACHED_SERIES) seriesIds.clear();
-    seriesIds.set(key, id);
-  }
-  r.seriesId = id;
-  return id;
+  const e = seriesEntry(r);
+  lastRow = r;
+  lastEntry = e;
+  r.seriesId = e.id;
+  return e.id;
 }
 
+/** The row metricSeriesId saw last and its entry: the writer asks for the id, then the line. */
+let lastRow: object | null = null;
+let lastEntry: SeriesEntry | null = null;
+
 /**
- * Ids of recently seen series by their key text: a series repeats every export, and a SHA-1 per
- * point was ~3 µs, the largest single cost of the metrics path (bench:metrics profile). Cleared
- * when full (a cold series just hashes again).
+ * What the serializer keeps per recently seen series, by its key text: its id (a SHA-1 per point
+ * was ~3 µs, the largest single cost of the metrics path in the bench:metrics profile) and the
+ * JSON text of the gauge / sum line up to the first per-point column, with the values it was
+ * built from (checked on every use: a row that differs gets its own text). A series repeats every
+ * export, so most points only append time, value and flags. Cleared when full.
  */
-const MAX_CACHED_SERIES = 200_000;
-const seriesIds = new Map<string, string>();
+interface SeriesEntry {
+  id: string;
+  prefix: string;
+  of: readonly unknown[] | null;
+}
+const MAX_CACHED_SERIES = 50_000;
+const seriesCache = new Map<string, SeriesEntry>();
+
+function seriesEntry(r: Pick<MetricPointRow, 'name' | 'type' | 'resourceHash' | 'attributes'>): SeriesEntry {
+  let key = `${r.name}\0${r.type}\0${r.resourceHash}`;
+  for (const k in r.attributes) key += `\0${k}\0${r.attributes[k]!}`;
+  let e = seriesCache.get(key);
+  if (e === undefined) {
+    e = { id: createHash('sha1').update(key).digest().readBigUInt64BE(0).toString(), prefix: '', of: null };
+    if (seriesCache.size >= MAX_CACHED_SERIES) seriesCache.clear();
+    seriesCache.set(key, e);
+  }
+  return e;
+}
 
 export const METRIC_POINT_COLUMNS: readonly string[] = [
   'project_id', 'name', 'type', 'unit', 'temporality', 'monotonic', 'time', 'start_time', 'series_id',
@@ -95,12 +113,15 @@ export const METRIC_POINT_COLUMNS: readonly string[] = [
   'quantiles', 'quantile_values', 'flags', 'canonical', 'canonical_value', 'gpu_uuid', 'gpu_index', 'gpu_model', 'model_name',
 ];
 
-/** Distribution columns: a gauge or sum point leaves them out (their defaults), a narrower row to parse. */
-const DISTRIBUTION_COLUMNS = new Set([
-  'count', 'sum', 'min', 'max', 'bounds', 'bucket_counts', 'exp_scale', 'exp_zero_count', 'exp_zero_threshold', 'exp_positive_offset',
-  'exp_positive', 'exp_negative_offset', 'exp_negative', 'quantiles', 'quantile_values',
-]);
-export const NUMBER_POINT_COLUMNS: readonly string[] = METRIC_POINT_COLUMNS.filter((c) => !DISTRIBUTION_COLUMNS.has(c));
+/**
+ * The gauge / sum row: the columns that are the same for every point of a series first, the
+ * per-point ones (time, start_time, value, flags, canonical_value) last, so the serializer can
+ * reuse a series' text up to them. Distribution columns are left out (their defaults).
+ */
+export const NUMBER_POINT_COLUMNS: readonly string[] = [
+  'project_id', 'name', 'type', 'unit', 'temporality', 'monotonic', 'series_id', 'service', 'host', 'k8s_namespace', 'k8s_pod',
+  'canonical', 'gpu_uuid', 'gpu_index', 'gpu_model', 'model_name', 'time', 'start_time', 'value', 'flags', 'canonical_value',
+];
 
 /** Finite numbers as themselves; NaN and ±Infinity as null (JSON has no NaN; the column is Nullable). */
 const num = (v: number): number | null => (Number.isFinite(v) ? v : null);
@@ -139,16 +160,31 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 export const jsonString = (v: string): string => (NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`);
 const jsonNum = (v: number): string => (Number.isFinite(v) ? String(v) : 'null');
 
+/** The series-constant values of a gauge / sum line, in NUMBER_POINT_COLUMNS order (after the id). */
+const constants = (r: MetricPointRow): unknown[] => [
+  r.projectId, r.unit, r.temporality, r.monotonic, r.service, r.host, r.k8sNamespace, r.k8sPod, r.canonical, r.gpuUuid, r.gpuIndex, r.gpuModel, r.modelName,
+];
+
+function sameConstants(of: readonly unknown[], r: MetricPointRow): boolean {
+  return of[0] === r.projectId && of[1] === r.unit && of[2] === r.temporality && of[3] === r.monotonic && of[4] === r.service && of[5] === r.host &&
+    of[6] === r.k8sNamespace && of[7] === r.k8sPod && of[8] === r.canonical && of[9] === r.gpuUuid && of[10] === r.gpuIndex && of[11] === r.gpuModel &&
+    of[12] === r.modelName;
+}
+
 /**
- * The gauge / sum line, written field by field: the same bytes as JSON.stringify of the row
- * array (metric-points.test.ts checks it) at about twice the speed — serialization was the
- * largest cost per point on the metrics ingest path (bench:metrics).
+ * The gauge / sum line, written by hand: the same bytes as JSON.stringify of the row array
+ * (metric-points.test.ts checks it), the series-constant part taken from the series cache.
  */
 function serializeNumberPoint(r: MetricPointRow): string {
-  return `N[${jsonString(r.projectId)},${jsonString(r.name)},"${r.type}",${jsonString(r.unit)},"${r.temporality}",${r.monotonic},` +
-    `"${nanosToDateTime64(r.timeNs)}","${nanosToDateTime64(r.startTimeNs)}","${metricSeriesId(r)}",${jsonString(r.service)},${jsonString(r.host)},${jsonString(r.k8sNamespace)},${jsonString(r.k8sPod)},` +
-    `${jsonNum(r.value)},${r.flags >>> 0},${jsonString(r.canonical)},${jsonNum(r.canonicalValue)},${jsonString(r.gpuUuid)},` +
-    `${jsonString(r.gpuIndex)},${jsonString(r.gpuModel)},${jsonString(r.modelName)}]\n`;
+  const e = r === lastRow && lastEntry !== null ? lastEntry : seriesEntry(r);
+  r.seriesId = e.id;
+  if (e.of === null || !sameConstants(e.of, r)) {
+    e.of = constants(r);
+    e.prefix = `N[${jsonString(r.projectId)},${jsonString(r.name)},"${r.type}",${jsonString(r.unit)},"${r.temporality}",${r.monotonic},"${e.id}",` +
+      `${jsonString(r.service)},${jsonString(r.host)},${jsonString(r.k8sNamespace)},${jsonString(r.k8sPod)},${jsonString(r.canonical)},` +
+      `${jsonString(r.gpuUuid)},${jsonString(r.gpuIndex)},${jsonString(r.gpuModel)},${jsonString(r.modelName)},`;
+  }
+  return `${e.prefix}"${nanosToDateTime64(r.timeNs)}","${nanosToDateTime64(r.startTimeNs)}",${jsonNum(r.value)},${r.flags >>> 0},${jsonNum(r.canonicalValue)}]\n`;
 }
 
 /** The reference the fast path must equal (tests). */
@@ -156,12 +192,22 @@ export function serializeNumberPointReference(r: MetricPointRow): string {
   return (
     'N' +
     JSON.stringify([
-      r.projectId, r.name, r.type, r.unit, r.temporality, r.monotonic, nanosToDateTime64(r.timeNs), nanosToDateTime64(r.startTimeNs),
-      metricSeriesId(r), r.service, r.host, r.k8sNamespace, r.k8sPod, num(r.value),
-      r.flags >>> 0, r.canonical, num(r.canonicalValue), r.gpuUuid, r.gpuIndex, r.gpuModel, r.modelName,
+      r.projectId, r.name, r.type, r.unit, r.temporality, r.monotonic, metricSeriesId(r), r.service, r.host, r.k8sNamespace, r.k8sPod,
+      r.canonical, r.gpuUuid, r.gpuIndex, r.gpuModel, r.modelName, nanosToDateTime64(r.timeNs), nanosToDateTime64(r.startTimeNs),
+      num(r.value), r.flags >>> 0, num(r.canonicalValue),
     ]) +
     '\n'
   );
+}
+
+/** "metric <name> at <time>" of a serialized line (N or D), for the log line of a dropped row. */
+export function describeMetricLine(line: string): string {
+  try {
+    const v = JSON.parse(line.slice(1)) as unknown[];
+    return `metric ${JSON.stringify(v[1])} at ${String(line[0] === 'N' ? v[NUMBER_POINT_COLUMNS.indexOf('time')] : v[METRIC_POINT_COLUMNS.indexOf('time')])}`;
+  } catch {
+    return 'metric ?';
+  }
 }
 
 const N = 'N'.charCodeAt(0);

@@ -1,4 +1,4 @@
-import { insertMetricBatch, metricSeriesId, serializeMetricPoint, serializeMetricSeries, type MetricPointRow } from '@plumb/store';
+import { describeMetricLine, insertMetricBatch, metricSeriesId, serializeMetricPoint, serializeMetricSeries, type MetricPointRow } from '@plumb/store';
 import type { RowSink } from './writer.ts';
 
 /**
@@ -17,12 +17,5 @@ export const METRIC_SINK: RowSink<MetricPointRow> = {
     metrics.pointsWritten.inc({}, written);
     if (dropped) metrics.pointsRejected.inc({ reason: 'store_rejected' }, dropped);
   },
-  idOf(line) {
-    try {
-      const v = JSON.parse(line.slice(1)) as unknown[]; // after the N / D shape byte
-      return `metric ${JSON.stringify(v[1])} at ${String(v[6])}`;
-    } catch {
-      return 'metric ?';
-    }
-  },
+  idOf: describeMetricLine,
 };

@@ -13,6 +13,7 @@ const JOINS = {
   served_model: 'served model: model calls whose model is the one the host’s model server reports serving',
   host: 'host: the span’s resource host.name is the GPU host (instrumented inference server)',
   server_address: 'server.address: the client span’s server.address (port dropped) is the GPU host',
+  k8s_pod: 'k8s.pod.name: the span’s pod is a pod the host’s GPU series name (dcgm-exporter pod mapping)',
 } as const;
 type Join = keyof typeof JOINS;
 

@@ -6,6 +6,7 @@ import { costExportHandler, costExportSessionHandler, monthExportHandler, prices
 import type { Handler, RestDeps } from './http.ts';
 import { driftMonitorsHandler } from './drift.ts';
 import { labelsHandler, scoresHandler } from './feedback.ts';
+import { gpuPricesHandler } from './gpu-prices.ts';
 import { keyByIdHandler, keysHandler } from './keys.ts';
 import { latencyRegressionHandler, latencyStagesHandler } from './latency.ts';
 import { metricsHandler } from './metrics.ts';
@@ -60,6 +61,8 @@ export interface RestApi {
   bundles: Handler;
   /** GET / POST /api/v1/signing-keys */
   signingKeys: Handler;
+  /** GET /api/v1/gpu-prices, PUT /api/v1/gpu-prices/{id} */
+  gpuPrices: Handler;
 }
 
 /** All REST handlers as plain `(Request) => Promise<Response>` functions. */
@@ -91,6 +94,7 @@ export function createRestApi(deps: RestDeps = { getStore }): RestApi {
     silences: silencesHandler(deps),
     bundles: bundlesHandler(deps),
     signingKeys: signingKeysHandler(deps),
+    gpuPrices: gpuPricesHandler(deps),
   };
 }
 

@@ -67,6 +67,9 @@ const RULES: Record<string, Rule> = {
   'GET /api/v1/silences': { auth: 'read', url: () => '/api/v1/silences' },
   'POST /api/v1/silences': { auth: 'write', url: () => '/api/v1/silences', body: () => ({ matchers: [{ name: 'tenant', op: '=', value: 'x' }], endsAt: Date.now() + 3_600_000 }) },
   'DELETE /api/v1/silences/[silenceId]': { auth: 'write', url: (b) => `/api/v1/silences/${b.silenceId}` },
+  'GET /api/v1/gpu-prices': { auth: 'read', url: () => '/api/v1/gpu-prices' },
+  // B's price id under A's key: A gets a price of its own by that id; B's stays as it was.
+  'PUT /api/v1/gpu-prices/[priceId]': { auth: 'write', url: (b) => `/api/v1/gpu-prices/${b.gpuPriceId}`, body: () => ({ matchKind: 'host', match: 'a-host', usdPerGpuHour: '1' }) },
 };
 
 const API_DIR = join(import.meta.dirname, '../../app/api');

@@ -11,6 +11,7 @@ import { QUALITY_COMPONENTS, qualityPaths } from './openapi-quality.ts';
 import { LATENCY_EXPLORE_COMPONENTS, latencyExplorePaths } from './openapi-latency-explore.ts';
 import { latencyPaths } from './openapi-latency.ts';
 import { alertsPaths } from './openapi-alerts.ts';
+import { gpuPaths } from './openapi-gpu.ts';
 import { kindOf, MAX_QUERY_STRING } from './query-string.ts';
 
 /**
@@ -175,6 +176,7 @@ function build() {
       ...qualityPaths({ ref: (name) => ref(name as ComponentName), errors, fieldSchema, parameters }),
       ...latencyExplorePaths({ ref: (name) => ref(name as ComponentName), errors, fieldSchema, parameters }),
       ...alertsPaths({ ref: (name) => ref(name as ComponentName), errors, fieldSchema, parameters }),
+      ...gpuPaths({ ref: (name) => ref(name as ComponentName), errors, fieldSchema, parameters }),
       '/cost/export': {
         get: {
           operationId: 'exportCost',
