@@ -1041,3 +1041,10 @@ PARTITION BY toYYYYMM(at)
 ORDER BY (project_id, at, id)
 TTL toDateTime(at) + INTERVAL 30 DAY;
 
+-- 0023_drift_bin_stats
+ALTER TABLE drift_bin_counts
+    ADD COLUMN IF NOT EXISTS v_min Float64 DEFAULT 0,
+    ADD COLUMN IF NOT EXISTS v_max Float64 DEFAULT 0,
+    ADD COLUMN IF NOT EXISTS v_sum Float64 DEFAULT 0,
+    ADD COLUMN IF NOT EXISTS v_sq Float64 DEFAULT 0;
+
