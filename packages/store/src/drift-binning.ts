@@ -20,7 +20,7 @@
 import { FINE_QUANTILES, nullBinIndex, numericBinningFromPercentiles, type NumericBinning } from '@plumb/analytics';
 import { LATE_MARGIN_MS, type KeyCount } from './drift-counts.ts';
 import { windowSql, type FeatureSql } from './drift-features.ts';
-import { param, sql, unsafeRaw } from './sql.ts';
+import { param, sql, unsafeRaw, type SqlFragment } from './sql.ts';
 import type { Store } from './store.ts';
 
 const HOUR = 3_600_000;
@@ -103,20 +103,29 @@ export function referenceStats(rows: readonly KeyCount[], b: NumericBinning): { 
 /** "The reference [fromMs, toMs) had no value as of checkedAtMs" (kept in drift_monitors.binning). */
 export interface EmptyReference { kind: 'none'; fromMs: number; toMs: number; checkedAtMs: number }
 
+/** Whether any row of [from, to) matching `extra` has a value (one LIMIT 1 read, no FINAL). */
+async function anyValue(store: Store, f: FeatureSql, kind: 'numeric' | 'categorical', from: Date, to: Date, extra: SqlFragment): Promise<boolean> {
+  const has = kind === 'numeric' ? sql`isNotNull(v)` : sql`v != ''`;
+  const rows = await store.query<{ x: number }>(sql`
+    SELECT 1 AS x FROM (SELECT ${f.value} AS v FROM ${f.table} WHERE ${f.where} AND ${windowSql(f, from, to)} AND ${extra})
+    WHERE ${has} LIMIT 1`, { caller: 'drift reference values' });
+  return rows.length > 0;
+}
+
+/**
+ * Whether the reference has a value at all: asked before a categorical first count, so a field
+ * with no values costs a scan of its own column (the engine filters it first), not the counting
+ * pass. Without FINAL: an older version with a value only sends the caller to the full path.
+ */
+export function referenceHasValue(store: Store, f: FeatureSql, kind: 'numeric' | 'categorical', from: Date, to: Date): Promise<boolean> {
+  return anyValue(store, f, kind, from, to, sql`1`);
+}
+
 /**
  * Whether the reference [from, to) may have gained a value since `memo`: a value in the part of
- * the window the memo did not cover, or a row ingested since it was checked. Reads the table
- * without FINAL (an older version with a value only sends the caller to the full path, which
- * remembers the emptiness again).
+ * the window the memo did not cover, or a row ingested since it was checked.
  */
-export async function referenceMayHaveValues(store: Store, f: FeatureSql, kind: 'numeric' | 'categorical', memo: EmptyReference, from: Date, to: Date): Promise<boolean> {
-  const has = kind === 'numeric' ? sql`isNotNull(v)` : sql`v != ''`;
+export function referenceMayHaveValues(store: Store, f: FeatureSql, kind: 'numeric' | 'categorical', memo: EmptyReference, from: Date, to: Date): Promise<boolean> {
   const since = new Date(memo.checkedAtMs - LATE_MARGIN_MS);
-  const rows = await store.query<{ x: number }>(sql`
-    SELECT 1 AS x FROM (
-      SELECT ${f.value} AS v FROM ${f.table}
-      WHERE ${f.where} AND ${windowSql(f, from, to)}
-        AND (NOT ${windowSql(f, new Date(memo.fromMs), new Date(memo.toMs))} OR ${f.ingested} > ${since}))
-    WHERE ${has} LIMIT 1`, { caller: 'drift empty reference' });
-  return rows.length > 0;
+  return anyValue(store, f, kind, from, to, sql`(NOT ${windowSql(f, new Date(memo.fromMs), new Date(memo.toMs))} OR ${f.ingested} > ${since})`);
 }

@@ -6,9 +6,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join as joinPath } from 'node:path';
-import { categoricalBinning, evaluateDrift, FINE_QUANTILES, numericBinningFromPercentiles, type Binning, type NumericBinning } from '@plumb/analytics';
+import { categoricalBinning, DRIFT_HELP, evaluateDrift, FINE_QUANTILES, numericBinningFromPercentiles, type Binning, type NumericBinning } from '@plumb/analytics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { referencePercentiles } from './drift-binning.ts';
+import { referencePercentiles, SAMPLE_HOURS, SAMPLE_MIN_VALUES } from './drift-binning.ts';
 import { featureSql, windowSql, type FeatureSql } from './drift-features.ts';
 import { writeScores } from './scores.ts';
 import { createDriftMonitor, evaluateDriftMonitor, getDriftMonitor, type DriftMonitorDefinition } from './drift.ts';
@@ -112,9 +112,10 @@ describe('first evaluation of a drift monitor', () => {
     const m = await createDriftMonitor(store, P, def);
     const texts = await statementsOf(store, () => evaluateDriftMonitor(store, P, m, NOW));
     const r = (await evaluateDriftMonitor(store, P, (await getDriftMonitor(store, P, m.id))!, NOW))!.result;
-    // One statement counts every closed hour; no separate top-K pass over the reference.
+    // One statement counts every closed hour; no separate top-K pass (GROUP BY … LIMIT) over the
+    // reference, only a LIMIT 1 look for any value.
     expect(texts.filter((t) => /INSERT INTO drift_bin_counts/.test(t) && /FROM spans FINAL/.test(t))).toHaveLength(1);
-    expect(texts.filter((t) => /FROM spans/.test(t) && /LIMIT/.test(t))).toHaveLength(0);
+    expect(texts.filter((t) => /FROM spans/.test(t) && /GROUP BY[\s\S]*LIMIT/.test(t))).toHaveLength(0);
     // Two-pass: top-K of the reference, then counts per value over both windows.
     const f = featureSql(P, def.feature, def.spanSet, def.filters);
     const perValue = await rawCounts(f, sql`v`);
@@ -164,6 +165,8 @@ describe('first evaluation of a drift monitor', () => {
     const rs = evaluateDrift({ binning: bs as Binning, ...cs, method: 'wasserstein' });
     const rw = evaluateDrift({ binning: bw as Binning, ...cw, method: 'wasserstein' });
     // The bound DRIFT_HELP states: same decision, statistic within 0.02 absolute (PSI, JS, Wasserstein).
+    expect(DRIFT_HELP).toContain(`about ${SAMPLE_HOURS} hours, when they hold ≥ ${SAMPLE_MIN_VALUES.toLocaleString('en-US')} values`);
+    expect(DRIFT_HELP).toContain('10 % ± 3 points and PSI, JS and Wasserstein move ≤ 0.02');
     expect(rs.flagged).toBe(rw.flagged);
     for (const k of ['psi', 'js'] as const) expect(Math.abs(rs[k] - rw[k])).toBeLessThanOrEqual(0.02);
     expect(Math.abs(rs.wasserstein!.value - rw.wasserstein!.value)).toBeLessThanOrEqual(0.02);

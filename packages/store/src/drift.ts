@@ -15,7 +15,7 @@ import {
   binCount, categoricalBinning, evaluateDrift, KS_RAW_MAX_VALUES, nullBinIndex,
   resolveMethod, type Binning, type DriftMethod, type DriftResult, type DriftThresholds, type NumericBinning,
 } from '@plumb/analytics';
-import { binningShift, provisionalBinning, referenceMayHaveValues, referencePercentiles, referenceStats, type EmptyReference } from './drift-binning.ts';
+import { binningShift, provisionalBinning, referenceHasValue, referenceMayHaveValues, referencePercentiles, referenceStats, type EmptyReference } from './drift-binning.ts';
 import { cachedKeyCounts, countsKey, type CountSpec, type KeyCount } from './drift-counts.ts';
 import { featureSql, windowSql, type DriftFeature, type DriftFilters, type DriftSpanSet, type FeatureSql } from './drift-features.ts';
 import { join, param, sql, type SqlFragment } from './sql.ts';
@@ -210,6 +210,7 @@ function foldCounts(rows: readonly KeyCount[], binning: Binning): Counts {
  */
 async function freshBinning(store: Store, f: FeatureSql, def: DriftMonitorDefinition, ref: [Date, Date], cur: [Date, Date], cache: CacheContext): Promise<{ binning: Binning; rows: KeyCount[] } | null> {
   if (def.feature.kind === 'categorical') {
+    if (!(await referenceHasValue(store, f, 'categorical', ref[0], ref[1]))) return null;
     const rows = await keyCounts(store, f, VALUE_SPEC, 'values', ref, cur, cache);
     const binning = categoricalBinning(rows.map((r) => ({ value: r.key.slice(1), count: r.r })), def.topK);
     return binning.categories.length > 0 ? { binning, rows } : null;
