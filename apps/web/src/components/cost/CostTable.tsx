@@ -5,7 +5,10 @@ import type { TimeRange } from '@/lib/time-range';
 import { explorerHref } from '@/lib/trace-filters';
 import { ErrorBox, Panel, SkeletonRows } from '../ui';
 import { DIM_LABEL, drillFilters, NOT_SET, type CostDim } from './dims';
-import { useConversationCost, useCostTable } from './useCostData';
+import { useConversationCost, useCostTable, useGpuCostByTenant } from './useCostData';
+
+/** The GPU split's idle line (store gpu-catalog IDLE_TENANT). */
+const IDLE = '(idle)';
 
 const num = (v: unknown) => (typeof v === 'number' ? v : Number(v ?? 0));
 const perUnit = (v: unknown) => (v === null || v === undefined ? '—' : formatUsd(Number(v)));
@@ -25,7 +28,13 @@ export function CostTable({ by, then, fromMs, toMs, range, total }: { by: CostDi
   const rows = q.data?.rows ?? [];
   const key = (r: Record<string, unknown>) => groupBy.map((d) => String(r[d] ?? '')).join('\u0000');
   const perConversation = new Map((conv.data?.rows ?? []).map((r) => [key(r), r]));
-  const cols = 7 + (then ? 1 : 0);
+  // Grouped by tenant alone: each tenant's share of self-hosted GPU spend beside its token spend.
+  const byTenant = by === 'tenant' && then === null;
+  const gpu = useGpuCostByTenant(fromMs, toMs, byTenant);
+  const gpuOf = new Map((gpu.data?.rows ?? []).map((r) => [String(r.tenant ?? ''), num(r.gpu_cost_usd)]));
+  const gpuIdle = gpuOf.get(IDLE) ?? 0;
+  const showGpu = byTenant && [...gpuOf.values()].some((v) => v > 0);
+  const cols = 7 + (then ? 1 : 0) + (showGpu ? 1 : 0);
   const shown = rows.reduce((a, r) => a + num(r.cost_usd), 0);
   return (
     <Panel title={`Spend by ${DIM_LABEL[by].toLowerCase()}${then ? ` × ${DIM_LABEL[then].toLowerCase()}` : ''}`} unit="USD" flush testId="cost-table">
@@ -40,6 +49,11 @@ export function CostTable({ by, then, fromMs, toMs, range, total }: { by: CostDi
                 {then && <th>{DIM_LABEL[then]}</th>}
                 <th className="num">Cost</th>
                 <th className="num">Share</th>
+                {showGpu && (
+                  <th className="num" title="Self-hosted GPU spend (GPU-hours × GPU-hour price), busy part split by share of inference busy time; idle in the footer">
+                    Self-hosted GPU
+                  </th>
+                )}
                 <th className="num">Calls</th>
                 <th className="num">Tokens</th>
                 <th className="num" title="Cost / requests of the group (the subject: traces; agent runs by agent; model calls by model or provider)">
@@ -93,6 +107,11 @@ export function CostTable({ by, then, fromMs, toMs, range, total }: { by: CostDi
                         )}
                       </td>
                       <td className="num">{formatPercent(total > 0 ? cost / total : 0)}</td>
+                      {showGpu && (
+                        <td className="num" data-testid="cost-gpu-cell">
+                          {gpuOf.get(a) ? formatUsd(gpuOf.get(a)!) : <span className="faint">—</span>}
+                        </td>
+                      )}
                       <td className="num">{formatCount(num(r.llm_calls))}</td>
                       <td className="num">{formatTokens(num(r.total_tokens))}</td>
                       <td className="num" data-testid="cost-per-request">
@@ -116,6 +135,11 @@ export function CostTable({ by, then, fromMs, toMs, range, total }: { by: CostDi
                     <b>{formatUsd(shown)}</b>
                   </td>
                   <td className="num">{formatPercent(total > 0 ? shown / total : 0)}</td>
+                  {showGpu && (
+                    <td className="num" title="GPU-hours no tenant's inference used (the idle line), not in any tenant above">
+                      <span className="faint">idle {formatUsd(gpuIdle)}</span>
+                    </td>
+                  )}
                   <td colSpan={4} />
                 </tr>
               </tfoot>
