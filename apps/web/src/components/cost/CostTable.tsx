@@ -25,7 +25,9 @@ export function CostTable({ by, then, fromMs, toMs, range, total }: { by: CostDi
   const groupBy = then ? [by, then] : [by];
   const q = useCostTable(fromMs, toMs, groupBy);
   const conv = useConversationCost(fromMs, toMs, groupBy);
-  const rows = q.data?.rows ?? [];
+  // A group with no model call has no spend to show (grouped by model, the root spans of each
+  // tenant form such a group: cost_per_request ranges over every span, so the query keeps it).
+  const rows = (q.data?.rows ?? []).filter((r) => num(r.llm_calls) + num(r.unpriced_spans) + num(r.gpu_hour_spans) + num(r.total_tokens) > 0 || num(r.cost_usd) !== 0);
   const key = (r: Record<string, unknown>) => groupBy.map((d) => String(r[d] ?? '')).join('\u0000');
   const perConversation = new Map((conv.data?.rows ?? []).map((r) => [key(r), r]));
   // Grouped by tenant alone: each tenant's share of self-hosted GPU spend beside its token spend.
@@ -115,7 +117,7 @@ export function CostTable({ by, then, fromMs, toMs, range, total }: { by: CostDi
                       <td className="num">{formatCount(num(r.llm_calls))}</td>
                       <td className="num">{formatTokens(num(r.total_tokens))}</td>
                       <td className="num" data-testid="cost-per-request">
-                        {perUnit(r.cost_per_request)}
+                        {cost === 0 && gpuHour > 0 ? <span className="faint" title="priced per GPU-hour">—</span> : perUnit(r.cost_per_request)}
                       </td>
                       <td className="num" data-testid="cost-per-conversation" title={`${formatCount(num(perConversation.get(key(r))?.conversations))} conversations`}>
                         {conv.isPending ? <span className="faint">…</span> : perUnit(perConversation.get(key(r))?.cost_per_conversation)}
