@@ -71,6 +71,28 @@ test('cost: price the unknown model, reprice, budget', async ({ page }) => {
   await page.goto('/cost?range=24h');
   await expect.poll(async () => intOf(await unpriced.textContent()), { timeout: 30_000 }).toBe(0);
 
+  // The same self-hosted model priced per GPU-hour instead (never both: the token prices are
+  // disabled): after a reprice its calls are neither token-priced nor unpriced; the self-hosted
+  // GPU tile counts them (their spend is GPU-hours × GPU-hour prices, the GPUs page's split).
+  await page.goto('/cost/prices');
+  await form.locator('input[name=modelPattern]').fill('meta-llama/*');
+  await form.locator('input[name=provider]').fill('vllm');
+  await form.locator('input[name=id]').fill('llama-selfhosted');
+  await form.getByTestId('override-unit').selectOption('gpu_hour');
+  await expect(form.locator('input[name=inputPerMTok]')).toBeDisabled();
+  await page.getByTestId('save-override').click();
+  await page.getByTestId('price-search').fill('llama');
+  await expect(page.getByTestId('price-row').first()).toContainText('per GPU-hour');
+  // The log already holds the first run (done): wait for the new run's own row to finish.
+  await expect(log.locator('tbody tr').first()).toContainText('done', { timeout: 15_000 });
+  const runs = await log.locator('tbody tr').count();
+  await page.getByTestId('start-reprice').click();
+  await expect(log.locator('tbody tr')).toHaveCount(Math.min(runs + 1, 10), { timeout: 15_000 });
+  await expect(log.locator('tbody tr').first()).toContainText('done', { timeout: 60_000 });
+  await page.goto('/cost?range=24h');
+  await expect(page.getByTestId('cost-self-hosted-gpu')).toContainText('calls priced per GPU-hour', { timeout: 30_000 });
+  await expect.poll(async () => intOf(await unpriced.textContent()), { timeout: 30_000 }).toBe(0);
+
   await page.locator('input[name=budget-usd]').fill('0.01');
   await page.getByTestId('save-budget').click();
   await expect(page.getByTestId('budget-status').first()).toHaveText('over');
@@ -116,6 +138,12 @@ for (const theme of ['light', 'dark'] as const) {
     await expect(page.getByTestId('budget-row').first()).toBeVisible();
     await page.waitForTimeout(500);
     await screenshot(page, 'cost', theme);
+    // By tenant alone: each tenant's self-hosted GPU spend beside its token spend.
+    await page.goto('/cost?range=24h&by=tenant');
+    await expect(page.getByTestId('cost-gpu-cell').first()).toContainText('$', { timeout: 30_000 });
+    await expect(page.getByTestId('cost-self-hosted-gpu')).toContainText('calls priced per GPU-hour');
+    await page.waitForTimeout(500);
+    await screenshot(page, 'cost-by-tenant', theme);
     await page.goto('/cost/prices');
     await expect(page.getByTestId('price-row').first()).toBeVisible();
     await screenshot(page, 'prices', theme);

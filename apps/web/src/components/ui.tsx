@@ -136,7 +136,8 @@ export function CostText({ cost }: { cost: Cost }) {
   return (
     <span title={`${cost.unpriced} span${cost.unpriced === 1 ? '' : 's'} matched no price: that cost is unknown, not $0`} data-unpriced={cost.unpriced}>
       {priced}
-      <span className="warn-text unpriced-note">{priced ? ` + ${unpriced}` : unpriced}</span>
+      {priced ? ' ' : ''}
+      <span className="warn-text unpriced-note">{priced ? `+ ${unpriced}` : unpriced}</span>
     </span>
   );
 }

@@ -73,6 +73,12 @@ export interface MeasureDef {
   rollupKeys?: readonly string[];
   /** The expression reads the span's catalog price (`__p_*` columns; cost-catalog.ts pricesJoin): raw spans only. */
   joinPrices?: boolean;
+  /**
+   * The only rows the measure can be non-zero on (SQL over span columns). When every measure of
+   * a query has one, the compiler reads only those rows (before any join); a group without such
+   * rows is then not a row of the result (its value would be 0).
+   */
+  rowFilter?: string;
 }
 
 // Every percentile of one value is an element of ONE multi-level aggregate: ClickHouse computes

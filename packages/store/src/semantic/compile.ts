@@ -85,6 +85,8 @@ export function compile(projectId: string, p: Plan, o: CompileOptions = {}): Sql
     if (p.measures.every((m) => m.spanSet === 'subject')) rowConds.push(sql`(${unsafeRaw(groups[0]!.subject)})`);
     // …or only usage measures (cost, tokens): only usage-counted spans (a key of both rollups).
     else if (p.measures.every((m) => m.spanSet === 'usage')) rowConds.push(sql`usage_counted`);
+    // Every measure names the rows it can be non-zero on (cache savings: spans with cached tokens).
+    if (p.measures.every((m) => m.rowFilter)) rowConds.push(sql`(${unsafeRaw([...new Set(p.measures.map((m) => `(${m.rowFilter!})`))].join(' OR '))})`);
   }
   // The raw request flag costs a scan of the range's trace ids: define it only when used.
   const measureUsesSubject = p.measures.some((m) => (view.measureSql === 'rollup' ? m.rollup : m.expr).includes('$S'));

@@ -25,6 +25,7 @@ const WRITE_EXTRA = `toInt64(cache_write_tokens) * (${rate('__p_cache_write')} -
 const PRICED = "usage_counted AND pricing_status = 'priced' AND __p_price_id != ''";
 const priced = (name: string, label: string, expr: string, description: string): MeasureDef => ({
   name, label, unit: 'usd', spanSet: 'usage', additive: true, rawOnly: true, joinPrices: true, description,
+  rowFilter: "usage_counted AND pricing_status = 'priced' AND cache_read_tokens + cache_write_tokens > 0",
   expr: `sumIf(${expr}, ${PRICED})`, rollup: `throwIf(1, '${name} is read from raw spans')`,
 });
 

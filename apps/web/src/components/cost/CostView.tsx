@@ -93,7 +93,7 @@ export function CostView() {
           <KpiTile
             label="Cache savings"
             value={saved ? formatUsd(num(saved.cache_savings_usd)) : '—'}
-            sub={saved ? `${formatTokens(num(saved.cache_read_tokens) + num(saved.cache_write_tokens))} cached tokens vs the uncached input price` : 'vs the uncached input price'}
+            sub={t ? `${formatTokens(num(t.cache_read_tokens) + num(t.cache_write_tokens))} cached tokens vs the uncached input price` : 'vs the uncached input price'}
             title="Measure cache_savings_usd: cached tokens at the uncached input price minus what they were billed, at each call's own price"
             loading={savings.isPending}
             testId="cost-cache-savings"

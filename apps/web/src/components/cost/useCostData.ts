@@ -5,7 +5,7 @@ import type { CostDim } from './dims';
 
 /** Every number of the cost page comes from the semantic layer (metrics.query). */
 export const TABLE_MEASURES = ['cost_usd', 'unpriced_spans', 'gpu_hour_spans', 'llm_calls', 'total_tokens', 'requests', 'cost_per_request'] as const;
-export const TOTAL_MEASURES = ['cost_usd', 'unpriced_spans', 'gpu_hour_spans', 'llm_calls', 'total_tokens', 'requests', 'agent_runs', 'tool_calls', 'cache_read_tokens'] as const;
+export const TOTAL_MEASURES = ['cost_usd', 'unpriced_spans', 'gpu_hour_spans', 'llm_calls', 'total_tokens', 'requests', 'agent_runs', 'tool_calls', 'cache_read_tokens', 'cache_write_tokens'] as const;
 
 export function bucketFor(fromMs: number, toMs: number): { interval: string; ms: number } {
   const span = toMs - fromMs;
@@ -61,7 +61,7 @@ export function useCostSeries(fromMs: number, toMs: number, dim: CostDim, values
 export function useCacheSavings(fromMs: number, toMs: number) {
   const trpc = useTRPC();
   return useQuery({
-    ...trpc.metrics.query.queryOptions({ measures: ['cache_savings_usd', 'cache_read_savings_usd', 'cache_write_extra_usd', 'cache_read_tokens', 'cache_write_tokens'], from: fromMs, to: toMs }),
+    ...trpc.metrics.query.queryOptions({ measures: ['cache_savings_usd', 'cache_read_savings_usd', 'cache_write_extra_usd'], from: fromMs, to: toMs }),
     placeholderData: keepPreviousData,
   });
 }
@@ -75,6 +75,20 @@ export function useConversationCost(fromMs: number, toMs: number, groupBy: CostD
   const trpc = useTRPC();
   return useQuery({
     ...trpc.metrics.query.queryOptions({ measures: ['cost_per_conversation', 'conversations'], groupBy, from: fromMs, to: toMs, limit: groupBy.length ? 500 : undefined }),
+    placeholderData: keepPreviousData,
+  });
+}
+
+/**
+ * Self-hosted GPU spend by tenant (measure gpu_cost_usd: GPU-hours × GPU-hour prices, the busy
+ * part split by each tenant's share of inference busy time, idle as the group `(idle)`), shown
+ * beside the token spend when the table is grouped by tenant alone.
+ */
+export function useGpuCostByTenant(fromMs: number, toMs: number, enabled: boolean) {
+  const trpc = useTRPC();
+  return useQuery({
+    ...trpc.metrics.query.queryOptions({ measures: ['gpu_cost_usd', 'gpu_idle_cost_usd'], groupBy: ['tenant'], from: fromMs, to: toMs, limit: 10_000 }),
+    enabled,
     placeholderData: keepPreviousData,
   });
 }

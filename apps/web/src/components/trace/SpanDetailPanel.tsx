@@ -237,6 +237,11 @@ function UsageSection({ span }: { span: SpanView }) {
             <>
               <span className="mono">{span.priceId}</span>
               {costs.data && costs.data.matchedBy !== 'none' && <div className="faint">{priceMatchNote(costs.data.matchedBy, span.model)}</div>}
+              {span.pricingStatus === 'gpu_hour' && (
+                <div className="faint" data-testid="gpu-hour-note">
+                  self-hosted, priced per GPU-hour: no token cost; its spend is GPU-hours (the GPUs page&apos;s split)
+                </div>
+              )}
               {costs.data && costs.data.buckets && !costs.data.consistent && <div className="warn-text">prices changed since this span was priced: reprice to update</div>}
             </>
           ) : unpriced ? <span className="warn-text">no price matched this model — cost unknown</span> : <span className="faint">—</span>}
