@@ -50,6 +50,7 @@ export async function benchSoak(opts: SoakOptions): Promise<boolean> {
   const server = createCollectorServer(collector, { log: (m) => console.error(m) });
   const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   let ok = false;
+  let timer: NodeJS.Timeout | undefined;
   try {
     let rate = opts.rate;
     let accepted = 0;
@@ -74,7 +75,7 @@ export async function benchSoak(opts: SoakOptions): Promise<boolean> {
       }).catch((err: unknown) => console.error(`soak: sample failed: ${String(err)}`));
     };
     sample();
-    const timer = setInterval(sample, SAMPLE_MS);
+    timer = setInterval(sample, SAMPLE_MS);
     const load = await runLoad(url, opts.exporters, opts.minutes * 60_000, 1_000_000_000, rate);
     clearInterval(timer);
     sample();
@@ -106,6 +107,8 @@ ${formatVerdict(verdict, criterion)}
   verdict                  ${ok ? 'flat memory, nothing lost' : 'FAILED'}${verdict.flat ? '' : ` (memory: ${verdict.reasons.join('; ')})`}${storedAll ? '' : ' (spans missing)'}
 `);
   } finally {
+    // A failed load generator must not leave the sampler running against a closed store.
+    clearInterval(timer);
     await new Promise<void>((r) => server.close(() => r()));
     await collector.stop();
     await store.close();
