@@ -50,6 +50,20 @@ describe('soak memory criterion', () => {
     expect(v.reasons).toEqual([]);
   });
 
+  it('warm-up lasts until the context stage fills its budget; a run where it never does is not judged flat', () => {
+    // The context stage fills 0 → 64 MiB over 16 minutes; RSS follows it, then stays.
+    const budget = 64 * MiB;
+    const series = run((m) => 600 + 8 * Math.min(m, 16)).map((s) => ({ ...s, contextBytes: Math.min(1, s.t / 960) * budget }));
+    expect(judge(series).flat).toBe(false);
+    const v = judge(series, { ...DEFAULT_CRITERION, contextBudget: budget });
+    expect(v.warmupSec).toBe(870); // the first 10 s sample at or past 90 % of 960 s
+    expect(v.reasons).toEqual([]);
+    const unfilled = series.map((s) => ({ ...s, contextBytes: budget / 2 }));
+    const u = judge(unfilled, { ...DEFAULT_CRITERION, contextBudget: budget });
+    expect(u.flat).toBe(false);
+    expect(u.reasons.join()).toMatch(/never filled/);
+  });
+
   it('a late step is caught by the thirds', () => {
     const v = judge(run((m) => (m < 25 ? 600 : 700)));
     expect(v.flat).toBe(false);

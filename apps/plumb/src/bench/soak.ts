@@ -84,8 +84,9 @@ export async function benchSoak(opts: SoakOptions): Promise<boolean> {
     await collector.flush();
     accepted += load.accepted;
     const [stored] = await store.query<{ n: string }>(sql`SELECT toString(count()) AS n FROM spans FINAL`);
-    // Warm-up lasts until the re-send filter can be full (2 generations of dedupeKeys) + a minute.
-    const criterion = { ...DEFAULT_CRITERION, minWarmupSec: (2 * config.dedupeKeys) / rate + 60 };
+    // Warm-up lasts until the re-send filter can be full (2 generations of dedupeKeys) + a minute,
+    // and until the context stage has filled its budget.
+    const criterion = { ...DEFAULT_CRITERION, minWarmupSec: (2 * config.dedupeKeys) / rate + 60, contextBudget: config.contextMaxBytes };
     const verdict = judge(samples, criterion);
     const achieved = Math.round(load.accepted / (load.elapsedMs / 1000));
     // Below the target rate the figures describe a lighter load than asked: say so, and whether
