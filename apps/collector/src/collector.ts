@@ -38,7 +38,7 @@ export class Collector {
   /** Metric data points: their own batches into `metric_points`, same WAL, same failure rules. */
   readonly metricWriter: Writer<MetricPointRow>;
   private readonly context: ContextStage;
-  private readonly recent = new RecentSpans();
+  private readonly recent: RecentSpans;
   private readonly verifier: KeyVerifier;
   private readonly keyLimits: TokenBuckets;
   private readonly convertOptions: ConvertOptions;
@@ -60,6 +60,7 @@ export class Collector {
       requestTypeKeys: config.requestTypeKeys ?? DEFAULT_SEMCONV_OPTIONS.requestTypeKeys,
     };
     this.convertOptions = { semconv, maxAttributeLength: config.maxAttributeLength, maxTextLength: config.maxTextLength };
+    this.recent = new RecentSpans(config.dedupeKeys);
     this.writer = new Writer(
       store,
       { maxRows: config.batchMaxRows, maxDelayMs: config.batchMaxDelayMs, stuckAfterMs: config.writerStuckMs },

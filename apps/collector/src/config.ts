@@ -28,6 +28,7 @@ const schema = z.object({
   PLUMB_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1_000).default(10_000),
   PLUMB_WRITER_STUCK_MS: z.coerce.number().int().min(1_000).default(30_000),
   PLUMB_CONTEXT_MAX_BYTES: z.coerce.number().int().min(1024 * 1024).default(DEFAULT_CONTEXT_MAX_BYTES),
+  PLUMB_DEDUPE_KEYS: z.coerce.number().int().min(1_000).default(500_000),
   PLUMB_SCRAPE_TARGETS: list.optional(),
   PLUMB_SCRAPE_INTERVAL_MS: z.coerce.number().int().min(1_000).default(15_000),
   PLUMB_SCRAPE_PROJECT: z.string().default('default'),
@@ -78,6 +79,11 @@ export type CollectorConfig = {
   writerStuckMs: number;
   /** Byte budget of the context stage's per-trace state (trace map, span trees, agent maps). */
   contextMaxBytes: number;
+  /**
+   * Span keys per generation of the collector's re-send filter (two generations are kept: up to
+   * 2× this many, ~180 bytes of heap each, so ~180 MiB at the 500k default when full).
+   */
+  dedupeKeys: number;
   tenantKeys: string[] | undefined;
   requestTypeKeys: string[] | undefined;
   /**
@@ -120,6 +126,7 @@ export function collectorConfigFromEnv(env: Record<string, string | undefined> =
     shutdownTimeoutMs: e.PLUMB_SHUTDOWN_TIMEOUT_MS,
     writerStuckMs: e.PLUMB_WRITER_STUCK_MS,
     contextMaxBytes: e.PLUMB_CONTEXT_MAX_BYTES,
+    dedupeKeys: e.PLUMB_DEDUPE_KEYS,
     tenantKeys: e.PLUMB_TENANT_KEYS,
     requestTypeKeys: e.PLUMB_REQUEST_TYPE_KEYS,
     scrapeTargets: e.PLUMB_SCRAPE_TARGETS ?? [],

@@ -16,6 +16,25 @@ interface Params {
   rate?: number;
 }
 
+/**
+ * A connection reset or closed under the request (a keep-alive socket the server closed as it was
+ * reused, a busy machine) is retried with the same body, as an OTLP exporter would; the batch's
+ * spans keep their ids, so one the collector had already taken is not counted twice. Counted in
+ * `statuses` by error code. A long soak on a shared machine met one and used to exit.
+ */
+async function postWithRetry(agent: Agent, url: URL, body: Buffer, statuses: Record<string, number>) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await postProtobuf(agent, url, body);
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? '';
+      if (attempt >= 5 || !['ECONNRESET', 'EPIPE', 'ECONNREFUSED'].includes(code)) throw err;
+      statuses[code] = (statuses[code] ?? 0) + 1;
+      await new Promise((res) => setTimeout(res, 100 * attempt));
+    }
+  }
+}
+
 async function run(p: Params) {
   const template = buildTemplate(512);
   const url = new URL(`${p.url}/v1/traces`);
@@ -39,7 +58,7 @@ async function run(p: Params) {
         }
         const body = stamp(template, seq++);
         const s = performance.now();
-        const r = await postProtobuf(agent, url, body);
+        const r = await postWithRetry(agent, url, body, statuses);
         latencies.push(performance.now() - s);
         statuses[r.status] = (statuses[r.status] ?? 0) + 1;
         if (r.status === 200) accepted += template.spans;

@@ -28,6 +28,8 @@ export interface SoakSample {
   walBacklog: number;
   queueBytes: number;
   queueRows: number;
+  /** The context stage's own estimate of its per-trace state (bounded by PLUMB_CONTEXT_MAX_BYTES). */
+  contextBytes: number;
   engineTracked: number;
   /** Mark + primary index + uncompressed + query condition + page + compiled expression caches. */
   engineCaches: number;
@@ -123,6 +125,7 @@ export async function takeSample(t: number, store: Store, collector: Collector, 
     walBacklog: collector.walBacklogBytes,
     queueBytes: collector.writer.backlogBytes,
     queueRows: collector.writer.backlogRows,
+    contextBytes: collector.contextStats.bytes,
     ...engine,
     load1,
   };
@@ -137,7 +140,7 @@ export function formatSample(s: SoakSample): string {
   return (
     `soak: ${(s.t / 60).toFixed(1).padStart(5)} min  rss ${mib(s.rss)} (anon ${mib(s.rssAnon)} file ${mib(s.rssFile)})  heap ${mib(s.heapUsed)}/${mib(s.heapTotal)}` +
     `  ext ${mib(s.external)} (ab ${mib(s.arrayBuffers)})  engine tracked ${mib(s.engineTracked)} caches ${mib(s.engineCaches)}` +
-    ` je ${mib(s.jemallocAllocated)}/${mib(s.jemallocResident)}  rest ${mib(rest)}  wal ${mib(s.walBacklog)}  queue ${mib(s.queueBytes)} MiB` +
+    ` je ${mib(s.jemallocAllocated)}/${mib(s.jemallocResident)}  rest ${mib(rest)}  wal ${mib(s.walBacklog)}  queue ${mib(s.queueBytes)}  context ${mib(s.contextBytes)} MiB` +
     `  parts ${s.parts} merges ${s.merges}  load ${s.load1.toFixed(2)}`
   );
 }

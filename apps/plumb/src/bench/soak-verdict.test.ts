@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { SoakSample } from './soak-sample.ts';
 import { parseJemallocStats } from './soak-sample.ts';
-import { judge, median, slope } from './soak-verdict.ts';
+import { DEFAULT_CRITERION, judge, median, slope } from './soak-verdict.ts';
 
 const MiB = 1024 * 1024;
 /** A 30-minute run sampled every 10 s, RSS given in MiB as a function of minutes. */
@@ -11,7 +11,7 @@ function run(rssMiB: (min: number) => number, minutes = 30): SoakSample[] {
     const rss = rssMiB(t / 60) * MiB;
     out.push({
       t, rss, rssAnon: rss - 200 * MiB, rssFile: 200 * MiB, heapUsed: 100 * MiB, heapTotal: 150 * MiB, external: 50 * MiB, arrayBuffers: 40 * MiB,
-      walBacklog: 0, queueBytes: 0, queueRows: 0, engineTracked: 0, engineCaches: 0, markCache: 0,
+      walBacklog: 0, queueBytes: 0, queueRows: 0, contextBytes: 0, engineTracked: 0, engineCaches: 0, markCache: 0,
       jemallocAllocated: 100 * MiB, jemallocResident: rss - 300 * MiB, jemallocRetained: 0, parts: 20, merges: 0, load1: 1,
     });
   }
@@ -39,6 +39,29 @@ describe('soak memory criterion', () => {
     expect(v.thirdsGrowth).toBeLessThan(0.05);
     expect(v.flat).toBe(false);
     expect(v.reasons.join()).toMatch(/climbs/);
+  });
+
+  it('a climb lasting longer than the fraction is warm-up when the filling structures say so', () => {
+    // 600 → 800 MiB over 13 minutes (the re-send filter filling at a low rate), then flat.
+    const series = run((m) => (m < 13 ? 600 + (200 * m) / 13 : 800));
+    expect(judge(series).flat).toBe(false);
+    const v = judge(series, { ...DEFAULT_CRITERION, minWarmupSec: 13 * 60 });
+    expect(v.warmupSec).toBe(13 * 60);
+    expect(v.reasons).toEqual([]);
+  });
+
+  it('warm-up lasts until the context stage fills its budget; a run where it never does is not judged flat', () => {
+    // The context stage fills 0 → 64 MiB over 16 minutes; RSS follows it, then stays.
+    const budget = 64 * MiB;
+    const series = run((m) => 600 + 8 * Math.min(m, 16)).map((s) => ({ ...s, contextBytes: Math.min(1, s.t / 960) * budget }));
+    expect(judge(series).flat).toBe(false);
+    const v = judge(series, { ...DEFAULT_CRITERION, contextBudget: budget });
+    expect(v.warmupSec).toBe(870); // the first 10 s sample at or past 90 % of 960 s
+    expect(v.reasons).toEqual([]);
+    const unfilled = series.map((s) => ({ ...s, contextBytes: budget / 2 }));
+    const u = judge(unfilled, { ...DEFAULT_CRITERION, contextBudget: budget });
+    expect(u.flat).toBe(false);
+    expect(u.reasons.join()).toMatch(/never filled/);
   });
 
   it('a late step is caught by the thirds', () => {

@@ -3,9 +3,11 @@ import type { SoakSample } from './soak-sample.ts';
 /**
  * The soak's memory criterion, pure so it is tested on made-up series.
  *
- * The first `warmupFraction` of the run is warm-up and not judged: the engine's caches (marks,
- * primary index), its allocator's arenas, merges reaching their steady part count and V8's heap
- * sizing all rise there and then level off. Over the rest (the steady part) two figures:
+ * The first `warmupFraction` of the run (or longer: `minWarmupSec`, the context stage reaching its
+ * budget) is warm-up and not judged:
+ * the collector's re-send filter and context stage filling to their bounds, the engine's caches,
+ * its allocator, merges reaching their steady part count and V8's heap sizing all rise there
+ * and then level off. Over the rest (the steady part) two figures:
  * - the least-squares slope of RSS, in MiB per 10 minutes, against a bound relative to the
  *   steady RSS (`maxSlopePer10Min`, a fraction): a leak is a steady climb, whatever its start;
  * - the median RSS of the last third of the steady part against the middle third
@@ -16,6 +18,19 @@ import type { SoakSample } from './soak-sample.ts';
  */
 export interface Criterion {
   warmupFraction: number;
+  /**
+   * Warm-up lasts at least this long (seconds): the time the collector's bounded structures
+   * take to fill at the soak's rate (the re-send filter holds up to 2 × PLUMB_DEDUPE_KEYS span
+   * keys, ~180 MiB of heap at the default), which at a low rate is more than the fraction.
+   */
+  minWarmupSec?: number;
+  /**
+   * The context stage's byte budget (PLUMB_CONTEXT_MAX_BYTES): it keeps every trace until the
+   * budget evicts the least recently used, so it fills at a rate set by the load's traces, not
+   * known in advance. Warm-up lasts until a sample shows it at 90 % of the budget; a run that
+   * never gets there cannot be judged steady.
+   */
+  contextBudget?: number;
   maxSlopePer10Min: number;
   maxThirdsGrowth: number;
 }
@@ -71,6 +86,7 @@ export const COMPONENTS = {
   'rest of anon (glibc, stacks)': (s: SoakSample) => s.rssAnon - s.jemallocResident - s.heapTotal - s.external,
   'WAL backlog': (s: SoakSample) => s.walBacklog,
   'writer queue': (s: SoakSample) => s.queueBytes,
+  'context stage (its estimate)': (s: SoakSample) => s.contextBytes,
 } as const;
 
 export interface ComponentTrend {
@@ -100,10 +116,19 @@ export interface Verdict {
 
 export function judge(samples: readonly SoakSample[], c: Criterion = DEFAULT_CRITERION): Verdict {
   const end = samples.at(-1)?.t ?? 0;
-  const warmupSec = end * c.warmupFraction;
+  const reasons: string[] = [];
+  let contextFullSec = 0;
+  if (c.contextBudget) {
+    const full = samples.find((s) => s.contextBytes >= 0.9 * c.contextBudget!);
+    if (full) contextFullSec = full.t;
+    else {
+      const last = samples.at(-1)?.contextBytes ?? 0;
+      reasons.push(`the context stage never filled (${((last / c.contextBudget) * 100).toFixed(0)} % of its budget at the end): no steady state to judge; run longer or faster`);
+    }
+  }
+  const warmupSec = Math.max(end * c.warmupFraction, c.minWarmupSec ?? 0, contextFullSec);
   const steady = samples.filter((s) => s.t >= warmupSec);
   const third = Math.floor(steady.length / 3);
-  const reasons: string[] = [];
   if (third < 2) reasons.push(`too few steady samples to judge (${steady.length}; need at least 6)`);
   const ts = steady.map((s) => s.t / 600);
   const trend = (name: string, f: (s: SoakSample) => number): ComponentTrend => {
@@ -148,7 +173,8 @@ export function formatVerdict(v: Verdict, c: Criterion = DEFAULT_CRITERION): str
     (x) => `    ${x.name.padEnd(30)} ${mib(x.start).padStart(8)} → ${mib(x.end).padStart(8)} MiB   ${(x.slopePer10Min >= 0 ? '+' : '') + mib(x.slopePer10Min)} MiB / 10 min`,
   );
   return [
-    `  criterion                warm-up = first ${(c.warmupFraction * 100).toFixed(0)} % (${(v.warmupSec / 60).toFixed(1)} min) not judged; over the ${v.steadySamples} steady samples`,
+    `  criterion                warm-up = the first ${(v.warmupSec / 60).toFixed(1)} min, not judged (the longest of ${(c.warmupFraction * 100).toFixed(0)} % of the run, the time to fill`,
+    `                           the re-send filter at the soak rate, the context stage reaching 90 % of its budget); over the ${v.steadySamples} steady samples:`,
     `                           flat = RSS least-squares slope ≤ ${(c.maxSlopePer10Min * 100).toFixed(0)} % of the steady RSS per 10 min`,
     `                           AND median of the last third ≤ ${(c.maxThirdsGrowth * 100).toFixed(0)} % above the middle third`,
     `  RSS slope                ${mib(v.slopePer10Min)} MiB / 10 min (${(v.slopeFraction * 100).toFixed(2)} % of ${mib(v.steadyMedian)} MiB)`,

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Collector, collectorConfigFromEnv, createCollectorServer, listen } from '@plumb/collector';
 import { sql, Store } from '@plumb/store';
 import { formatSample, takeSample, type SoakSample } from './soak-sample.ts';
-import { formatVerdict, judge, median } from './soak-verdict.ts';
+import { DEFAULT_CRITERION, formatVerdict, judge, median } from './soak-verdict.ts';
 
 export interface SoakOptions {
   minutes: number;
@@ -50,6 +50,7 @@ export async function benchSoak(opts: SoakOptions): Promise<boolean> {
   const server = createCollectorServer(collector, { log: (m) => console.error(m) });
   const url = `http://127.0.0.1:${await listen(server, 0, '127.0.0.1')}`;
   let ok = false;
+  let timer: NodeJS.Timeout | undefined;
   try {
     let rate = opts.rate;
     let accepted = 0;
@@ -74,7 +75,7 @@ export async function benchSoak(opts: SoakOptions): Promise<boolean> {
       }).catch((err: unknown) => console.error(`soak: sample failed: ${String(err)}`));
     };
     sample();
-    const timer = setInterval(sample, SAMPLE_MS);
+    timer = setInterval(sample, SAMPLE_MS);
     const load = await runLoad(url, opts.exporters, opts.minutes * 60_000, 1_000_000_000, rate);
     clearInterval(timer);
     sample();
@@ -83,7 +84,10 @@ export async function benchSoak(opts: SoakOptions): Promise<boolean> {
     await collector.flush();
     accepted += load.accepted;
     const [stored] = await store.query<{ n: string }>(sql`SELECT toString(count()) AS n FROM spans FINAL`);
-    const verdict = judge(samples);
+    // Warm-up lasts until the re-send filter can be full (2 generations of dedupeKeys) + a minute,
+    // and until the context stage has filled its budget.
+    const criterion = { ...DEFAULT_CRITERION, minWarmupSec: (2 * config.dedupeKeys) / rate + 60, contextBudget: config.contextMaxBytes };
+    const verdict = judge(samples, criterion);
     const achieved = Math.round(load.accepted / (load.elapsedMs / 1000));
     // Below the target rate the figures describe a lighter load than asked: say so, and whether
     // the machine (other processes) rather than the collector is the likely cause.
@@ -99,11 +103,13 @@ export async function benchSoak(opts: SoakOptions): Promise<boolean> {
   export latency           p50 ${load.p50.toFixed(0)} ms, p99 ${load.p99.toFixed(0)} ms, max ${load.max.toFixed(0)} ms
   MALLOC_ARENA_MAX         ${process.env.MALLOC_ARENA_MAX ?? 'unset (glibc default: 8 arenas per core)'}
   load average (1 min)     median ${median(loads).toFixed(2)}, max ${Math.max(...loads).toFixed(2)} on ${cpus().length} cores
-${formatVerdict(verdict)}
+${formatVerdict(verdict, criterion)}
   stored / accepted        ${stored!.n} / ${accepted}
   verdict                  ${ok ? 'flat memory, nothing lost' : 'FAILED'}${verdict.flat ? '' : ` (memory: ${verdict.reasons.join('; ')})`}${storedAll ? '' : ' (spans missing)'}
 `);
   } finally {
+    // A failed load generator must not leave the sampler running against a closed store.
+    clearInterval(timer);
     await new Promise<void>((r) => server.close(() => r()));
     await collector.stop();
     await store.close();
