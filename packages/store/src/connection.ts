@@ -31,7 +31,7 @@ export const EMBEDDED_CACHE_BYTES = {
 } as const;
 
 /** chDB's zero-copy insert: the Buffer goes to the engine's (parallel) parser untouched. */
-export type RawInserter = (p: { table: string; columns: readonly string[]; format: string; values: Buffer }) => Promise<unknown>;
+export type RawInserter = (p: { table: string; columns: readonly string[]; format: string; values: Buffer; settings?: Readonly<Record<string, number>> }) => Promise<unknown>;
 
 interface EmbeddedHandle {
   path: string;

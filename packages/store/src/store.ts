@@ -145,7 +145,7 @@ export class Store {
     columns: readonly string[],
     body: Buffer | string,
     format: RawFormat = 'JSONCompactEachRow',
-    opts?: QueryOptions & { via?: 'auto' | 'exec' },
+    opts?: QueryOptions & { via?: 'auto' | 'exec'; settings?: Readonly<Record<string, number>> },
   ): Promise<void> {
     for (const c of [table, ...columns]) if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(c)) throw new Error(`invalid identifier ${JSON.stringify(c)}`);
     const values = typeof body === 'string' ? Buffer.from(body) : body;
@@ -153,7 +153,7 @@ export class Store {
       const raw = (opts?.via ?? 'auto') === 'auto' ? embeddedRawInserter(this.client) : null;
       if (raw) {
         try {
-          await raw({ table, columns, format, values });
+          await raw({ table, columns, format, values, ...(opts?.settings ? { settings: opts.settings } : {}) });
         } catch (err) {
           throw withEngineCode(err);
         }
@@ -163,7 +163,7 @@ export class Store {
         query: `INSERT INTO ${table} (${columns.join(', ')}) FORMAT ${format}`,
         values: Readable.from([values]),
         abort_signal: signal,
-        clickhouse_settings: settings,
+        clickhouse_settings: { ...settings, ...opts?.settings },
       });
       result.stream.resume();
       await new Promise<void>((resolve, reject) => {

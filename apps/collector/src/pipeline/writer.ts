@@ -1,6 +1,7 @@
 import { insertSpanBatch, serializeResourceRow, serializeSpanRow, type SpanRow, type Store } from '@plumb/store';
 import type { CollectorMetrics } from '../metrics.ts';
 import type { Wal } from '../wal.ts';
+import { Lines } from './lines.ts';
 
 /**
  * What a writer writes: spans (the default) or metric points. Both carry a resource written
@@ -54,17 +55,22 @@ const MAX_RETRY_MS = 5_000;
 class WriterAborted extends Error {}
 
 interface Batch {
-  /** One `spans` line per row. */
-  parts: string[];
+  /** One `spans` line per row, serialized into one buffer. */
+  lines: Lines;
   /** `span_resources` lines of resources first seen in this batch (written before the spans). */
   resources: string[];
-  /** WAL segment of each part (row). */
+  /** WAL segment of each row. */
   segs: number[];
   bytes: number;
   rows: number;
 }
 
-const emptyBatch = (): Batch => ({ parts: [], resources: [], segs: [], bytes: 0, rows: 0 });
+/** Largest starting buffer of a batch (a replayed or backed-up batch may be larger; it grows). */
+const MAX_START_CAPACITY = 32 * 1024 * 1024;
+/** A new batch whose buffer starts at `capacity` bytes (from the previous batch's size: no regrowth). */
+const emptyBatch = (capacity?: number): Batch => ({
+  lines: new Lines(Math.min(capacity ?? 0, MAX_START_CAPACITY)), resources: [], segs: [], bytes: 0, rows: 0,
+});
 
 /** Resource hashes this process has queued for writing; past this many, it starts over. */
 const MAX_KNOWN_RESOURCES = 100_000;
@@ -136,8 +142,8 @@ export class Writer<R = SpanRow> {
   private readonly abort = new AbortController();
   /** Last time rows left the backlog (stored or dropped), or the backlog went from empty to not. */
   private progressAt = Date.now();
-  /** The last row line this writer stored: the known-good probe. */
-  private lastGood: string | null = null;
+  /** The last row this writer stored (a copy of its bytes): the known-good probe. */
+  private lastGood: Buffer | null = null;
   backlogBytes = 0;
   backlogRows = 0;
   /** `project hash` of resources already queued: each resource is written once per process
@@ -183,12 +189,11 @@ export class Writer<R = SpanRow> {
         b.bytes += res.length;
         this.backlogBytes += res.length;
       }
-      const line = sink.serialize(r);
-      b.parts.push(line);
-      b.bytes += line.length;
+      const n = b.lines.push(sink.serialize(r));
+      b.bytes += n;
       b.rows++;
       b.segs.push(q.segment);
-      this.backlogBytes += line.length;
+      this.backlogBytes += n;
     }
     this.backlogRows += rows.length;
     this.metrics.queueRows.set(this.backlogRows);
@@ -236,14 +241,14 @@ export class Writer<R = SpanRow> {
   private async loop(force: boolean): Promise<void> {
     do {
       const batch = this.batch;
-      this.batch = emptyBatch();
+      this.batch = emptyBatch(batch.lines.length + (batch.lines.length >> 3));
       if (batch.rows > 0) await this.insertWithRetry(batch);
     } while (this.batch.rows >= this.opts.maxRows || ((force || this.closed) && this.pending()));
     if (this.pending() && !this.timer) this.timer = setTimeout(() => this.kick(), this.opts.maxDelayMs);
   }
 
   private async insertWithRetry(batch: Batch): Promise<void> {
-    const dropped = await this.insertOrIsolate(batch.parts, batch.resources);
+    const dropped = await this.insertOrIsolate(batch.lines, 0, batch.rows, batch.resources);
     this.failures = 0;
     this.progressAt = Date.now();
     this.backlogBytes -= batch.bytes;
@@ -258,9 +263,8 @@ export class Writer<R = SpanRow> {
     }
   }
 
-  /** The one insert call of the writer: the batch's new resources (if any), then its spans. */
-  private async insertLines(parts: string[], resources: string[] = []): Promise<void> {
-    const body = Buffer.from(parts.join(''), 'utf8');
+  /** The one insert call of the writer: the batch's new resources (if any), then its rows. */
+  private async insertLines(body: Buffer, resources: string[] = []): Promise<void> {
     const resourceBody = resources.length > 0 ? Buffer.from(resources.join(''), 'utf8') : null;
     await this.sink.insert(this.store, body, resourceBody);
   }
@@ -270,7 +274,7 @@ export class Writer<R = SpanRow> {
     try {
       const ping = await this.store.client.ping();
       if (!ping.success) return false;
-      if (this.lastGood !== null) await this.insertLines([this.lastGood]);
+      if (this.lastGood !== null) await this.insertLines(this.lastGood);
       return true;
     } catch {
       return false;
@@ -278,11 +282,12 @@ export class Writer<R = SpanRow> {
   }
 
   /**
-   * Inserts `parts` (and the batch's new resources, at the top level only: halves retried after
-   * a bisection carry none, so a resource row the store refuses costs its resource, never the
-   * spans); returns how many rows were dropped as unacceptable to the store.
+   * Inserts rows [from, to) of `lines` (and the batch's new resources, at the top level only:
+   * halves retried after a bisection carry none, so a resource row the store refuses costs its
+   * resource, never the spans); returns how many rows were dropped as unacceptable to the store.
    */
-  private async insertOrIsolate(parts: string[], resources: string[] = []): Promise<number> {
+  private async insertOrIsolate(lines: Lines, from: number, to: number, resources: string[] = []): Promise<number> {
+    const rows = to - from;
     const rowAttempts = this.opts.rowAttempts ?? 3;
     const base = this.opts.retryBaseMs ?? 200;
     let rowFailures = 0;
@@ -291,9 +296,10 @@ export class Writer<R = SpanRow> {
       const t0 = performance.now();
       let err: unknown;
       try {
-        await this.insertLines(parts, resources);
+        await this.insertLines(lines.bytes(from, to), resources);
         this.metrics.insertSeconds.observe((performance.now() - t0) / 1000);
-        this.lastGood = parts[parts.length - 1]!;
+        // A copy: the batch's buffer is dropped after its insert.
+        this.lastGood = Buffer.from(lines.bytes(to - 1, to));
         this.progressAt = Date.now();
         return 0;
       } catch (e) {
@@ -309,18 +315,18 @@ export class Writer<R = SpanRow> {
       if (storeDown) {
         this.failures++;
         const wait = Math.min(MAX_RETRY_MS, base * 2 ** Math.min(attempt, 8));
-        this.log(`plumb collector: insert of ${parts.length} ${this.sink.what}s failed, store unavailable (attempt ${attempt + 1}, retrying in ${wait} ms): ${firstLine(err)}`);
+        this.log(`plumb collector: insert of ${rows} ${this.sink.what}s failed, store unavailable (attempt ${attempt + 1}, retrying in ${wait} ms): ${firstLine(err)}`);
         await this.sleep(wait);
         continue;
       }
       this.failures = 0; // the store answers: this is about the rows, not the store
-      if (parts.length > 1) {
-        const mid = Math.ceil(parts.length / 2);
-        return (await this.insertOrIsolate(parts.slice(0, mid))) + (await this.insertOrIsolate(parts.slice(mid)));
+      if (rows > 1) {
+        const mid = from + Math.ceil(rows / 2);
+        return (await this.insertOrIsolate(lines, from, mid)) + (await this.insertOrIsolate(lines, mid, to));
       }
       rowFailures++;
       if (permanent || rowFailures >= rowAttempts) {
-        const line = parts[0]!;
+        const line = lines.line(from);
         this.log(
           `plumb collector: dropping a ${this.sink.what} the store rejects (${this.sink.idOf(line)}, ${rowFailures} attempt(s)): ${firstLine(err)} — row: ${line.slice(0, 300)}`,
         );

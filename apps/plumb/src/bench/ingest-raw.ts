@@ -2,7 +2,7 @@ import { convertRequest } from '@plumb/collector';
 import { decodeTraceRequestProtobuf } from '@plumb/otlp';
 import { PriceCatalog } from '@plumb/pricing';
 import { DEFAULT_SEMCONV_OPTIONS } from '@plumb/semconv';
-import { restoreAttributes, serializeResourceRow, serializeSpanRow, SPAN_COLUMNS, sql, unsafeRaw, type SpanRow, type Store } from '@plumb/store';
+import { restoreAttributes, serializeResourceRow, serializeSpanRow, SPAN_COLUMNS, SPAN_INSERT_SETTINGS, sql, unsafeRaw, type SpanRow, type Store } from '@plumb/store';
 import { buildTemplate, stamp } from './template.ts';
 
 /**
@@ -36,6 +36,8 @@ interface ArmSpec {
   via?: 'exec';
   /** Insert into this existing table instead of the arm's own (`spans`: with its materialized views). */
   table?: string;
+  /** Settings of the span insert (default: the engine's). */
+  settings?: Readonly<Record<string, number>>;
 }
 
 const MAP = 'Map(LowCardinality(String), String) CODEC(ZSTD(1))';
@@ -132,6 +134,15 @@ const ARMS: ArmSpec[] = [
     table: 'spans',
   },
   {
+    name: 'spans+set',
+    label: 'same, with the collector\'s insert settings (optimize_on_insert=0, one parsing thread): what the collector does',
+    create: () => [],
+    columns: SPAN_COLUMNS,
+    serialize: (r, seen) => ({ span: serializeSpanRow(r), resource: resourceOnce(r, seen) }),
+    table: 'spans',
+    settings: SPAN_INSERT_SETTINGS,
+  },
+  {
     name: 'exec',
     label: 'the collector row through client.exec instead of chDB raw insert (insert path lever)',
     create: (t) => [`CREATE TABLE ${t} AS spans`],
@@ -220,7 +231,8 @@ export async function rawInsertArms(store: Store, totalRows: number, batchRows: 
       const f = 'JSONCompactEachRow';
       if (body.resources) await store.insertRaw('bench_raw_resources', ['project_id', 'resource_hash', 'attributes'], body.resources, f, { via });
       if (body.texts) await store.insertRaw(`bench_raw_${a}_texts`, ['project_id', 'start_time', 'trace_id', 'span_id', 'input_text', 'output_text', '_version'], body.texts, f, { via });
-      await store.insertRaw(ARMS[a]!.table ?? `bench_raw_${a}`, ARMS[a]!.columns, body.spans, f, { via });
+      const settings = ARMS[a]!.settings;
+      await store.insertRaw(ARMS[a]!.table ?? `bench_raw_${a}`, ARMS[a]!.columns, body.spans, f, { via, ...(settings ? { settings } : {}) });
       seconds[a]! += (performance.now() - t0) / 1000;
       const c = process.cpuUsage(c0);
       cpu[a]! += c.user + c.system;

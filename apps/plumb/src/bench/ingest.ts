@@ -25,7 +25,7 @@ function levers(arms: RawArm[]): string {
     return a ? a.rows / a.seconds : NaN;
   };
   const x = (a: string, b: string) => `×${(r(a) / r(b)).toFixed(2)}`;
-  return `resource once ${x('hashed', 'wide')}, promoted attrs ${x('current', 'hashed')}, both ${x('current', 'wide')}, raw insert path ${x('current', 'exec')}, 3× inserts ${x('current3x', 'current')}, texts table ${x('texts-out', 'texts-in')}`;
+  return `resource once ${x('hashed', 'wide')}, promoted attrs ${x('current', 'hashed')}, both ${x('current', 'wide')}, raw insert path ${x('current', 'exec')}, 3× inserts ${x('current3x', 'current')}, texts table ${x('texts-out', 'texts-in')}, materialized views ${x('spans+mv', 'current')}, insert settings ${x('spans+set', 'spans+mv')}`;
 }
 
 const mib = (b: number) => `${(b / 1024 / 1024).toFixed(0)} MiB`;
@@ -89,7 +89,7 @@ export async function benchIngest(opts: IngestBenchOptions): Promise<void> {
   const lean = arms.find((a) => a.name === 'lean');
   const rawLines = own && lean
     ? `  raw engine insert        ${own.rows} rows per arm, pre-serialized JSONCompactEachRow, ${config.batchMaxRows}-row inserts, arms interleaved
-${arms.map((a) => `    ${a.name.padEnd(9)} ${String(Math.round(rate(a))).padStart(7)} rows/s  ${String(Math.round(a.bytesPerRow)).padStart(5)} B/row  ${((a.cpuUs / a.rows)).toFixed(1).padStart(5)} ms CPU/1k  ${a.label}`).join('\n')}
+${arms.map((a) => `    ${a.name.padEnd(10)} ${String(Math.round(rate(a))).padStart(7)} rows/s  ${String(Math.round(a.bytesPerRow)).padStart(5)} B/row  ${((a.cpuUs / a.rows)).toFixed(1).padStart(5)} ms CPU/1k  ${a.label}`).join('\n')}
   levers (raw rate ratios) ${levers(arms)}
   ratio collector/own row  ${(sustainedRate / rate(own)).toFixed(2)}   (sustained ÷ raw insert of the row the collector writes)
   ratio collector/lean row ${(sustainedRate / rate(lean)).toFixed(2)}   (target ≥ 0.5)`
