@@ -82,10 +82,19 @@ export function PricesView() {
                       </td>
                       <td>{r.source === 'override' ? <span className="badge">override</span> : <span className="faint">{r.sourceDate}</span>}</td>
                       <td>{r.unit === 'gpu_hour' ? <span className="badge">per GPU-hour</span> : 'per token'}</td>
-                      <td className="num">{r.inputPerMTok}{r.tiered ? <span className="faint" title="tiered: a higher price above a context size"> +tiers</span> : null}</td>
-                      <td className="num">{r.cacheReadPerMTok}</td>
-                      <td className="num">{r.cacheWritePerMTok}</td>
-                      <td className="num">{r.outputPerMTok}</td>
+                      {r.unit === 'gpu_hour' ? (
+                        // Never both: a GPU-hour priced model has no token price (not $0 per token).
+                        <td className="num faint" colSpan={4} title="Spend = GPU-hours × the GPU-hour prices on the GPUs page, split across tenants">
+                          GPU-hour prices on the GPUs page
+                        </td>
+                      ) : (
+                        <>
+                          <td className="num">{r.inputPerMTok}{r.tiered ? <span className="faint" title="tiered: a higher price above a context size"> +tiers</span> : null}</td>
+                          <td className="num">{r.cacheReadPerMTok}</td>
+                          <td className="num">{r.cacheWritePerMTok}</td>
+                          <td className="num">{r.outputPerMTok}</td>
+                        </>
+                      )}
                       <td className="faint">
                         {r.effectiveFrom > 0 ? `from ${formatDateTime(r.effectiveFrom, zone)}` : 'always'}
                         {r.effectiveTo !== null ? ` to ${formatDateTime(r.effectiveTo, zone)}` : ''}
