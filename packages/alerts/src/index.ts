@@ -6,4 +6,3 @@ export * from './state.ts';
 export * from './grouping.ts';
 export * from './payload.ts';
 export * from './silence.ts';
-export * from './egress.ts';

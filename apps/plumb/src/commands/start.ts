@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import {
   closeGrpc, Collector, collectorConfigFromEnv, createCollectorServer, createGrpcServer, listen, listenGrpc, parseScrapeTarget, Scraper,
 } from '@plumb/collector';
-import { egressPolicyFromEnv } from '@plumb/alerts';
+import { egressPolicyFromEnv } from '@plumb/alerts/egress';
 import { HttpMetrics, logFn, logger, newRequestId, processMetrics, withRequestId, WorkerMetrics, type LogFn } from '@plumb/ops';
 import { bootstrapProjects, ensureAdminUser } from '@plumb/store';
 import { alertsJob, compactJob, CorrectionStats, correctionsJob, driftJob, pricesSyncJob, repriceJob, retentionJob, rollupsJob, stagesJob, startWorker } from '@plumb/worker';

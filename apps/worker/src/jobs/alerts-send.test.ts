@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { egressPolicyFromEnv } from '@plumb/alerts';
+import { egressPolicyFromEnv } from '@plumb/alerts/egress';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { post } from './alerts-send.ts';
 

@@ -3,7 +3,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { LookupFunction } from 'node:net';
-import { egressPolicyFromEnv, egressRefusal, urlRefusal, type EgressPolicy } from '@plumb/alerts';
+import { egressPolicyFromEnv, egressRefusal, urlRefusal, type EgressPolicy } from '@plumb/alerts/egress';
 
 /**
  * HTTP delivery of one notification with retries and exponential backoff. Retried: network

@@ -1,4 +1,5 @@
-import { egressPolicyFromEnv, MATCH_OPS, ruleInput, urlRefusal } from '@plumb/alerts';
+import { MATCH_OPS, ruleInput } from '@plumb/alerts';
+import { egressPolicyFromEnv, urlRefusal } from '@plumb/alerts/egress';
 import { CONTACT_KINDS } from '@plumb/store';
 import { z } from 'zod';
 
