@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { taskCpu } from './thread-cpu.ts';
 
 /**
  * CPU time of this process, split into the JS main thread and everything else (the embedded
@@ -13,14 +13,9 @@ export interface CpuSample {
   mainUs: number | null;
 }
 
-const TICK_US = 10_000; // USER_HZ is 100 on Linux
-
 function mainThreadUs(): number | null {
   try {
-    const stat = readFileSync(`/proc/self/task/${process.pid}/stat`, 'utf8');
-    // Fields after the parenthesized command name; utime and stime are fields 14 and 15.
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return (Number(rest[11]) + Number(rest[12])) * TICK_US;
+    return Math.round(taskCpu(process.pid).seconds * 1_000_000);
   } catch {
     return null;
   }

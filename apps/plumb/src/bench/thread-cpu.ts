@@ -6,6 +6,15 @@ import { readdirSync, readFileSync } from 'node:fs';
  * (GC included), `ThreadPool`/`MergeMutate`/`BgSchPool` are the embedded engine's insert,
  * merge and background threads. Says which side of the collector a benchmark's CPU went to.
  */
+/** One thread's name (pool digits dropped) and user + system CPU seconds, from /proc; throws if it is gone. */
+export function taskCpu(tid: string | number): { name: string; seconds: number } {
+  const st = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
+  const name = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')).replace(/[0-9]+$/, '');
+  const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
+  // utime and stime (fields 14 and 15 of stat) in clock ticks; USER_HZ is 100 on Linux.
+  return { name, seconds: (Number(f[11]) + Number(f[12])) / 100 };
+}
+
 export function threadCpu(): Map<string, number> {
   const out = new Map<string, number>();
   let tasks: string[];
@@ -16,11 +25,8 @@ export function threadCpu(): Map<string, number> {
   }
   for (const t of tasks) {
     try {
-      const st = readFileSync(`/proc/self/task/${t}/stat`, 'utf8');
-      const name = st.slice(st.indexOf('(') + 1, st.lastIndexOf(')')).replace(/[0-9]+$/, '');
-      const f = st.slice(st.lastIndexOf(')') + 2).split(' ');
-      // utime and stime (fields 14 and 15 of stat) in clock ticks; USER_HZ is 100 on Linux.
-      out.set(name, (out.get(name) ?? 0) + (Number(f[11]) + Number(f[12])) / 100);
+      const { name, seconds } = taskCpu(t);
+      out.set(name, (out.get(name) ?? 0) + seconds);
     } catch {
       // the thread ended between the listing and the read
     }
