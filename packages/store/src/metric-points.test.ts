@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertMetricBatch, metricSeriesId, serializeMetricPoint, serializeMetricSeries, serializeNumberPointReference, splitMetricBatch, type MetricPointRow } from './metric-points.ts';
+import { insertMetricBatch, metricSeriesId, serializeMetricPoint, writeMetricPoint, type LineOut, serializeMetricSeries, serializeNumberPointReference, splitMetricBatch, type MetricPointRow } from './metric-points.ts';
 import { loadMigrations } from './migrations.ts';
 import { param, sql } from './sql.ts';
 import { Store } from './store.ts';
@@ -84,6 +84,22 @@ describe('the gauge / sum line written by hand', () => {
       rows.push({ ...base, projectId: t, scopeName: t, service: t, resourceHash: t, k8sPod: t, k8sNamespace: t, gpuUuid: t, gpuIndex: t, gpuModel: t, canonical: t, value: 1.5e-7 });
     }
     for (const r of rows) expect(serializeMetricPoint(r)).toBe(serializeNumberPointReference(r));
+  });
+
+  it('writes the same bytes into a batch as the line text (cached UTF-8 head + per-point tail), distributions included', () => {
+    const parts: Buffer[] = [];
+    const out: LineOut = {
+      push: (line) => parts.push(Buffer.from(line)) && Buffer.byteLength(line),
+      pushHead: (head, tail) => parts.push(Buffer.concat([head, Buffer.from(tail, 'latin1')])) && head.length + tail.length,
+    };
+    const rows: MetricPointRow[] = [base, { ...base, type: 'histogram', bounds: [1, 2], bucketCounts: [1, 0, 3], count: 4, sum: 6 }];
+    for (const t of tricky) rows.push({ ...base, name: t, host: t, attributes: { [t]: t }, timeNs: base.timeNs + 7n }, { ...base, gpuModel: t, startTimeNs: 5n });
+    for (const r of rows) {
+      const n = writeMetricPoint({ ...r }, out);
+      const expected = serializeMetricPoint({ ...r });
+      expect(parts.at(-1)!.toString()).toBe(expected);
+      expect(n).toBe(Buffer.byteLength(expected));
+    }
   });
 
   it('reuses a series\' text only while every series-constant value matches (same series, another host, project or canonical)', () => {

@@ -80,7 +80,7 @@ let lastRow: object | null = null;
 let lastEntry: SeriesEntry | null = null;
 
 /**
- * What the serializer keeps per recently seen series, by its key text: its id (a SHA-1 per point
+ * What the serializer keeps per recently seen series (a trie, below): its id (a SHA-1 per point
  * was ~3 µs, the largest single cost of the metrics path in the bench:metrics profile) and the
  * JSON text of the gauge / sum line up to the first per-point column, with the values it was
  * built from (checked on every use: a row that differs gets its own text). A series repeats every
@@ -89,21 +89,56 @@ let lastEntry: SeriesEntry | null = null;
 interface SeriesEntry {
   id: string;
   prefix: string;
+  /** `prefix` as UTF-8, copied into the batch as bytes (re-encoding it per point was the largest JS cost). */
+  head: Uint8Array;
   of: readonly unknown[] | null;
 }
 const MAX_CACHED_SERIES = 50_000;
-const seriesCache = new Map<string, SeriesEntry>();
+const EMPTY = new Uint8Array(0);
+
+/**
+ * The cache is a trie over name, type, resource hash, then each attribute key and value in
+ * order: every step is a lookup of a string the decoder already interned (its hash cached, most
+ * comparisons by identity), where a joined key string had to be built, flattened and hashed per
+ * point. A node's first child is held inline, more in a Map (most paths are a single chain).
+ */
+class TrieNode {
+  key: string | null = null;
+  next: TrieNode | null = null;
+  more: Map<string, TrieNode> | null = null;
+  entry: SeriesEntry | null = null;
+
+  child(k: string): TrieNode {
+    if (this.key === k) return this.next!;
+    if (this.key === null) {
+      this.key = k;
+      return (this.next = new TrieNode());
+    }
+    this.more ??= new Map();
+    let c = this.more.get(k);
+    if (c === undefined) {
+      c = new TrieNode();
+      this.more.set(k, c);
+    }
+    return c;
+  }
+}
+let trie = new TrieNode();
+let cachedSeries = 0;
 
 function seriesEntry(r: Pick<MetricPointRow, 'name' | 'type' | 'resourceHash' | 'attributes'>): SeriesEntry {
+  let n = trie.child(r.name).child(r.type).child(r.resourceHash);
+  for (const k in r.attributes) n = n.child(k).child(r.attributes[k]!);
+  if (n.entry !== null) return n.entry;
+  if (cachedSeries >= MAX_CACHED_SERIES) {
+    trie = new TrieNode();
+    cachedSeries = 0;
+    return seriesEntry(r);
+  }
   let key = `${r.name}\0${r.type}\0${r.resourceHash}`;
   for (const k in r.attributes) key += `\0${k}\0${r.attributes[k]!}`;
-  let e = seriesCache.get(key);
-  if (e === undefined) {
-    e = { id: createHash('sha1').update(key).digest().readBigUInt64BE(0).toString(), prefix: '', of: null };
-    if (seriesCache.size >= MAX_CACHED_SERIES) seriesCache.clear();
-    seriesCache.set(key, e);
-  }
-  return e;
+  cachedSeries++;
+  return (n.entry = { id: createHash('sha1').update(key).digest().readBigUInt64BE(0).toString(), prefix: '', head: EMPTY, of: null });
 }
 
 export const METRIC_POINT_COLUMNS: readonly string[] = [
@@ -171,11 +206,8 @@ function sameConstants(of: readonly unknown[], r: MetricPointRow): boolean {
     of[12] === r.modelName;
 }
 
-/**
- * The gauge / sum line, written by hand: the same bytes as JSON.stringify of the row array
- * (metric-points.test.ts checks it), the series-constant part taken from the series cache.
- */
-function serializeNumberPoint(r: MetricPointRow): string {
+/** The series entry of a gauge / sum row, its constant text (re)built when the row's constants differ. */
+function numberEntry(r: MetricPointRow): SeriesEntry {
   const e = r === lastRow && lastEntry !== null ? lastEntry : seriesEntry(r);
   r.seriesId = e.id;
   if (e.of === null || !sameConstants(e.of, r)) {
@@ -183,8 +215,51 @@ function serializeNumberPoint(r: MetricPointRow): string {
     e.prefix = `N[${jsonString(r.projectId)},${jsonString(r.name)},"${r.type}",${jsonString(r.unit)},"${r.temporality}",${r.monotonic},"${e.id}",` +
       `${jsonString(r.service)},${jsonString(r.host)},${jsonString(r.k8sNamespace)},${jsonString(r.k8sPod)},${jsonString(r.canonical)},` +
       `${jsonString(r.gpuUuid)},${jsonString(r.gpuIndex)},${jsonString(r.gpuModel)},${jsonString(r.modelName)},`;
+    e.head = Buffer.from(e.prefix);
   }
-  return `${e.prefix}"${nanosToDateTime64(r.timeNs)}","${nanosToDateTime64(r.startTimeNs)}",${jsonNum(r.value)},${r.flags >>> 0},${jsonNum(r.canonicalValue)}]\n`;
+  return e;
+}
+
+/**
+ * Time text of the last time seen, per column: the points of one export share their time (and
+ * usually their start time), so most points format neither.
+ */
+function timeMemo(): (ns: bigint) => string {
+  let lastNs = -1n;
+  let lastText = '';
+  return (ns) => (ns === lastNs ? lastText : ((lastNs = ns), (lastText = nanosToDateTime64(ns))));
+}
+const timeText = timeMemo();
+const startText = timeMemo();
+
+/** The per-point end of a gauge / sum line (pure ASCII: times, numbers). */
+const numberTail = (r: MetricPointRow): string =>
+  `"${timeText(r.timeNs)}","${startText(r.startTimeNs)}",${jsonNum(r.value)},${r.flags >>> 0},${jsonNum(r.canonicalValue)}]\n`;
+
+/**
+ * The gauge / sum line, written by hand: the same bytes as JSON.stringify of the row array
+ * (metric-points.test.ts checks it), the series-constant part taken from the series cache.
+ */
+function serializeNumberPoint(r: MetricPointRow): string {
+  return numberEntry(r).prefix + numberTail(r);
+}
+
+/**
+ * Where the collector's writer puts a batch's lines: a whole line, or one given as UTF-8 bytes
+ * followed by ASCII text (apps/collector pipeline/lines.ts).
+ */
+export interface LineOut {
+  push(line: string): number;
+  pushHead(head: Uint8Array, asciiTail: string): number;
+}
+
+/**
+ * Appends serializeMetricPoint(r) to `out` (the same bytes): a gauge / sum point as its series'
+ * cached UTF-8 head plus its per-point tail, so the long constant part is never encoded again.
+ */
+export function writeMetricPoint(r: MetricPointRow, out: LineOut): number {
+  if (r.type !== 'gauge' && r.type !== 'sum') return out.push(serializeMetricPoint(r));
+  return out.pushHead(numberEntry(r).head, numberTail(r));
 }
 
 /** The reference the fast path must equal (tests). */

@@ -15,4 +15,13 @@ describe('Lines', () => {
     }
     expect(texts.map((_, i) => lines.line(i))).toEqual(texts);
   });
+
+  it('appends a line given as UTF-8 head bytes and an ASCII tail, between whole lines', () => {
+    const lines = new Lines(8);
+    lines.push('["é",1]\n');
+    expect(lines.pushHead(Buffer.from('N["ü 😀",'), '"2026-01-01 00:00:00.000000001",2]\n')).toBe(Buffer.byteLength('N["ü 😀","2026-01-01 00:00:00.000000001",2]\n'));
+    lines.push('["z",3]\n');
+    expect([0, 1, 2].map((i) => lines.line(i))).toEqual(['["é",1]\n', 'N["ü 😀","2026-01-01 00:00:00.000000001",2]\n', '["z",3]\n']);
+    expect(lines.bytes().toString()).toBe('["é",1]\nN["ü 😀","2026-01-01 00:00:00.000000001",2]\n["z",3]\n');
+  });
 });

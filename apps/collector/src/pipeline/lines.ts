@@ -1,3 +1,5 @@
+import type { LineOut } from '@plumb/store';
+
 /**
  * A batch's serialized rows, one line each, UTF-8 in one growing Buffer: the batch holds bytes
  * (outside the JS heap), not a string per row. Holding ~10k row strings until their insert made
@@ -8,7 +10,7 @@
  * Row i is bytes [starts[i], starts[i + 1]) (the last ends at `length`), so any run of rows is
  * one contiguous view: the writer's bisection of a refused batch slices without copying.
  */
-export class Lines {
+export class Lines implements LineOut {
   private buf: Buffer;
   private readonly starts: number[] = [];
   /** Bytes written. */
@@ -26,16 +28,34 @@ export class Lines {
   /** Appends one line (it carries its own trailing newline); returns its UTF-8 byte length. */
   push(line: string): number {
     // A UTF-16 unit is at most 3 UTF-8 bytes (a surrogate pair: 4 bytes for 2 units).
-    const need = this.length + line.length * 3;
+    this.reserve(line.length * 3);
+    const n = this.buf.write(line, this.length);
+    this.starts.push(this.length);
+    this.length += n;
+    return n;
+  }
+
+  /**
+   * Appends one line given as UTF-8 bytes then ASCII text (a metric series' cached constant part
+   * and the point's own values); returns its byte length.
+   */
+  pushHead(head: Uint8Array, asciiTail: string): number {
+    this.reserve(head.length + asciiTail.length);
+    const start = this.length;
+    this.buf.set(head, start);
+    const n = head.length + this.buf.write(asciiTail, start + head.length, 'latin1');
+    this.starts.push(start);
+    this.length += n;
+    return n;
+  }
+
+  private reserve(bytes: number): void {
+    const need = this.length + bytes;
     if (need > this.buf.length) {
       const grown = Buffer.allocUnsafe(Math.max(need, this.buf.length * 2));
       this.buf.copy(grown, 0, 0, this.length);
       this.buf = grown;
     }
-    const n = this.buf.write(line, this.length);
-    this.starts.push(this.length);
-    this.length += n;
-    return n;
   }
 
   /** Rows [from, to) as one view of the buffer (valid until the next push that grows it). */

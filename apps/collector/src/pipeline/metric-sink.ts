@@ -1,4 +1,4 @@
-import { describeMetricLine, insertMetricBatch, metricSeriesId, serializeMetricPoint, serializeMetricSeries, type MetricPointRow } from '@plumb/store';
+import { describeMetricLine, insertMetricBatch, metricSeriesId, serializeMetricSeries, writeMetricPoint, type MetricPointRow } from '@plumb/store';
 import type { RowSink } from './writer.ts';
 
 /**
@@ -9,7 +9,7 @@ import type { RowSink } from './writer.ts';
  */
 export const METRIC_SINK: RowSink<MetricPointRow> = {
   what: 'metric point',
-  serialize: serializeMetricPoint,
+  write: writeMetricPoint,
   resourceKey: (r) => `${r.projectId} ${metricSeriesId(r)}`,
   serializeResource: serializeMetricSeries,
   insert: insertMetricBatch,

@@ -10,7 +10,8 @@ import { Lines } from './lines.ts';
 export interface RowSink<R> {
   /** For logs: "span", "metric point". */
   what: string;
-  serialize(row: R): string;
+  /** Appends the row's line to the batch; returns its byte length. */
+  write(row: R, lines: Lines): number;
   /** `project hash` of the row's resource, and its `span_resources` line. */
   resourceKey(row: R): string;
   serializeResource(row: R): string;
@@ -23,7 +24,7 @@ export interface RowSink<R> {
 
 export const SPAN_SINK: RowSink<SpanRow> = {
   what: 'span',
-  serialize: serializeSpanRow,
+  write: (r, lines) => lines.push(serializeSpanRow(r)),
   resourceKey: (r) => `${r.projectId} ${r.resourceHash}`,
   serializeResource: (r) => serializeResourceRow(r.projectId, r.resourceHash, r.resourceAttributes),
   insert: insertSpanBatch,
@@ -189,7 +190,7 @@ export class Writer<R = SpanRow> {
         b.bytes += res.length;
         this.backlogBytes += res.length;
       }
-      const n = b.lines.push(sink.serialize(r));
+      const n = sink.write(r, b.lines);
       b.bytes += n;
       b.rows++;
       b.segs.push(q.segment);

@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { createOtlpGrpcClient } from '@plumb/collector';
-import { BENCH_SHAPE as SHAPE, metricsBody, pointsPerRequest } from './metrics-template.ts';
+import { BENCH_SHAPE as SHAPE, metricsStamper, pointsPerRequest } from './metrics-template.ts';
 import { buildTemplate, stamp } from './template.ts';
 
 /**
@@ -25,6 +25,8 @@ export interface LoadResult {
   p50: number;
   p99: number;
   statuses: Record<string, number>;
+  /** CPU-seconds the load generator itself spent (it shares the machine with the collector). */
+  cpuSec: number;
 }
 
 
@@ -54,8 +56,10 @@ async function run(p: LoadParams): Promise<LoadResult> {
   let seq = p.seqBase;
   const end = Date.now() + p.durationMs;
   const t0 = performance.now();
+  const cpu0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: p.exporters }, async (_, e) => {
+      const stampMetrics = template ? null : metricsStamper(SHAPE, e * SHAPE.hosts);
       while (Date.now() < end) {
         const n = seq++;
         let body: Buffer;
@@ -65,7 +69,7 @@ async function run(p: LoadParams): Promise<LoadResult> {
           units = template.spans;
         } else {
           // Distinct hosts per exporter and a fresh nanosecond per request: every point is new.
-          body = metricsBody(SHAPE, e * SHAPE.hosts, BigInt(Date.now()) * 1_000_000n + BigInt(n % 1_000_000));
+          body = stampMetrics!(BigInt(Date.now()) * 1_000_000n + BigInt(n % 1_000_000));
           units = pointsPerRequest(SHAPE);
         }
         const s = performance.now();
@@ -88,11 +92,12 @@ async function run(p: LoadParams): Promise<LoadResult> {
     }),
   );
   const elapsedMs = performance.now() - t0;
+  const cpu = process.cpuUsage(cpu0);
   grpc?.close();
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const q = (x: number) => latencies[Math.min(latencies.length - 1, Math.floor(x * latencies.length))] ?? 0;
-  return { accepted, elapsedMs, requests: latencies.length, p50: q(0.5), p99: q(0.99), statuses };
+  return { accepted, elapsedMs, requests: latencies.length, p50: q(0.5), p99: q(0.99), statuses, cpuSec: (cpu.user + cpu.system) / 1e6 };
 }
 
 process.once('message', (p: LoadParams) => {

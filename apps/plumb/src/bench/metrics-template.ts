@@ -1,8 +1,9 @@
 /**
  * OTLP protobuf ExportMetricsServiceRequest bodies shaped like a GPU fleet's dcgm-exporter
  * gauges (one resource per host; per GPU the DCGM fields with gpu / UUID / modelName labels),
- * encoded by hand (the wire format is small) so the load generator builds a fresh body per
- * request — new timestamps, so every point is new — at well over the rate the collector takes.
+ * encoded by hand (the wire format is small). The load generator encodes one body per exporter
+ * (metricsStamper) and stamps each request's time and values into a copy, so every point is new
+ * while the sender spends little of the machine the collector is measured on.
  */
 const FIELDS = ['DCGM_FI_DEV_GPU_UTIL', 'DCGM_FI_DEV_FB_USED', 'DCGM_FI_DEV_FB_FREE', 'DCGM_FI_DEV_POWER_USAGE', 'DCGM_FI_DEV_GPU_TEMP',
   'DCGM_FI_PROF_SM_ACTIVE', 'DCGM_FI_PROF_PIPE_TENSOR_ACTIVE', 'DCGM_FI_DEV_SM_CLOCK', 'DCGM_FI_DEV_MEM_CLOCK', 'DCGM_FI_DEV_MEM_COPY_UTIL'];
@@ -93,4 +94,35 @@ export function metricsBody(s: MetricsBodyShape, hostBase: number, timeNs: bigin
     rms.push(new W().bytes(1, resource).bytes(2, scope).done());
   }
   return Buffer.concat(rms.map((rm) => new W().bytes(1, rm).done()));
+}
+
+const TIME_MARK = 0x0123_4567_89ab_cdefn;
+
+/**
+ * metricsBody(s, hostBase, timeNs) for any timeNs without re-encoding: the body is encoded once
+ * with a marker time, the marker's byte offsets are found (points in body order: host, field,
+ * GPU; each time field is followed by the value's tag byte and the 8-byte double), and each
+ * call writes the real time and values into a copy.
+ */
+export function metricsStamper(s: MetricsBodyShape, hostBase: number): (timeNs: bigint) => Buffer {
+  const template = metricsBody(s, hostBase, TIME_MARK);
+  const mark = Buffer.alloc(8);
+  mark.writeBigUInt64LE(TIME_MARK);
+  const times: number[] = [];
+  for (let i = template.indexOf(mark); i >= 0; i = template.indexOf(mark, i + 8)) times.push(i);
+  if (times.length !== pointsPerRequest(s)) throw new Error(`metricsStamper: found ${times.length} time fields, expected ${pointsPerRequest(s)}`);
+  return (timeNs) => {
+    const body = Buffer.from(template);
+    const t = Number(timeNs % 97n);
+    let k = 0;
+    for (let h = 0; h < s.hosts; h++) {
+      for (let f = 0; f < FIELDS.length; f++) {
+        for (let g = 0; g < s.gpusPerHost; g++, k++) {
+          body.writeBigUInt64LE(timeNs, times[k]!);
+          body.writeDoubleLE((f * 13 + g * 7 + t) % 100, times[k]! + 9);
+        }
+      }
+    }
+    return body;
+  };
 }

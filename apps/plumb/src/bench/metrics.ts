@@ -76,7 +76,7 @@ export async function benchMetrics(opts: MetricsBenchOptions): Promise<void> {
       `metrics ingest (OTLP/HTTP protobuf, 320 dcgm points a request): ${fmt(rate(m))} points/s acknowledged (WAL), ` +
         `${fmt(m.accepted / ((m.elapsedMs + drainMs) / 1000))} points/s sustained to the store; ` +
         `${fmt(m.accepted / cpuSec)} points per CPU-second of the collector process (decode → WAL → insert, ${cpuSec.toFixed(1)} CPU-s); ` +
-        `${fmt(m.accepted)} accepted, ${fmt(Number(stored?.n ?? 0))} stored; export p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms; statuses ${JSON.stringify(m.statuses)}`,
+        `${fmt(m.accepted)} accepted, ${fmt(Number(stored?.n ?? 0))} stored; export p50 ${m.p50.toFixed(1)} ms, p99 ${m.p99.toFixed(1)} ms; statuses ${JSON.stringify(m.statuses)}; the load generator used ${m.cpuSec.toFixed(1)} CPU-s`,
     );
     if (threads) console.log(`  CPU-seconds by thread meanwhile (node = JS thread + V8/libuv helpers, GC included; the rest is the engine): ${threads}`);
 
