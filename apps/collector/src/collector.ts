@@ -156,7 +156,7 @@ export class Collector {
           (await this.policy(record.projectId))?.apply(req);
           const { rows } = convertRequest(req, record.projectId, await this.catalog(record.projectId), this.convertOptions, Date.now());
           this.wal.retain(segment, rows.length);
-          this.recent.mark(rows.map(RecentSpans.key));
+          this.recent.markRows(rows);
           this.context.push(rows.map((row) => ({ row, segment })), Date.now());
           spans += rows.length;
         } catch (err) {
