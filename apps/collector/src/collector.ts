@@ -70,7 +70,7 @@ export class Collector {
     );
     this.metricWriter = new Writer(
       store,
-      { maxRows: config.batchMaxRows, maxDelayMs: config.batchMaxDelayMs, stuckAfterMs: config.writerStuckMs },
+      { maxRows: config.metricsBatchMaxRows, maxDelayMs: config.batchMaxDelayMs, stuckAfterMs: config.writerStuckMs },
       wal,
       this.metrics,
       log,

@@ -6,6 +6,7 @@ const ALL = [
   'PLUMB_BATCH_MAX_ROWS', 'PLUMB_BATCH_MAX_DELAY_MS', 'PLUMB_MAX_BODY_BYTES', 'PLUMB_MAX_DECOMPRESSED_BYTES',
   'PLUMB_MAX_SPANS_PER_REQUEST', 'PLUMB_MAX_INFLIGHT_BYTES', 'PLUMB_MAX_ATTRIBUTE_LENGTH', 'PLUMB_MAX_TEXT_LENGTH',
   'PLUMB_CONTEXT_HOLD_MS', 'PLUMB_TENANT_KEYS', 'PLUMB_REQUEST_TYPE_KEYS', 'PLUMB_DEDUPE_KEYS',
+  'PLUMB_METRICS_BATCH_MAX_ROWS',
 ];
 
 describe('collectorConfigFromEnv', () => {
@@ -26,5 +27,10 @@ describe('collectorConfigFromEnv', () => {
     expect(collectorConfigFromEnv({}).dedupeKeys).toBe(500_000);
     expect(collectorConfigFromEnv({ PLUMB_DEDUPE_KEYS: '100000' }).dedupeKeys).toBe(100_000);
     expect(() => collectorConfigFromEnv({ PLUMB_DEDUPE_KEYS: '10' })).toThrow(/PLUMB_DEDUPE_KEYS/);
+  });
+
+  it('batches metric points separately from spans (small rows: larger inserts)', () => {
+    expect(collectorConfigFromEnv({})).toMatchObject({ batchMaxRows: 10_000, metricsBatchMaxRows: 50_000 });
+    expect(collectorConfigFromEnv({ PLUMB_METRICS_BATCH_MAX_ROWS: '2000' })).toMatchObject({ batchMaxRows: 10_000, metricsBatchMaxRows: 2_000 });
   });
 });

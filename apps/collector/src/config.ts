@@ -15,6 +15,7 @@ const schema = z.object({
   PLUMB_WAL_SEGMENT_MAX_AGE_MS: z.coerce.number().int().min(10).default(10_000),
   PLUMB_BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(10_000),
   PLUMB_BATCH_MAX_DELAY_MS: z.coerce.number().int().min(1).default(1_000),
+  PLUMB_METRICS_BATCH_MAX_ROWS: z.coerce.number().int().min(1).default(50_000),
   PLUMB_MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(16 * 1024 * 1024),
   PLUMB_MAX_DECOMPRESSED_BYTES: z.coerce.number().int().min(1024).default(64 * 1024 * 1024),
   PLUMB_MAX_SPANS_PER_REQUEST: z.coerce.number().int().min(1).default(50_000),
@@ -48,6 +49,12 @@ export type CollectorConfig = {
   walSegmentMaxAgeMs: number;
   batchMaxRows: number;
   batchMaxDelayMs: number;
+  /**
+   * Metric points per insert. A point's line is ~250 bytes against a span's ~900, and at 10k rows
+   * the engine's merges of the many small parts took ~25 % of the collector's CPU in bench:metrics;
+   * 50k cut the collector's CPU per point ~20 % (A/B, same run).
+   */
+  metricsBatchMaxRows: number;
   maxBodyBytes: number;
   maxDecompressedBytes: number;
   maxSpansPerRequest: number;
@@ -113,6 +120,7 @@ export function collectorConfigFromEnv(env: Record<string, string | undefined> =
     walSegmentMaxAgeMs: e.PLUMB_WAL_SEGMENT_MAX_AGE_MS,
     batchMaxRows: e.PLUMB_BATCH_MAX_ROWS,
     batchMaxDelayMs: e.PLUMB_BATCH_MAX_DELAY_MS,
+    metricsBatchMaxRows: e.PLUMB_METRICS_BATCH_MAX_ROWS,
     maxBodyBytes: e.PLUMB_MAX_BODY_BYTES,
     maxDecompressedBytes: e.PLUMB_MAX_DECOMPRESSED_BYTES,
     maxSpansPerRequest: e.PLUMB_MAX_SPANS_PER_REQUEST,

@@ -82,12 +82,12 @@ export async function benchMetrics(opts: MetricsBenchOptions): Promise<void> {
 
     // The engine alone on the same rows (pre-serialized, same insert function and batch size):
     // the pipeline's figures as a ratio of it say what the collector adds on top of the engine.
-    const raw = await rawMetricsInsert(store, BENCH_SHAPE, Math.max(100_000, Math.min(m.accepted, 400_000)), config.batchMaxRows);
+    const raw = await rawMetricsInsert(store, BENCH_SHAPE, Math.max(100_000, Math.min(m.accepted, 400_000)), config.metricsBatchMaxRows);
     const rawRate = raw.points / raw.wallSec;
     const sustained = m.accepted / ((m.elapsedMs + drainMs) / 1000);
     const per100k = (cpu: number, n: number) => ((cpu / n) * 100_000).toFixed(2);
     console.log(
-      `raw engine insert of the same rows (pre-serialized, ${fmt(config.batchMaxRows)}-row batches): ${fmt(rawRate)} points/s, ${fmt(raw.points / raw.cpuSec)} per CPU-second; ` +
+      `raw engine insert of the same rows (pre-serialized, ${fmt(config.metricsBatchMaxRows)}-row batches, as the collector's): ${fmt(rawRate)} points/s, ${fmt(raw.points / raw.cpuSec)} per CPU-second; ` +
         `CPU-seconds per 100k points: pipeline ${per100k(cpuSec, m.accepted)}, raw insert ${per100k(raw.cpuSec, raw.points)}; ` +
         `pipeline / raw insert: ×${(sustained / rawRate).toFixed(3)} points/s sustained, ×${(m.accepted / cpuSec / (raw.points / raw.cpuSec)).toFixed(3)} per CPU-second ` +
         `(target: ≥ 100,000 points/s)`,
