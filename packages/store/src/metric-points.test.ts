@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -72,6 +73,28 @@ describe('metric_series (migration 0022)', () => {
       store = await Store.open(testStoreConfig(mkdtempSync(join(tmpdir(), 'plumb-metric-points-'))));
       await store.migrate();
     }
+  });
+});
+
+/** The documented id: first 8 bytes of SHA-1 over the NUL-joined parts, as UInt64 decimal. */
+const sha1Id = (...parts: string[]) => createHash('sha1').update(parts.join('\0')).digest().readBigUInt64BE(0).toString();
+
+describe('the series id cache', () => {
+  it('gives every series its SHA-1 id, also across the clears its memory bound forces (long attribute values)', () => {
+    const long = 'v'.repeat(10_000);
+    const ids = new Set<string>();
+    for (let i = 0; i < 4_000; i++) {
+      const attributes = { gpu: String(i % 8), label: `${long}${i}` };
+      const r = { name: 'm', type: 'gauge' as const, resourceHash: '7', attributes };
+      const expected = sha1Id('m', 'gauge', '7', 'gpu', String(i % 8), 'label', `${long}${i}`);
+      expect(metricSeriesId({ ...r })).toBe(expected);
+      ids.add(expected);
+    }
+    expect(ids.size).toBe(4_000);
+    // Seen again after the clears: still the same ids.
+    expect(metricSeriesId({ name: 'm', type: 'gauge', resourceHash: '7', attributes: { gpu: '0', label: `${long}0` } })).toBe(
+      sha1Id('m', 'gauge', '7', 'gpu', '0', 'label', `${long}0`),
+    );
   });
 });
 

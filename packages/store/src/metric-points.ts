@@ -94,6 +94,12 @@ interface SeriesEntry {
   of: readonly unknown[] | null;
 }
 const MAX_CACHED_SERIES = 50_000;
+/**
+ * Bound on the trie's memory, estimated as ~64 bytes a node plus its key (attribute values can be
+ * long, and points with many long-tail attributes make deep paths). Cleared when reached.
+ */
+const MAX_TRIE_BYTES = 64 * 1024 * 1024;
+const nodeBytes = (k: string) => 64 + 2 * k.length;
 const EMPTY = new Uint8Array(0);
 
 /**
@@ -112,12 +118,14 @@ class TrieNode {
     if (this.key === k) return this.next!;
     if (this.key === null) {
       this.key = k;
+      trieBytes += nodeBytes(k);
       return (this.next = new TrieNode());
     }
     this.more ??= new Map();
     let c = this.more.get(k);
     if (c === undefined) {
       c = new TrieNode();
+      trieBytes += nodeBytes(k);
       this.more.set(k, c);
     }
     return c;
@@ -125,15 +133,22 @@ class TrieNode {
 }
 let trie = new TrieNode();
 let cachedSeries = 0;
+let trieBytes = 0;
 
-function seriesEntry(r: Pick<MetricPointRow, 'name' | 'type' | 'resourceHash' | 'attributes'>): SeriesEntry {
+function trieLeaf(r: Pick<MetricPointRow, 'name' | 'type' | 'resourceHash' | 'attributes'>): TrieNode {
   let n = trie.child(r.name).child(r.type).child(r.resourceHash);
   for (const k in r.attributes) n = n.child(k).child(r.attributes[k]!);
+  return n;
+}
+
+function seriesEntry(r: Pick<MetricPointRow, 'name' | 'type' | 'resourceHash' | 'attributes'>): SeriesEntry {
+  let n = trieLeaf(r);
   if (n.entry !== null) return n.entry;
-  if (cachedSeries >= MAX_CACHED_SERIES) {
+  if (cachedSeries >= MAX_CACHED_SERIES || trieBytes >= MAX_TRIE_BYTES) {
     trie = new TrieNode();
     cachedSeries = 0;
-    return seriesEntry(r);
+    trieBytes = 0;
+    n = trieLeaf(r);
   }
   let key = `${r.name}\0${r.type}\0${r.resourceHash}`;
   for (const k in r.attributes) key += `\0${k}\0${r.attributes[k]!}`;
