@@ -65,6 +65,13 @@ test('GPU page: per-GPU lines, idle GPUs, model server → traces, GPU cost spli
   expect(parts.reduce((s, p) => s + pico(p), 0n)).toBe(pico(total));
   expect(pico(total)).toBeGreaterThan(0n);
 
+  // Another join, under which no call matches (the workload's spans carry no k8s.pod.name): the
+  // table says so instead of showing a bare $0 total, and the method names the join in use.
+  await page.getByTestId('gpu-join').selectOption('k8s_pod');
+  await expect(page.getByTestId('gpu-cost-no-calls')).toContainText('by k8s_pod');
+  await expect(page.getByTestId('gpu-method')).toContainText('k8s.pod.name');
+  await expect(tenants).toHaveCount(0);
+
   // The cost page shows the same self-hosted spend (a tile linking here).
   await page.goto('/cost?range=1h');
   await expect(page.getByTestId('cost-self-hosted-gpu')).toContainText('$');

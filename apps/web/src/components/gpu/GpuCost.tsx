@@ -48,6 +48,11 @@ export function GpuCostPanel({ fromMs, toMs, range }: { fromMs: number; toMs: nu
               <tbody>
                 {q.isPending ? <SkeletonRows rows={3} cols={4} /> : (
                   <>
+                    {r!.byTenant.length === 0 && (
+                      <tr data-testid="gpu-cost-no-calls"><td colSpan={4} className="faint" style={{ whiteSpace: 'normal' }}>
+                        No model calls joined to a GPU host by {join} in this window: no GPU time goes to a tenant. Try another join.
+                      </td></tr>
+                    )}
                     {r!.byTenant.map((t) => (
                       <tr key={t.tenant} data-testid="gpu-cost-tenant">
                         <td><Link prefetch={false} href={explorerHref(t.tenant ? { tenant: t.tenant } : {}, range)}>{t.tenant || '(no tenant)'}</Link></td>
