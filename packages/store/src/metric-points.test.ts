@@ -3,7 +3,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { insertMetricBatch, metricSeriesId, serializeMetricPoint, writeMetricPoint, type LineOut, serializeMetricSeries, serializeNumberPointReference, splitMetricBatch, type MetricPointRow } from './metric-points.ts';
+import { insertMetricBatch, metricSeriesCacheSize, metricSeriesId, serializeMetricPoint, writeMetricPoint, type LineOut, serializeMetricSeries, serializeNumberPointReference, splitMetricBatch, type MetricPointRow } from './metric-points.ts';
 import { loadMigrations } from './migrations.ts';
 import { param, sql } from './sql.ts';
 import { Store } from './store.ts';
@@ -91,6 +91,9 @@ describe('the series id cache', () => {
       ids.add(expected);
     }
     expect(ids.size).toBe(4_000);
+    // ~80 MB of label text went through; the cache kept at most its bound (64 MiB) plus one path.
+    expect(metricSeriesCacheSize().bytes).toBeLessThan(64 * 1024 * 1024 + 30_000);
+    expect(metricSeriesCacheSize().series).toBeLessThan(4_000);
     // Seen again after the clears: still the same ids.
     expect(metricSeriesId({ name: 'm', type: 'gauge', resourceHash: '7', attributes: { gpu: '0', label: `${long}0` } })).toBe(
       sha1Id('m', 'gauge', '7', 'gpu', '0', 'label', `${long}0`),

@@ -135,6 +135,11 @@ let trie = new TrieNode();
 let cachedSeries = 0;
 let trieBytes = 0;
 
+/** The series cache's size (tests): series held and the trie's estimated bytes. */
+export function metricSeriesCacheSize(): { series: number; bytes: number } {
+  return { series: cachedSeries, bytes: trieBytes };
+}
+
 function trieLeaf(r: Pick<MetricPointRow, 'name' | 'type' | 'resourceHash' | 'attributes'>): TrieNode {
   let n = trie.child(r.name).child(r.type).child(r.resourceHash);
   for (const k in r.attributes) n = n.child(k).child(r.attributes[k]!);
