@@ -36,8 +36,9 @@ interface Arm {
  * interleaved, process CPU around each insert: the per-view figure is its arm minus `none`.
  * Null sources keep the spans table's background merges out of the figures, and merges of the
  * target copies are stopped: they run on background threads and would land on whichever insert
- * happens to run (an old and a new definition write the same rows, so they merge alike). Per-insert costs (the view's SELECT is planned again for
- * every block) weigh more with smaller inserts: try --insert-rows 1000.
+ * happens to run (an old and a new definition write the same rows, so they merge alike).
+ * Most of a view's cost is per insert — a new part in its target table, and its SELECT planned
+ * again for every block — so it weighs more with smaller inserts: try --insert-rows 1000.
  */
 export async function benchViews(opts: ViewsBenchOptions): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'plumb-bench-views-'));
