@@ -1180,3 +1180,79 @@ ALTER TABLE rollup_hourly MODIFY COLUMN pricing_status Enum8('none' = 0, 'priced
 
 ALTER TABLE rollup_hourly_core MODIFY COLUMN pricing_status Enum8('none' = 0, 'priced' = 1, 'unpriced' = 2, 'gpu_hour' = 3);
 
+-- 0025_trace_views_lean
+CREATE MATERIALIZED VIEW IF NOT EXISTS trace_context_mv2 TO trace_context AS
+SELECT
+    project_id,
+    trace_id,
+    max((if(v_tenant = '', 0, rank), neg_start, v_tenant)) AS tenant,
+    max((if(v_request_type = '', 0, rank), neg_start, v_request_type)) AS request_type,
+    max((if(v_session_id = '', 0, rank), neg_start, v_session_id)) AS session_id,
+    max((if(v_user_id = '', 0, rank), neg_start, v_user_id)) AS user_id,
+    max((if(v_route = '', 0, rank), neg_start, v_route)) AS route,
+    max(v_tenant = '') AS tenant_missing,
+    max(v_request_type = '') AS request_type_missing,
+    max(v_session_id = '') AS session_id_missing,
+    max(v_user_id = '') AS user_id_missing,
+    max(v_route = '') AS route_missing,
+    max(v_resolved) AS resolved,
+    max(NOT v_resolved) AS unresolved,
+    min(v_min) AS min_start,
+    max(v_max) AS max_start,
+    now64(3) AS updated_at,
+    toDateTime64(0, 3) AS checked_at
+FROM
+(
+    SELECT
+        project_id,
+        trace_id,
+        rank,
+        tenant AS v_tenant,
+        request_type AS v_request_type,
+        session_id AS v_session_id,
+        user_id AS v_user_id,
+        route AS v_route,
+        context_resolved AS v_resolved,
+        min(start_time) AS v_min,
+        max(start_time) AS v_max,
+        -toUnixTimestamp64Nano(v_min) AS neg_start
+    FROM spans
+    GROUP BY project_id, trace_id, multiIf(parent_span_id = '', 3, is_root, 2, 1) AS rank,
+        tenant, request_type, session_id, user_id, route, context_resolved
+)
+GROUP BY project_id, trace_id;
+
+DROP VIEW IF EXISTS trace_context_mv;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS trace_heads_mv2 TO trace_heads AS
+SELECT
+    project_id,
+    trace_id,
+    min(start_time) AS first_start,
+    max(empty(parent_span_id)) AS has_true_root,
+    argMinState(span_id, (notEmpty(parent_span_id), NOT is_root, start_time, span_id)) AS head
+FROM spans
+GROUP BY project_id, trace_id;
+
+DROP VIEW IF EXISTS trace_heads_mv;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS trace_hours_mv2 TO trace_hours AS
+SELECT project_id, toStartOfHour(start_time) AS hour, trace_id, max(empty(parent_span_id)) AS has_true_root
+FROM spans
+GROUP BY project_id, hour, trace_id;
+
+DROP VIEW IF EXISTS trace_hours_mv;
+
+CREATE MATERIALIZED VIEW IF NOT EXISTS trace_index_mv2 TO trace_index AS
+SELECT
+    project_id,
+    trace_id,
+    min(start_time) AS start_time,
+    max(end_time) AS end_time,
+    uniqExactState(span_id) AS span_ids,
+    maxIf(name, empty(parent_span_id)) AS root_name
+FROM spans
+GROUP BY project_id, trace_id;
+
+DROP VIEW IF EXISTS trace_index_mv;
+

@@ -12,6 +12,10 @@ const BENCHES: Record<string, { usage: string; run: (v: Values) => Promise<boole
     usage: '[--duration S] [--exporters N] [--raw-rows N]',
     run: async (v) => (await import('../bench/ingest.ts')).benchIngest({ durationSec: num(v, 'duration'), exporters: num(v, 'exporters'), rawRows: num(v, 'raw-rows') }),
   },
+  views: {
+    usage: '[--insert-rows N, default 10000] [--inserts N, default 30] [--totals-only]',
+    run: async (v) => (await import('../bench/views.ts')).benchViews({ insertRows: num(v, 'insert-rows'), inserts: num(v, 'inserts'), totalsOnly: v['totals-only'] === true }),
+  },
   metrics: {
     usage: '[--duration S] [--exporters N] [--rounds R]',
     run: async (v) => (await import('../bench/metrics.ts')).benchMetrics({ durationSec: num(v, 'duration'), exporters: num(v, 'exporters'), rounds: num(v, 'rounds') }),
@@ -59,6 +63,9 @@ export async function bench(argv: string[]): Promise<void> {
       days: { type: 'string', default: '30' },
       runs: { type: 'string', default: '20' },
       'raw-rows': { type: 'string', default: '60000' },
+      'insert-rows': { type: 'string', default: '10000' },
+      inserts: { type: 'string', default: '30' },
+      'totals-only': { type: 'boolean', default: false },
       rounds: { type: 'string', default: '3' },
       rows: { type: 'string', default: '1000000' },
       minutes: { type: 'string', default: '30' },
