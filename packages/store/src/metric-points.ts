@@ -88,9 +88,11 @@ let lastEntry: SeriesEntry | null = null;
  */
 interface SeriesEntry {
   id: string;
-  prefix: string;
-  /** `prefix` as UTF-8, copied into the batch as bytes (re-encoding it per point was the largest JS cost). */
-  head: Uint8Array;
+  /**
+   * The constant text as UTF-8, copied into the batch as bytes (re-encoding it per point was the
+   * largest JS cost); the string form is derived from it where a whole line is wanted.
+   */
+  head: Buffer;
   of: readonly unknown[] | null;
 }
 const MAX_CACHED_SERIES = 50_000;
@@ -100,7 +102,7 @@ const MAX_CACHED_SERIES = 50_000;
  */
 const MAX_TRIE_BYTES = 64 * 1024 * 1024;
 const nodeBytes = (k: string) => 64 + 2 * k.length;
-const EMPTY = new Uint8Array(0);
+const EMPTY = Buffer.alloc(0);
 
 /**
  * The cache is a trie over name, type, resource hash, then each attribute key and value in
@@ -158,7 +160,7 @@ function seriesEntry(r: Pick<MetricPointRow, 'name' | 'type' | 'resourceHash' | 
   let key = `${r.name}\0${r.type}\0${r.resourceHash}`;
   for (const k in r.attributes) key += `\0${k}\0${r.attributes[k]!}`;
   cachedSeries++;
-  return (n.entry = { id: createHash('sha1').update(key).digest().readBigUInt64BE(0).toString(), prefix: '', head: EMPTY, of: null });
+  return (n.entry = { id: createHash('sha1').update(key).digest().readBigUInt64BE(0).toString(), head: EMPTY, of: null });
 }
 
 export const METRIC_POINT_COLUMNS: readonly string[] = [
@@ -232,10 +234,9 @@ function numberEntry(r: MetricPointRow): SeriesEntry {
   r.seriesId = e.id;
   if (e.of === null || !sameConstants(e.of, r)) {
     e.of = constants(r);
-    e.prefix = `N[${jsonString(r.projectId)},${jsonString(r.name)},"${r.type}",${jsonString(r.unit)},"${r.temporality}",${r.monotonic},"${e.id}",` +
+    e.head = Buffer.from(`N[${jsonString(r.projectId)},${jsonString(r.name)},"${r.type}",${jsonString(r.unit)},"${r.temporality}",${r.monotonic},"${e.id}",` +
       `${jsonString(r.service)},${jsonString(r.host)},${jsonString(r.k8sNamespace)},${jsonString(r.k8sPod)},${jsonString(r.canonical)},` +
-      `${jsonString(r.gpuUuid)},${jsonString(r.gpuIndex)},${jsonString(r.gpuModel)},${jsonString(r.modelName)},`;
-    e.head = Buffer.from(e.prefix);
+      `${jsonString(r.gpuUuid)},${jsonString(r.gpuIndex)},${jsonString(r.gpuModel)},${jsonString(r.modelName)},`);
   }
   return e;
 }
@@ -261,7 +262,7 @@ const numberTail = (r: MetricPointRow): string =>
  * (metric-points.test.ts checks it), the series-constant part taken from the series cache.
  */
 function serializeNumberPoint(r: MetricPointRow): string {
-  return numberEntry(r).prefix + numberTail(r);
+  return numberEntry(r).head.toString('utf8') + numberTail(r);
 }
 
 /**
