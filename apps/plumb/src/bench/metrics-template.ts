@@ -78,6 +78,9 @@ export const BENCH_SHAPE: MetricsBodyShape = { hosts: 4, gpusPerHost: 8 };
 
 export const pointsPerRequest = (s: MetricsBodyShape) => s.hosts * s.gpusPerHost * FIELDS.length;
 
+/** The value of field `f` of GPU `g` at `timeNs` (0–99: plausible percentages, varying per export). */
+const pointValue = (f: number, g: number, timeNs: bigint): number => (f * 13 + g * 7 + Number(timeNs % 97n)) % 100;
+
 /** One request: every host × GPU × field as a gauge point at `timeNs` (host offset by `hostBase`). */
 export function metricsBody(s: MetricsBodyShape, hostBase: number, timeNs: bigint): Buffer {
   const rms: Buffer[] = [];
@@ -86,7 +89,7 @@ export function metricsBody(s: MetricsBodyShape, hostBase: number, timeNs: bigin
     const resource = new W().bytes(1, kv('service.name', 'dcgm-exporter')).bytes(1, kv('host.name', `gpu-node-${host}`)).done();
     const attrs = Array.from({ length: s.gpusPerHost }, (_, g) => gpuAttrs(host, g));
     const metrics = FIELDS.map((name, f) => {
-      const points = attrs.map((a, g) => new W().fixed64(3, timeNs).double(4, (f * 13 + g * 7 + Number(timeNs % 97n)) % 100).raw(a).done());
+      const points = attrs.map((a, g) => new W().fixed64(3, timeNs).double(4, pointValue(f, g, timeNs)).raw(a).done());
       const gauge = Buffer.concat(points.map((p) => new W().bytes(1, p).done()));
       return new W().string(1, name).bytes(5, gauge).done();
     });
@@ -113,13 +116,12 @@ export function metricsStamper(s: MetricsBodyShape, hostBase: number): (timeNs: 
   if (times.length !== pointsPerRequest(s)) throw new Error(`metricsStamper: found ${times.length} time fields, expected ${pointsPerRequest(s)}`);
   return (timeNs) => {
     const body = Buffer.from(template);
-    const t = Number(timeNs % 97n);
     let k = 0;
     for (let h = 0; h < s.hosts; h++) {
       for (let f = 0; f < FIELDS.length; f++) {
         for (let g = 0; g < s.gpusPerHost; g++, k++) {
           body.writeBigUInt64LE(timeNs, times[k]!);
-          body.writeDoubleLE((f * 13 + g * 7 + t) % 100, times[k]! + 9);
+          body.writeDoubleLE(pointValue(f, g, timeNs), times[k]! + 9);
         }
       }
     }

@@ -1,11 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs';
 
-/**
- * CPU-seconds of this process by thread name (Linux /proc; empty elsewhere), trailing digits
- * dropped so a pool's threads add up: `node` is the JS thread with V8's and libuv's helpers
- * (GC included), `ThreadPool`/`MergeMutate`/`BgSchPool` are the embedded engine's insert,
- * merge and background threads. Says which side of the collector a benchmark's CPU went to.
- */
 /** One thread's name (pool digits dropped) and user + system CPU seconds, from /proc; throws if it is gone. */
 export function taskCpu(tid: string | number): { name: string; seconds: number } {
   const st = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
@@ -15,6 +9,12 @@ export function taskCpu(tid: string | number): { name: string; seconds: number }
   return { name, seconds: (Number(f[11]) + Number(f[12])) / 100 };
 }
 
+/**
+ * CPU-seconds of this process by thread name (Linux /proc; empty elsewhere), trailing digits
+ * dropped so a pool's threads add up: `node` is the JS thread with V8's and libuv's helpers
+ * (GC included), `ThreadPool`/`MergeMutate`/`BgSchPool` are the embedded engine's insert,
+ * merge and background threads. Says which side of the collector a benchmark's CPU went to.
+ */
 export function threadCpu(): Map<string, number> {
   const out = new Map<string, number>();
   let tasks: string[];
